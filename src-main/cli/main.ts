@@ -1,0 +1,2 @@
+// Placeholder entry for the `rolecall` CLI; commands arrive with the broker.
+console.log('rolecall');

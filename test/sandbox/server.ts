@@ -1,0 +1,132 @@
+// One HTTP server on 127.0.0.1 that imitates every AWS endpoint Rolecall talks to.
+// Each service decides whether a request is its own; the server applies the knobs
+// (latency, rate limits, faults) uniformly before the service answers.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KnobState, type KnobsInput } from './knobs';
+import { parseOrganization, type Organization, type OrganizationInput } from './org';
+import { send, type RequestContext, type Service } from './service';
+import { SandboxState, newRequestId } from './state';
+import { createStsService } from './sts';
+import { createSigninService } from './signin';
+import { createSsoOidcService } from './sso-oidc';
+import { createPortalService } from './portal';
+
+export interface SandboxOptions {
+  org: Organization | OrganizationInput;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  knobs?: KnobsInput;
+}
+
+export interface Sandbox {
+  url: string;
+  port: number;
+  state: SandboxState;
+  knobs: KnobState;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
+  const org = parseOrganization(opts.org);
+  const state = new SandboxState(org);
+  const knobs = new KnobState(opts.knobs);
+  const services: Service[] = [createStsService(), createSigninService(), createSsoOidcService(), createPortalService()];
+  let baseUrl = '';
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        send(res, 413, 'Request entity too large', { 'content-type': 'text/plain' });
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      const ctx: RequestContext = {
+        req,
+        res,
+        url: new URL(req.url ?? '/', baseUrl),
+        body: Buffer.concat(chunks),
+        state,
+        knobs,
+        baseUrl,
+        requestId: newRequestId(),
+      };
+      dispatch(ctx, services).catch((err: unknown) => {
+        if (!res.headersSent) send(res, 500, `sandbox bug: ${String(err)}`, { 'content-type': 'text/plain' });
+        console.error('sandbox: unhandled error', err);
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    url: baseUrl,
+    port,
+    state,
+    knobs,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function dispatch(ctx: RequestContext, services: Service[]): Promise<void> {
+  if (ctx.url.pathname.startsWith('/_sandbox/')) return admin(ctx);
+  for (const service of services) {
+    const op = service.operationOf(ctx);
+    if (op === undefined) continue;
+    const { fault, throttled } = ctx.knobs.admit(op);
+    const latency = ctx.knobs.knobs.latencyMs;
+    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+    if (fault === 'hang') return; // never answer; the client's timeout must save it
+    if (fault === 'reset') {
+      ctx.req.socket.destroy();
+      return;
+    }
+    if (fault === 'internal-error') return service.sendServerError(ctx, 500);
+    if (fault === 'unavailable') return service.sendServerError(ctx, 503);
+    if (throttled) return service.sendThrottled(ctx, op);
+    return service.handle(ctx, op);
+  }
+  send(ctx.res, 404, 'Not Found', { 'content-type': 'text/plain' });
+}
+
+/** Out-of-process control for `npm run demo` and the bench: not an AWS API. */
+function admin(ctx: RequestContext): void {
+  const json = (status: number, v: unknown) => send(ctx.res, status, JSON.stringify(v), { 'content-type': 'application/json' });
+  const path = ctx.url.pathname;
+  try {
+    if (path === '/_sandbox/knobs' && ctx.req.method === 'POST') {
+      ctx.knobs.set(JSON.parse(ctx.body.toString('utf8') || '{}'));
+      return json(200, ctx.knobs.knobs);
+    }
+    if (path === '/_sandbox/calls') {
+      if (ctx.req.method === 'DELETE') ctx.knobs.resetCounts();
+      return json(200, { calls: Object.fromEntries(ctx.knobs.calls), throttled: Object.fromEntries(ctx.knobs.throttled) });
+    }
+    if (path === '/_sandbox/clock' && ctx.req.method === 'POST') {
+      const { advanceSeconds } = JSON.parse(ctx.body.toString('utf8')) as { advanceSeconds: number };
+      ctx.state.clockOffsetMs += advanceSeconds * 1000;
+      return json(200, { now: ctx.state.now().toISOString() });
+    }
+  } catch (err) {
+    return json(400, { message: String(err) });
+  }
+  json(404, { message: 'unknown admin path' });
+}

@@ -1,0 +1,111 @@
+// What the sandbox remembers between calls: every credential it knows (long-term keys from the
+// organization file and everything it issued), with the lineage AWS keeps for each, so that
+// GetCallerIdentity, role chaining and the federation endpoint can tell what a caller holds.
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Organization } from './org';
+import { userArn } from './org';
+
+export type CredentialKind =
+  | 'iam-user' // long-term access key of an IAM user
+  | 'session-token' // GetSessionToken
+  | 'federated-user' // GetFederationToken
+  | 'assumed-role'; // AssumeRole*, and Identity Center role credentials
+
+export interface CredentialRecord {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  /** Absent for long-term keys. */
+  expiration?: Date;
+  kind: CredentialKind;
+  accountId: string;
+  /** What GetCallerIdentity answers. */
+  arn: string;
+  userId: string;
+  /** For assumed roles: the role's ARN. */
+  roleArn?: string;
+  /** The IAM user behind iam-user/session-token/federated-user credentials. */
+  userArn?: string;
+  mfaAuthenticated: boolean;
+  /** True when these role credentials were obtained by a caller holding role or GetSessionToken credentials. */
+  roleChained: boolean;
+  sourceIdentity?: string;
+  /** Session tags carried as transitive to later hops. */
+  transitiveTags?: Record<string, string>;
+  /** Which operation issued them; for the federation endpoint and tests. */
+  issuedBy?: string;
+}
+
+const ALNUM_UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+function randomFrom(alphabet: string, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += alphabet[randomInt(alphabet.length)];
+  return s;
+}
+
+/** ASIA... temporary key ids, AROA/AIDA unique ids: the shapes AWS uses. */
+export const newTemporaryAccessKeyId = () => `ASIA${randomFrom(ALNUM_UPPER, 16)}`;
+export const newSecretAccessKey = () => randomBytes(30).toString('base64').slice(0, 40);
+export const newSessionToken = () => `IQoJb3JpZ2luX2Vj${randomBytes(180).toString('base64')}`;
+export const newUniqueId = (prefix: 'AROA' | 'AIDA' | 'ANPA') => `${prefix}${randomFrom(ALNUM_UPPER, 17)}`;
+export const newRequestId = () => {
+  const h = randomBytes(16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
+
+export class SandboxState {
+  readonly credentials = new Map<string, CredentialRecord>();
+  /** Stable unique ids per role/user ARN, as AWS keeps them. */
+  private readonly uniqueIds = new Map<string, string>();
+  /** The sandbox clock; tests may move it forward to expire things without waiting. */
+  clockOffsetMs = 0;
+
+  constructor(readonly org: Organization) {
+    for (const u of org.users) {
+      const arn = userArn(org, u);
+      for (const k of u.accessKeys) {
+        this.credentials.set(k.accessKeyId, {
+          accessKeyId: k.accessKeyId,
+          secretAccessKey: k.secretAccessKey,
+          kind: 'iam-user',
+          accountId: u.accountId,
+          arn,
+          userId: this.uniqueIdFor(arn, 'AIDA'),
+          userArn: arn,
+          mfaAuthenticated: false,
+          roleChained: false,
+        });
+      }
+    }
+  }
+
+  now(): Date {
+    return new Date(Date.now() + this.clockOffsetMs);
+  }
+
+  uniqueIdFor(arn: string, prefix: 'AROA' | 'AIDA'): string {
+    let id = this.uniqueIds.get(arn);
+    if (!id) {
+      id = newUniqueId(prefix);
+      this.uniqueIds.set(arn, id);
+    }
+    return id;
+  }
+
+  /** Issues temporary credentials valid for durationSeconds from now and remembers them. */
+  issue(fields: Omit<CredentialRecord, 'accessKeyId' | 'secretAccessKey' | 'sessionToken' | 'expiration'>, durationSeconds: number): CredentialRecord {
+    const rec: CredentialRecord = {
+      ...fields,
+      accessKeyId: newTemporaryAccessKeyId(),
+      secretAccessKey: newSecretAccessKey(),
+      sessionToken: newSessionToken(),
+      expiration: new Date(Math.floor(this.now().getTime() / 1000) * 1000 + durationSeconds * 1000),
+    };
+    this.credentials.set(rec.accessKeyId, rec);
+    return rec;
+  }
+
+  isExpired(rec: CredentialRecord): boolean {
+    return rec.expiration !== undefined && rec.expiration.getTime() <= this.now().getTime();
+  }
+}
