@@ -1,0 +1,114 @@
+// The profile model: one source, then the hop this profile adds (if any). A profile whose kind
+// is 'assume-role' names its parent by sourceProfile, so any chain depth is a walk up the parents.
+import { z } from 'zod';
+import {
+  AccessKeyId, AccountId, DurationSeconds, ExternalId, IntegrationName, MfaSerial, ProfileName, Region, RoleArn, RoleSessionName, SourceIdentity,
+} from './names';
+
+const Common = {
+  name: ProfileName,
+  region: Region.optional(),
+  alias: z.string().max(128).optional(),
+  favorite: z.boolean().optional(),
+};
+
+export const Tag = z.object({ Key: z.string().min(1).max(128), Value: z.string().max(256) });
+
+export const SsoRoleProfile = z.object({
+  ...Common,
+  kind: z.literal('sso-role'),
+  /** The Identity Center instance (Rolecall's name for it, as an sso-session name). */
+  ssoSession: IntegrationName,
+  accountId: AccountId,
+  accountName: z.string().optional(),
+  roleName: z.string().min(1),
+  /** Created by `rolecall sync`, so a later sync may prune it. */
+  synced: z.boolean().optional(),
+});
+
+export const IamUserProfile = z.object({
+  ...Common,
+  kind: z.literal('iam-user'),
+  /** The secret key lives in the keychain, never here. */
+  accessKeyId: AccessKeyId,
+  /** With an MFA device, the profile's credentials are a GetSessionToken session. */
+  mfaSerial: MfaSerial.optional(),
+  /** GetSessionToken DurationSeconds (900-129600). */
+  sessionDurationSeconds: z.number().int().min(900).max(129600).optional(),
+});
+
+export const AssumeRoleProfile = z.object({
+  ...Common,
+  kind: z.literal('assume-role'),
+  sourceProfile: ProfileName,
+  roleArn: RoleArn,
+  roleSessionName: RoleSessionName.optional(),
+  externalId: ExternalId.optional(),
+  mfaSerial: MfaSerial.optional(),
+  durationSeconds: DurationSeconds.optional(),
+  sourceIdentity: SourceIdentity.optional(),
+  tags: z.array(Tag).max(50).optional(),
+  transitiveTagKeys: z.array(z.string()).max(50).optional(),
+  /** Inline session policy (JSON text). */
+  policy: z.string().max(2048).optional(),
+  policyArns: z.array(z.string()).max(10).optional(),
+});
+
+export const WebIdentityProfile = z.object({
+  ...Common,
+  kind: z.literal('web-identity'),
+  roleArn: RoleArn,
+  webIdentityTokenFile: z.string().min(1),
+  roleSessionName: RoleSessionName.optional(),
+  durationSeconds: DurationSeconds.optional(),
+});
+
+export const Profile = z.discriminatedUnion('kind', [SsoRoleProfile, IamUserProfile, AssumeRoleProfile, WebIdentityProfile]);
+export type Profile = z.infer<typeof Profile>;
+export type ProfileKind = Profile['kind'];
+export type AssumeRoleProfile = z.infer<typeof AssumeRoleProfile>;
+export type SsoRoleProfile = z.infer<typeof SsoRoleProfile>;
+export type IamUserProfile = z.infer<typeof IamUserProfile>;
+export type WebIdentityProfile = z.infer<typeof WebIdentityProfile>;
+
+/** An IAM Identity Center instance, as the AWS CLI's [sso-session NAME] section describes it. */
+export const SsoSession = z.object({
+  name: IntegrationName,
+  startUrl: z.string().url(),
+  region: Region,
+  registrationScopes: z.array(z.string()).optional(),
+});
+export type SsoSession = z.infer<typeof SsoSession>;
+
+export const Settings = z.object({
+  /** Refresh a session this many seconds before it expires (botocore treats under 15 minutes as stale). */
+  refreshAheadSeconds: z.number().int().min(60).max(3000).default(900),
+  /** credential-process may start a background broker when none runs. */
+  autostartAgent: z.boolean().default(true),
+  /** Seconds a background broker waits idle before it exits. */
+  agentIdleSeconds: z.number().int().min(10).default(900),
+  /** `rolecall sync` names profiles by this template. */
+  profileNameTemplate: z.string().default('{accountName}/{roleName}'),
+  /** Also write Identity Center tokens to ~/.aws/sso/cache so the AWS CLI's sso-session profiles share the sign-in. */
+  writeAwsCliSsoCache: z.boolean().default(false),
+  defaultProfile: ProfileName.optional(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** Rolecall's state file: what the user configured. No secrets, ever. */
+export const AppState = z.object({
+  version: z.literal(1),
+  profiles: z.array(Profile).default([]),
+  ssoSessions: z.array(SsoSession).default([]),
+  settings: Settings.default(Settings.parse({})),
+});
+export type AppState = z.infer<typeof AppState>;
+export const emptyAppState = (): AppState => AppState.parse({ version: 1 });
+
+/** Credentials as Rolecall hands them out. Expiration is absent only for long-term IAM user keys. */
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
