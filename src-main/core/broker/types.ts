@@ -1,0 +1,30 @@
+// What the faces (CLI, agent, app, web bridge) need from the credential broker.
+import type { Credentials } from '../../../src-shared/profile';
+
+export interface CredentialRequest {
+  /** An MFA code for a hop that needs one (from a prompt, the app's dialog or --mfa-code). */
+  mfaCode?: string;
+  /** Ignore cached credentials and fetch new ones. */
+  forceRefresh?: boolean;
+}
+
+export interface SessionInfo {
+  profile: string;
+  expiration?: Date;
+  /** When the broker will refresh it. */
+  refreshAt?: Date;
+}
+
+export interface CredentialBroker {
+  /** Credentials for a profile: cached while fresh, refreshed ahead of expiry, one fetch per hop however many ask at once. */
+  credentials(profile: string, request?: CredentialRequest): Promise<Credentials>;
+  /** Live sessions the broker holds (in memory or in the keychain cache). */
+  sessions(): Promise<SessionInfo[]>;
+  /** Forgets a profile's cached credentials (and those of profiles built on it). */
+  forget(profile: string): Promise<void>;
+}
+
+/** Identity Center access tokens, refreshed silently; throws RolecallError('sign-in-required') when a person must sign in. */
+export interface SsoAccessTokenSource {
+  accessToken(ssoSession: string): Promise<{ accessToken: string; expiresAt: Date }>;
+}
