@@ -1,0 +1,28 @@
+// GetRoleCredentials from the Identity Center portal, through the AWS SDK (imported lazily).
+import { configuredEndpoint } from './endpoints';
+import { fromSdkError } from './errors';
+import type { IssuedCredentials } from './sts';
+import { RolecallError } from '../errors';
+
+export async function getRoleCredentials(
+  input: { region: string; accessToken: string; accountId: string; roleName: string },
+  env: NodeJS.ProcessEnv,
+): Promise<IssuedCredentials> {
+  const { SSOClient, GetRoleCredentialsCommand } = await import('@aws-sdk/client-sso');
+  const sso = new SSOClient({
+    region: input.region,
+    endpoint: configuredEndpoint('sso', env),
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
+  });
+  try {
+    const out = await sso.send(new GetRoleCredentialsCommand({ accessToken: input.accessToken, accountId: input.accountId, roleName: input.roleName }));
+    const c = out.roleCredentials;
+    if (!c?.accessKeyId || !c.secretAccessKey || !c.sessionToken || !c.expiration) {
+      throw new RolecallError('GetRoleCredentials answered without complete credentials', 'aws-error');
+    }
+    // The portal gives expiration in epoch milliseconds.
+    return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: new Date(c.expiration) };
+  } catch (err) {
+    throw fromSdkError(err, 'sso:GetRoleCredentials');
+  }
+}

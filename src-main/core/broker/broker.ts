@@ -1,0 +1,235 @@
+// The credential broker: profile -> chain of steps -> cached, refreshed credentials.
+// Caching (memory, then the keychain), refresh-ahead and single-flight (in this process, and
+// across processes with a lock per profile) live here once; providers only fetch.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { AppState, Credentials, Profile } from '../../../src-shared/profile';
+import { RolecallError } from '../errors';
+import { withFileLock } from '../lock';
+import type { RolecallPaths } from '../paths';
+import type { SecretStore } from '../secrets/secret-store';
+import { SingleFlight } from '../single-flight';
+import { defaultRegion } from '../aws/endpoints';
+import { getCallerIdentity } from '../aws/sts';
+import { assumeRoleCredentials } from '../providers/assume-role';
+import { iamUserCredentials } from '../providers/iam-user';
+import { ssoRoleCredentials } from '../providers/sso-role';
+import { webIdentityCredentials } from '../providers/web-identity';
+import type { StepContext, StepResult } from '../providers/types';
+import { readCachedSession, refreshTime, sessionCacheKey, writeCachedSession, type LiveSession } from './session-cache';
+import { sanitizeSessionName, sessionNameFromArn } from './session-name';
+import type { CredentialBroker, CredentialRequest, SessionInfo, SsoAccessTokenSource } from './types';
+
+export interface MfaPrompt {
+  (req: { profile: string; serialNumber: string }): Promise<string>;
+}
+
+export interface BrokerOptions {
+  paths: RolecallPaths;
+  state: { load(): Promise<AppState> };
+  secrets: SecretStore;
+  sso: SsoAccessTokenSource;
+  env?: NodeJS.ProcessEnv;
+  /** Asks a person for an MFA code (TTY prompt, app dialog); absent in non-interactive faces. */
+  promptMfa?: MfaPrompt;
+  /** Things the user should know but that are not errors (a duration capped by the chain limit). */
+  onNotice?: (message: string) => void;
+  /** Tells faces that a profile's session changed (app countdowns, tray). */
+  onSession?: (profile: string, session: SessionInfo) => void;
+}
+
+/** One step of a profile's resolution, for `doctor` and tests. */
+export interface StepTrace {
+  profile: Profile;
+  result?: StepResult;
+  error?: unknown;
+}
+
+export class Broker implements CredentialBroker {
+  private readonly memory = new Map<string, LiveSession>();
+  private readonly flights = new SingleFlight<string, StepResult>();
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(private readonly o: BrokerOptions) {
+    this.env = o.env ?? process.env;
+  }
+
+  async credentials(profile: string, request: CredentialRequest = {}): Promise<Credentials> {
+    const state = await this.o.state.load();
+    const r = await this.resolve(state, profile, { mfaCode: request.mfaCode, force: !!request.forceRefresh }, []);
+    return { accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey, sessionToken: r.sessionToken, expiration: r.expiration };
+  }
+
+  /** Resolves a profile and reports every step on the way, for `rolecall doctor`. */
+  async trace(profile: string, request: CredentialRequest = {}): Promise<StepTrace[]> {
+    const state = await this.o.state.load();
+    const trace: StepTrace[] = [];
+    try {
+      await this.resolve(state, profile, { mfaCode: request.mfaCode, force: !!request.forceRefresh, trace }, []);
+    } catch {
+      // The failing step is in the trace.
+    }
+    return trace;
+  }
+
+  async sessions(): Promise<SessionInfo[]> {
+    const state = await this.o.state.load();
+    const out: SessionInfo[] = [];
+    for (const p of state.profiles) {
+      const s = this.memory.get(p.name) ?? (await readCachedSession(this.o.secrets, p.name));
+      if (s && s.result.expiration.getTime() > Date.now()) out.push({ profile: p.name, expiration: s.result.expiration, refreshAt: s.refreshAt });
+    }
+    return out;
+  }
+
+  async forget(profile: string): Promise<void> {
+    const state = await this.o.state.load();
+    // The profile and every profile built on it.
+    const doomed = new Set([profile]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const p of state.profiles) {
+        if (p.kind === 'assume-role' && doomed.has(p.sourceProfile) && !doomed.has(p.name)) {
+          doomed.add(p.name);
+          grew = true;
+        }
+      }
+    }
+    for (const name of doomed) {
+      this.memory.delete(name);
+      await this.o.secrets.delete(sessionCacheKey(name));
+      this.o.onSession?.(name, { profile: name });
+    }
+  }
+
+  private async resolve(
+    state: AppState,
+    name: string,
+    req: { mfaCode?: string; force: boolean; trace?: StepTrace[] },
+    path_: string[],
+  ): Promise<StepResult> {
+    const profile = state.profiles.find((p) => p.name === name);
+    if (!profile) {
+      const via = path_.length ? ` (source of '${path_[path_.length - 1]}')` : '';
+      throw new RolecallError(`profile '${name}'${via} does not exist`, 'not-found', 'run: rolecall list');
+    }
+    if (path_.includes(name)) {
+      throw new RolecallError(`profile '${name}': its source profiles form a loop (${[...path_, name].join(' -> ')})`, 'invalid-input');
+    }
+    // Long-term keys are not a session: nothing to cache, nothing to lock.
+    if (profile.kind === 'iam-user' && !profile.mfaSerial) return this.fetch(state, profile, req, path_);
+
+    const now = Date.now();
+    const fresh = (s: LiveSession | undefined): s is LiveSession => !!s && !req.force && s.refreshAt.getTime() > now;
+    const inMemory = this.memory.get(name);
+    if (fresh(inMemory)) return this.traced(req, profile, inMemory.result);
+
+    // Everyone in this process who needs this profile now waits for the same fetch; across
+    // processes, a lock per profile and a second look at the keychain cache do the same.
+    const flightKey = req.force ? `${name}\0force` : name;
+    return this.flights.run(flightKey, async () => {
+      const cached = await readCachedSession(this.o.secrets, name);
+      if (fresh(cached)) return this.remember(name, cached, req, profile);
+      return withFileLock(this.lockFile(name), async () => {
+        // Another process may have refreshed it while we waited for the lock.
+        const again = await readCachedSession(this.o.secrets, name);
+        if (fresh(again)) return this.remember(name, again, req, profile);
+        const started = Date.now();
+        const result = await this.fetch(state, profile, req, path_);
+        if (!result.expiration) return result;
+        const live: LiveSession = {
+          result: { ...result, expiration: result.expiration },
+          refreshAt: refreshTime(result.expiration, started, state.settings.refreshAheadSeconds),
+        };
+        await writeCachedSession(this.o.secrets, name, live);
+        this.memory.set(name, live);
+        this.o.onSession?.(name, { profile: name, expiration: live.result.expiration, refreshAt: live.refreshAt });
+        return result;
+      });
+    });
+  }
+
+  private remember(name: string, s: LiveSession, req: { trace?: StepTrace[] }, profile: Profile): StepResult {
+    this.memory.set(name, s);
+    return this.traced(req, profile, s.result);
+  }
+
+  private traced(req: { trace?: StepTrace[] }, profile: Profile, result: StepResult): StepResult {
+    req.trace?.push({ profile, result });
+    return result;
+  }
+
+  /** Fetches new credentials for one step, resolving its parent first. */
+  private async fetch(state: AppState, profile: Profile, req: { mfaCode?: string; force: boolean; trace?: StepTrace[] }, path_: string[]): Promise<StepResult> {
+    const parent =
+      profile.kind === 'assume-role'
+        ? await this.resolve(state, profile.sourceProfile, { ...req, force: false }, [...path_, profile.name])
+        : undefined;
+    const mfa = { code: req.mfaCode };
+    const region = profile.region ?? this.chainRegion(state, profile) ?? defaultRegion(this.env);
+    const ctx: StepContext = {
+      sts: { region, env: this.env },
+      env: this.env,
+      secrets: this.o.secrets,
+      sso: this.o.sso,
+      ssoSessions: state.ssoSessions,
+      parent,
+      mfaCode: async (serialNumber) => {
+        // A code is good for one call: the first step that needs one takes the caller's.
+        if (mfa.code) {
+          const c = mfa.code;
+          mfa.code = undefined;
+          return c;
+        }
+        if (this.o.promptMfa) return this.o.promptMfa({ profile: profile.name, serialNumber });
+        throw new RolecallError(`profile '${profile.name}' needs an MFA code from ${serialNumber}`, 'mfa-required', 'pass --mfa-code CODE');
+      },
+      defaultSessionName: async () => {
+        if (!parent) return sanitizeSessionName(`rolecall-${Date.now()}`);
+        const fromArn = sessionNameFromArn(parent.arn);
+        if (fromArn) return fromArn;
+        parent.arn = (await getCallerIdentity({ region, env: this.env }, parent)).Arn;
+        return sessionNameFromArn(parent.arn) ?? sanitizeSessionName(`rolecall-${Date.now()}`);
+      },
+      notice: (m) => this.o.onNotice?.(m),
+    };
+    try {
+      const result = await this.provide(profile, ctx);
+      req.trace?.push({ profile, result });
+      return result;
+    } catch (error) {
+      req.trace?.push({ profile, error });
+      throw error;
+    }
+  }
+
+  private provide(profile: Profile, ctx: StepContext): Promise<StepResult> {
+    switch (profile.kind) {
+      case 'iam-user':
+        return iamUserCredentials(profile, ctx);
+      case 'assume-role':
+        return assumeRoleCredentials(profile, ctx);
+      case 'sso-role':
+        return ssoRoleCredentials(profile, ctx);
+      case 'web-identity':
+        return webIdentityCredentials(profile, ctx);
+    }
+  }
+
+  /** A hop without a region of its own uses the nearest ancestor's. */
+  private chainRegion(state: AppState, profile: Profile): string | undefined {
+    let p: Profile | undefined = profile;
+    const seen = new Set<string>();
+    while (p && !seen.has(p.name)) {
+      if (p.region) return p.region;
+      seen.add(p.name);
+      p = p.kind === 'assume-role' ? state.profiles.find((x) => x.name === (p as { sourceProfile: string }).sourceProfile) : undefined;
+    }
+    return undefined;
+  }
+
+  private lockFile(profile: string): string {
+    return path.join(this.o.paths.locksDir, `session-${createHash('sha256').update(profile).digest('hex').slice(0, 16)}.lock`);
+  }
+}

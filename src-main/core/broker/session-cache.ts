@@ -1,0 +1,74 @@
+// The broker's cache of issued sessions in the OS keychain, under `session/<profile>`, so a
+// second process (or the credential_process hot path without a running broker) reuses them.
+// `refreshAt` is written by the broker so every reader agrees on when a session is stale.
+import { z } from 'zod';
+import type { SecretStore } from '../secrets/secret-store';
+import type { StepResult } from '../providers/types';
+
+export const sessionCacheKey = (profile: string) => `session/${profile}`;
+
+export const CachedSession = z.object({
+  accessKeyId: z.string(),
+  secretAccessKey: z.string(),
+  sessionToken: z.string().optional(),
+  expiration: z.string().datetime({ offset: true }),
+  refreshAt: z.string().datetime({ offset: true }),
+  credentialType: z.enum(['iam-user', 'session-token', 'role']),
+  arn: z.string().optional(),
+});
+export type CachedSession = z.infer<typeof CachedSession>;
+
+export interface LiveSession {
+  result: StepResult & { expiration: Date };
+  refreshAt: Date;
+}
+
+/**
+ * When to refresh: refreshAheadSeconds before expiry, but never earlier than halfway through
+ * the session's life, so short sessions (900 s) are not refreshed on every call.
+ */
+export function refreshTime(expiration: Date, obtainedAt: number, refreshAheadSeconds: number): Date {
+  const lifetime = expiration.getTime() - obtainedAt;
+  const ahead = Math.min(refreshAheadSeconds * 1000, lifetime / 2);
+  return new Date(expiration.getTime() - ahead);
+}
+
+export async function readCachedSession(secrets: SecretStore, profile: string): Promise<LiveSession | undefined> {
+  const raw = await secrets.get(sessionCacheKey(profile));
+  if (raw === null) return undefined;
+  let parsed;
+  try {
+    parsed = CachedSession.safeParse(JSON.parse(raw));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed?.success) {
+    await secrets.delete(sessionCacheKey(profile)); // a corrupt entry is as good as none
+    return undefined;
+  }
+  const c = parsed.data;
+  return {
+    result: {
+      accessKeyId: c.accessKeyId,
+      secretAccessKey: c.secretAccessKey,
+      sessionToken: c.sessionToken,
+      expiration: new Date(c.expiration),
+      credentialType: c.credentialType,
+      arn: c.arn,
+    },
+    refreshAt: new Date(c.refreshAt),
+  };
+}
+
+export async function writeCachedSession(secrets: SecretStore, profile: string, s: LiveSession): Promise<void> {
+  const entry: CachedSession = {
+    accessKeyId: s.result.accessKeyId,
+    secretAccessKey: s.result.secretAccessKey,
+    sessionToken: s.result.sessionToken,
+    expiration: s.result.expiration.toISOString(),
+    refreshAt: s.refreshAt.toISOString(),
+    credentialType: s.result.credentialType,
+    arn: s.result.arn,
+  };
+  await secrets.set(sessionCacheKey(profile), JSON.stringify(entry));
+}

@@ -1,0 +1,39 @@
+// AssumeRole from the parent's credentials. A parent holding role or GetSessionToken
+// credentials makes this hop role chaining, which AWS caps at one hour: we ask for at most
+// 3600 seconds there and say so, instead of provoking STS's ValidationError.
+import type { AssumeRoleProfile } from '../../../src-shared/profile';
+import { RolecallError } from '../errors';
+import { assumeRole } from '../aws/sts';
+import type { StepContext, StepResult } from './types';
+
+export const CHAINED_SESSION_LIMIT_SECONDS = 3600;
+const DEFAULT_DURATION_SECONDS = 3600;
+
+export const isRoleChaining = (parent: StepResult) => parent.credentialType !== 'iam-user';
+
+export async function assumeRoleCredentials(profile: AssumeRoleProfile, ctx: StepContext): Promise<StepResult> {
+  const parent = ctx.parent;
+  if (!parent) throw new RolecallError(`profile '${profile.name}': no source credentials`, 'invalid-input');
+  const asked = profile.durationSeconds ?? DEFAULT_DURATION_SECONDS;
+  const chained = isRoleChaining(parent);
+  const duration = chained ? Math.min(asked, CHAINED_SESSION_LIMIT_SECONDS) : asked;
+  if (duration < asked) {
+    ctx.notice(
+      `profile '${profile.name}': asked for ${asked}s, but this hop is role chaining, which AWS caps at 1 hour; asked for ${duration}s`,
+    );
+  }
+  const result = await assumeRole(ctx.sts, parent, {
+    RoleArn: profile.roleArn,
+    RoleSessionName: profile.roleSessionName ?? (await ctx.defaultSessionName()),
+    DurationSeconds: duration,
+    ExternalId: profile.externalId,
+    SerialNumber: profile.mfaSerial,
+    TokenCode: profile.mfaSerial ? await ctx.mfaCode(profile.mfaSerial) : undefined,
+    SourceIdentity: profile.sourceIdentity,
+    Tags: profile.tags,
+    TransitiveTagKeys: profile.transitiveTagKeys,
+    Policy: profile.policy,
+    PolicyArns: profile.policyArns?.map((arn) => ({ arn })),
+  });
+  return { ...result, credentialType: 'role', durationAsked: asked, durationRequested: duration };
+}
