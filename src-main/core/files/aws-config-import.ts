@@ -1,0 +1,161 @@
+// Importing the user's existing AWS CLI profiles into Rolecall's model. The files are read as the
+// AWS SDK reads them; what Rolecall cannot or must not take over is listed with a reason, and
+// no secret (static keys) is ever copied.
+import type { z } from 'zod';
+import { IntegrationName } from '../../../src-shared/names';
+import { Profile, SsoSession } from '../../../src-shared/profile';
+import { checkIniSyntax, configProfileNames, findManagedBlock, isSpecialSection, parseAwsFiles } from './aws-ini';
+
+export interface AwsConfigImport {
+  profiles: Profile[];
+  ssoSessions: SsoSession[];
+  /** Profiles (by name) and sso-sessions (as "sso-session NAME") left out, and why. */
+  skipped: { name: string; reason: string }[];
+}
+
+type Section = Record<string, string | undefined>;
+
+// Profile fields and the INI keys they come from, so validation messages speak the file's words.
+const INI_KEY: Record<string, string> = {
+  name: 'profile name', region: 'region', sourceProfile: 'source_profile', roleArn: 'role_arn', roleSessionName: 'role_session_name',
+  externalId: 'external_id', mfaSerial: 'mfa_serial', durationSeconds: 'duration_seconds', sourceIdentity: 'source_identity',
+  webIdentityTokenFile: 'web_identity_token_file', ssoSession: 'sso_session', accountId: 'sso_account_id', roleName: 'sso_role_name',
+  startUrl: 'sso_start_url', registrationScopes: 'sso_registration_scopes',
+};
+
+const STATIC_KEYS = 'static keys: add them with rolecall iam-user add';
+
+export async function importAwsConfig(
+  configText: string,
+  credentialsText = '',
+  files: { config?: string; credentials?: string } = {},
+): Promise<AwsConfigImport> {
+  const configName = files.config ?? '~/.aws/config';
+  checkIniSyntax(configText, configName);
+  checkIniSyntax(credentialsText, files.credentials ?? '~/.aws/credentials');
+  const range = findManagedBlock(configText, configName);
+  const managed = range ? await configProfileNames(configText.slice(range.start, range.end)) : new Set<string>();
+  const { config, credentials } = await parseAwsFiles(configText, credentialsText);
+
+  const result: AwsConfigImport = { profiles: [], ssoSessions: [], skipped: [] };
+  const skip = (name: string, reason: string) => result.skipped.push({ name, reason });
+
+  for (const [key, s] of Object.entries(config)) {
+    if (!key.startsWith('sso-session.')) continue;
+    const name = key.slice('sso-session.'.length);
+    const scopes = s.sso_registration_scopes?.split(',').map((x) => x.trim()).filter(Boolean);
+    const session = SsoSession.safeParse({ name, startUrl: s.sso_start_url, region: s.sso_region, ...(scopes ? { registrationScopes: scopes } : {}) });
+    if (session.success) result.ssoSessions.push(session.data);
+    else skip(`sso-session ${name}`, firstProblem(session.error));
+  }
+  const explicitSessions = new Set(result.ssoSessions.map((x) => x.name));
+
+  // As the SDK merges them: the credentials file's settings win over the config file's.
+  const merged: Record<string, Section> = {};
+  for (const [name, s] of Object.entries(config)) if (!isSpecialSection(name)) merged[name] = { ...s };
+  for (const [name, s] of Object.entries(credentials)) merged[name] = { ...merged[name], ...s };
+
+  for (const [name, s] of Object.entries(merged)) {
+    if (managed.has(name)) continue; // Rolecall's own credential_process entries
+    const mapped = mapProfile(name, s, merged, explicitSessions, result.ssoSessions);
+    if (typeof mapped === 'string') {
+      skip(name, mapped);
+      continue;
+    }
+    const profile = Profile.safeParse(mapped.profile);
+    if (!profile.success) {
+      skip(name, firstProblem(profile.error));
+      continue;
+    }
+    if (mapped.newSession) result.ssoSessions.push(mapped.newSession);
+    result.profiles.push(profile.data);
+  }
+  return result;
+}
+
+type Mapped = { profile: Record<string, unknown>; newSession?: SsoSession } | string;
+
+function mapProfile(name: string, s: Section, all: Record<string, Section>, explicitSessions: Set<string>, sessions: SsoSession[]): Mapped {
+  const common = { name, ...opt('region', s.region) };
+  if (s.role_arn !== undefined) {
+    const hop = {
+      ...common,
+      roleArn: s.role_arn,
+      ...opt('roleSessionName', s.role_session_name),
+      ...opt('durationSeconds', num(s.duration_seconds)),
+    };
+    if (s.web_identity_token_file !== undefined) return { profile: { ...hop, kind: 'web-identity', webIdentityTokenFile: s.web_identity_token_file } };
+    if (s.source_profile !== undefined) {
+      if (s.source_profile === name) return `source_profile names the profile itself; ${STATIC_KEYS} under another name, then point source_profile at it`;
+      if (!all[s.source_profile]) return `source_profile "${s.source_profile}" is not defined`;
+      return {
+        profile: {
+          ...hop,
+          kind: 'assume-role',
+          sourceProfile: s.source_profile,
+          ...opt('mfaSerial', s.mfa_serial),
+          ...opt('externalId', s.external_id),
+          ...opt('sourceIdentity', s.source_identity),
+        },
+      };
+    }
+    if (s.credential_source !== undefined) {
+      return `credential_source ${s.credential_source} takes credentials from the machine the AWS tool runs on (environment, EC2 or ECS metadata); Rolecall cannot import it`;
+    }
+    return 'role_arn without source_profile, web_identity_token_file or credential_source';
+  }
+  if (s.sso_session !== undefined || s.sso_start_url !== undefined || s.sso_account_id !== undefined || s.sso_role_name !== undefined) {
+    return mapSsoProfile(common, s, explicitSessions, sessions);
+  }
+  if (s.credential_process !== undefined) return 'credential_process: another tool provides these credentials';
+  if (s.aws_access_key_id !== undefined || s.aws_secret_access_key !== undefined || s.aws_session_token !== undefined) return STATIC_KEYS;
+  return 'no credential settings (only settings such as region)';
+}
+
+function mapSsoProfile(common: { name: string }, s: Section, explicitSessions: Set<string>, sessions: SsoSession[]): Mapped {
+  if (s.sso_account_id === undefined || s.sso_role_name === undefined) {
+    return 'no sso_account_id and sso_role_name (a profile only for signing in)';
+  }
+  const role = { ...common, kind: 'sso-role', accountId: s.sso_account_id, roleName: s.sso_role_name };
+  if (s.sso_session !== undefined) {
+    if (!explicitSessions.has(s.sso_session)) return `sso_session "${s.sso_session}" has no valid [sso-session ${s.sso_session}] section`;
+    return { profile: { ...role, ssoSession: s.sso_session } };
+  }
+  // The legacy form carries the Identity Center instance in the profile itself.
+  if (s.sso_start_url === undefined || s.sso_region === undefined) return 'sso_start_url and sso_region are both needed (or sso_session)';
+  const same = sessions.find((x) => x.startUrl === s.sso_start_url && x.region === s.sso_region);
+  if (same) return { profile: { ...role, ssoSession: same.name } };
+  const newSession = SsoSession.safeParse({ name: sessionName(s.sso_start_url, sessions), startUrl: s.sso_start_url, region: s.sso_region });
+  if (!newSession.success) return firstProblem(newSession.error);
+  return { profile: { ...role, ssoSession: newSession.data.name }, newSession: newSession.data };
+}
+
+/** "https://acme.awsapps.com/start" -> "acme" (then "acme-2", ... when taken). */
+function sessionName(startUrl: string, sessions: SsoSession[]): string {
+  let base = 'sso';
+  try {
+    const label = new URL(startUrl).hostname.split('.')[0] ?? '';
+    const clean = label.replace(/[^A-Za-z0-9_.+@-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 100);
+    if (IntegrationName.safeParse(clean).success) base = clean;
+  } catch {
+    // An invalid URL fails validation right after; the name does not matter.
+  }
+  const taken = new Set(sessions.map((x) => x.name));
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+  return name;
+}
+
+const opt = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+
+// A non-number stays a string so validation reports it.
+const num = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : v);
+
+function firstProblem(err: z.ZodError): string {
+  const issue = err.issues[0];
+  if (!issue) return 'invalid';
+  const field = issue.path[0];
+  const key = typeof field === 'string' ? (INI_KEY[field] ?? field) : undefined;
+  return key ? `${key}: ${issue.message}` : issue.message;
+}
+

@@ -1,0 +1,128 @@
+// Rolecall's block in the user's ~/.aws/config: `credential_process` profiles that make every
+// AWS tool ask Rolecall. Only the lines between the markers are ever Rolecall's; every byte
+// outside them is the user's and is written back exactly as read.
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ProfileName, Region } from '../../../src-shared/names';
+import { RolecallError } from '../errors';
+import { writeFileAtomic } from './atomic';
+import { BEGIN_MARKER, END_MARKER, checkIniSyntax, configProfileNames, findManagedBlock } from './aws-ini';
+
+export { importAwsConfig, type AwsConfigImport } from './aws-config-import';
+export { BEGIN_MARKER, END_MARKER } from './aws-ini';
+
+export const BACKUP_SUFFIX = '.rolecall.bak';
+
+// Characters both botocore (shlex.split, no shell) and the JS SDK (a shell) read literally
+// when bare...
+const BARE = /^[A-Za-z0-9_./+-]+$/;
+// ...and those no quoting makes mean the same to shlex, sh and cmd.exe: inside double quotes sh
+// still expands $ and `, \ escapes, " ends the quote, and cmd.exe expands %VAR%.
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
+const UNQUOTABLE = /["\\$`%\x00-\x1f\x7f]/;
+
+/** The credential_process value that runs `<node> <script> credential-process --profile <name>`. */
+export function credentialProcessCommand(nodePath: string, scriptPath: string, profile: string, platform: NodeJS.Platform = process.platform): string {
+  const name = ProfileName.safeParse(profile);
+  if (!name.success) throw new RolecallError(`Invalid profile name "${profile}": ${name.error.issues[0]?.message}`, 'invalid-input');
+  // Windows accepts "/" in paths, and "\" cannot be made safe for shlex.
+  const fix = (p: string) => (platform === 'win32' ? p.replace(/\\/g, '/') : p);
+  return [quoteArg(fix(nodePath), 'the Node.js path'), quoteArg(fix(scriptPath), 'the rolecall script path'), 'credential-process', '--profile', quoteArg(profile, 'the profile name')].join(' ');
+}
+
+function quoteArg(arg: string, what: string): string {
+  if (BARE.test(arg)) return arg;
+  if (arg === '' || UNQUOTABLE.test(arg)) {
+    throw new RolecallError(
+      `Cannot put ${what} (${JSON.stringify(arg)}) into credential_process: it contains a character (" \\ $ \` % or a control character) that botocore and the AWS SDK for JavaScript would read differently`,
+      'invalid-input',
+      'install Node.js and Rolecall under a path without those characters',
+    );
+  }
+  return `"${arg}"`;
+}
+
+export interface ManagedProfileEntry {
+  name: string;
+  region?: string;
+  credentialProcess: string;
+}
+
+/** The whole managed block, markers included, with "\n" line ends. */
+export function renderManagedBlock(entries: ManagedProfileEntry[]): string {
+  const lines = [BEGIN_MARKER, '# Managed by Rolecall: changes between these markers are replaced on the next sync.'];
+  const seen = new Set<string>();
+  for (const e of entries) {
+    const name = ProfileName.safeParse(e.name);
+    if (!name.success) throw new RolecallError(`Invalid profile name "${e.name}": ${name.error.issues[0]?.message}`, 'invalid-input');
+    if (seen.has(e.name)) throw new RolecallError(`Profile "${e.name}" appears twice in the managed block`, 'invalid-input');
+    seen.add(e.name);
+    if (e.region !== undefined && !Region.safeParse(e.region).success) throw new RolecallError(`Profile "${e.name}": invalid region "${e.region}"`, 'invalid-input');
+    if (!e.credentialProcess.trim() || /[\r\n]/.test(e.credentialProcess)) {
+      throw new RolecallError(`Profile "${e.name}": credential_process must be one non-empty line`, 'invalid-input');
+    }
+    lines.push(e.name === 'default' ? '[default]' : `[profile ${e.name}]`, `credential_process = ${e.credentialProcess}`);
+    if (e.region) lines.push(`region = ${e.region}`);
+    lines.push('');
+  }
+  lines.push(END_MARKER);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Replaces the managed block in configFile (or appends one); blockText '' removes it. Refuses,
+ * changing nothing, when a profile of the block is also defined outside it. Returns false when
+ * the file already had this content (no write, no backup).
+ */
+export async function writeManagedBlock(configFile: string, blockText: string): Promise<boolean> {
+  const existing = await readConfig(configFile);
+  const text = existing ?? '';
+  if (blockText !== '') checkBlockText(blockText);
+  const range = findManagedBlock(text, configFile);
+  const before = range ? text.slice(0, range.start) : text;
+  const after = range ? text.slice(range.end) : '';
+
+  const outsideNames = await configProfileNames(before + after);
+  for (const name of blockText ? await configProfileNames(blockText) : []) {
+    if (outsideNames.has(name)) {
+      throw new RolecallError(
+        `Profile "${name}" is already defined in ${configFile} outside Rolecall's block`,
+        'conflict',
+        `rename or remove your [${name === 'default' ? 'default' : `profile ${name}`}] section, or give the Rolecall profile another name`,
+      );
+    }
+  }
+
+  // A CRLF file gets a CRLF block, so editors do not see mixed line ends.
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  // Ends with a line break, so the user's bytes after the block start on their own line.
+  const block = (blockText && !blockText.endsWith('\n') ? blockText + '\n' : blockText).replace(/\r?\n/g, eol);
+  let next: string;
+  if (range) next = before + block + after;
+  else if (!block) next = text;
+  else if (text === '') next = block;
+  else next = text + (text.endsWith('\n') ? eol : eol + eol) + block;
+  if (existing !== null && next === existing) return false;
+
+  if (existing === null) await mkdir(path.dirname(configFile), { recursive: true, mode: 0o700 });
+  await writeFileAtomic(configFile, next, { backupSuffix: BACKUP_SUFFIX, ...(existing === null ? { mode: 0o600 } : {}) });
+  return true;
+}
+
+async function readConfig(configFile: string): Promise<string | null> {
+  try {
+    return await readFile(configFile, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new RolecallError(`Cannot read ${configFile}: ${(e as NodeJS.ErrnoException).code ?? e}`, 'file', undefined, { cause: e });
+  }
+}
+
+// The block must be one well-formed block, or the file would be left with broken markers.
+function checkBlockText(blockText: string): void {
+  const range = findManagedBlock(blockText, 'the managed block');
+  if (!range || range.start !== 0 || range.end !== blockText.length) {
+    throw new RolecallError(`The managed block must start with "${BEGIN_MARKER}" and end with "${END_MARKER}"`, 'invalid-input');
+  }
+  checkIniSyntax(blockText, 'the managed block');
+}

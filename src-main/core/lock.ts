@@ -1,0 +1,146 @@
+// Cross-process mutual exclusion on the local file system, so the app, the agent and any number
+// of CLI processes can read-modify-write the same file without losing updates.
+//
+// The lock is a file created with O_EXCL ('wx') holding {pid, host, token, time}. While held, its
+// mtime is refreshed, so "stale" means: the owner's pid is dead (same host), or nobody has
+// touched the file for staleMs (a crashed owner on another host, or a reused pid).
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { RolecallError } from './errors';
+
+export interface FileLockOptions {
+  /** Give up waiting after this long (RolecallError 'timeout'). */
+  timeoutMs?: number;
+  /** A lock not refreshed for this long is taken over. */
+  staleMs?: number;
+  /** First wait between attempts; later waits grow (with jitter) to at most 10x. */
+  pollMs?: number;
+}
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  token: string;
+  time: string;
+}
+
+export async function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T, options: FileLockOptions = {}): Promise<T> {
+  const { timeoutMs = 30_000, staleMs = 60_000, pollMs = 15 } = options;
+  const token = await acquire(lockPath, { timeoutMs, staleMs, pollMs });
+  const now = () => new Date();
+  // Heartbeat: a long-running holder is never mistaken for a crashed one.
+  const heartbeat = setInterval(() => void utimes(lockPath, now(), now()).catch(() => undefined), Math.max(staleMs / 4, 10));
+  heartbeat.unref();
+  try {
+    return await fn();
+  } finally {
+    clearInterval(heartbeat);
+    await release(lockPath, token);
+  }
+}
+
+async function acquire(lockPath: string, o: Required<FileLockOptions>): Promise<string> {
+  await mkdir(path.dirname(lockPath), { recursive: true, mode: 0o700 });
+  const token = randomBytes(12).toString('hex');
+  const deadline = Date.now() + o.timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    if (await tryCreate(lockPath, token)) return token;
+    if (await isStale(lockPath, o.staleMs)) {
+      await breakStale(lockPath, o.staleMs);
+      continue;
+    }
+    if (Date.now() >= deadline) throw await timeoutError(lockPath, o.timeoutMs);
+    const wait = Math.min(o.pollMs * 1.5 ** attempt, o.pollMs * 10) * (0.5 + Math.random());
+    await sleep(Math.min(wait, Math.max(deadline - Date.now(), 1)));
+  }
+}
+
+async function tryCreate(lockPath: string, token: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(lockPath, 'wx', 0o600);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new RolecallError(`Cannot create the lock file ${lockPath}: ${(e as NodeJS.ErrnoException).code ?? e}`, 'file', undefined, { cause: e });
+  }
+  try {
+    const info: LockInfo = { pid: process.pid, host: os.hostname(), token, time: new Date().toISOString() };
+    await handle.writeFile(JSON.stringify(info));
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+async function readLock(lockPath: string): Promise<{ info: LockInfo | null; mtimeMs: number } | null> {
+  try {
+    const [text, st] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
+    let info: LockInfo | null = null;
+    try {
+      info = JSON.parse(text) as LockInfo;
+    } catch {
+      // Empty or partial: its owner is between open('wx') and write; judge by age alone.
+    }
+    return { info, mtimeMs: st.mtimeMs };
+  } catch {
+    return null; // released meanwhile
+  }
+}
+
+async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
+  const lock = await readLock(lockPath);
+  if (!lock) return false;
+  if (Date.now() - lock.mtimeMs > staleMs) return true;
+  const info = lock.info;
+  return !!info && info.host === os.hostname() && typeof info.pid === 'number' && !pidAlive(info.pid);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// Two waiters may judge the same lock stale; if both simply deleted it, the second could delete
+// the lock the first has just created. So breakers take a short-lived guard lock and re-check
+// under it: only one deletes, and never a fresh lock.
+async function breakStale(lockPath: string, staleMs: number): Promise<void> {
+  const guard = `${lockPath}.break`;
+  const guardToken = randomBytes(12).toString('hex');
+  if (!(await tryCreate(guard, guardToken))) {
+    // A breaker that crashed inside this millisecond-long window leaves its guard behind.
+    const st = await stat(guard).catch(() => null);
+    if (st && Date.now() - st.mtimeMs > staleMs) await unlink(guard).catch(() => undefined);
+    await sleep(5);
+    return;
+  }
+  try {
+    if (await isStale(lockPath, staleMs)) await unlink(lockPath).catch(() => undefined);
+  } finally {
+    await release(guard, guardToken);
+  }
+}
+
+async function release(lockPath: string, token: string): Promise<void> {
+  const lock = await readLock(lockPath);
+  // If ours was taken over as stale, the file now belongs to someone else: leave it.
+  if (lock?.info?.token === token) await unlink(lockPath).catch(() => undefined);
+}
+
+async function timeoutError(lockPath: string, timeoutMs: number): Promise<RolecallError> {
+  const info = (await readLock(lockPath))?.info;
+  const owner = info ? ` (held by process ${info.pid} on ${info.host} since ${info.time})` : '';
+  return new RolecallError(
+    `Timed out after ${Math.round(timeoutMs / 1000)}s waiting for the lock ${lockPath}${owner}`,
+    'timeout',
+    `if no other Rolecall process is running, delete ${lockPath}`,
+  );
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,95 @@
+// The SecretStore over the OS keychain (macOS Keychain, Windows Credential Manager, Secret
+// Service on Linux) through @napi-rs/keyring's async API, so a slow keychain never blocks the
+// event loop. Measured: a get() of an existing entry takes about 0.5 ms (a missing one about
+// 6 ms) against gnome-keyring over a private D-Bus session (build/with-keyring.sh, Linux, Node 20).
+import { AsyncEntry, type LinuxStore } from '@napi-rs/keyring';
+import type { z } from 'zod';
+import { RolecallError } from '../errors';
+import type { SecretStore } from './secret-store';
+
+export interface KeyringOptions {
+  /**
+   * Linux only. By default Rolecall requires the Secret Service (gnome-keyring, KWallet): the
+   * library's fallback, the kernel keyring, forgets everything at logout, which would silently
+   * drop refresh tokens and IAM user keys. 'keyutils' opts into it, e.g. on a headless host.
+   */
+  linuxStore?: LinuxStore;
+}
+
+export class KeyringSecretStore implements SecretStore {
+  constructor(
+    /** RolecallPaths.keychainService */
+    readonly service: string,
+    private readonly options: KeyringOptions = {},
+  ) {}
+
+  get(key: string): Promise<string | null> {
+    return this.call('read', key, (e) => e.getPassword());
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    await this.call('write', key, (e) => e.setPassword(value));
+  }
+
+  delete(key: string): Promise<boolean> {
+    return this.call('delete', key, (e) => e.deletePassword());
+  }
+
+  private async call<T>(verb: string, key: string, op: (entry: AsyncEntry) => Promise<T>): Promise<T> {
+    if (!key) throw new RolecallError('A keychain entry needs a non-empty key', 'invalid-input');
+    try {
+      // Constructing the entry already talks to the platform store (and throws when it is absent).
+      const entry = new AsyncEntry(this.service, key, { linux: { store: this.options.linuxStore ?? 'secret-service' } });
+      return await op(entry);
+    } catch (e) {
+      // The library's messages describe the platform failure, never the value.
+      const detail = e instanceof Error ? e.message : String(e);
+      throw new RolecallError(`Cannot ${verb} "${key}" in the OS keychain (${this.service}): ${detail}`, 'keychain', keychainHint(), { cause: e });
+    }
+  }
+}
+
+function keychainHint(): string {
+  if (process.platform === 'darwin') return 'is the login keychain unlocked? (Keychain Access)';
+  if (process.platform === 'win32') return 'is Windows Credential Manager available for this user?';
+  return 'is a Secret Service (gnome-keyring) running and unlocked? (DBUS_SESSION_BUS_ADDRESS must reach it)';
+}
+
+/**
+ * One typed secret under one key: JSON validated by a schema on the way in and out. A corrupt
+ * entry (not JSON, or an old shape) is deleted and reported as missing, so callers simply fetch
+ * a new one (sign in again) instead of failing forever.
+ */
+export class JsonSecret<T> {
+  constructor(
+    private readonly store: SecretStore,
+    readonly key: string,
+    private readonly schema: z.ZodType<T>,
+  ) {}
+
+  async get(): Promise<T | null> {
+    const raw = await this.store.get(this.key);
+    if (raw === null) return null;
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      json = undefined;
+    }
+    const parsed = this.schema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    await this.store.delete(this.key);
+    return null;
+  }
+
+  async set(value: T): Promise<void> {
+    const parsed = this.schema.safeParse(value);
+    // The zod message names the field, never the value: a secret stays out of the error.
+    if (!parsed.success) throw new RolecallError(`Refusing to store an invalid "${this.key}": ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'invalid-input');
+    await this.store.set(this.key, JSON.stringify(parsed.data));
+  }
+
+  delete(): Promise<boolean> {
+    return this.store.delete(this.key);
+  }
+}
