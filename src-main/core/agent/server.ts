@@ -1,0 +1,205 @@
+// The agent: the broker's face on a local socket, so every CLI process and the app share one
+// broker (one cache, one refresh per hop). Newline-delimited JSON; every request carries the
+// per-install token, and a connection whose first message lacks it is closed without a word.
+import { timingSafeEqual } from 'node:crypto';
+import { chmod, lstat, unlink } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { describeIssue } from '../../../src-shared/names';
+import type { CredentialBroker } from '../broker/types';
+import { RolecallError, isRolecallError } from '../errors';
+import { withFileLock } from '../lock';
+import { ensureDataDir, type RolecallPaths } from '../paths';
+import { AgentRequest } from './protocol';
+import { ensureAgentToken } from './token';
+import { MAX_LINE_BYTES, toWireCredentials, toWireSession, type AgentResponse, type WireError } from './wire';
+
+export interface AgentServerOptions {
+  /** Call onIdle after this many seconds without a request (0 or absent: never). */
+  idleSeconds?: number;
+  onIdle?: () => void;
+  /** What a 'shutdown' request does once answered; by default the server closes. */
+  onShutdown?: () => void;
+  /** A connection must authenticate within this time. */
+  authTimeoutMs?: number;
+}
+
+export class AgentServer {
+  private server?: net.Server;
+  private token = Buffer.alloc(0);
+  private readonly connections = new Set<net.Socket>();
+  private inFlight = 0;
+  private idleTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly broker: CredentialBroker,
+    private readonly paths: RolecallPaths,
+    private readonly options: AgentServerOptions = {},
+  ) {}
+
+  get socketPath(): string {
+    return this.paths.agentSocket;
+  }
+
+  /** Starts listening; RolecallError('conflict') when another agent already answers on the socket. */
+  async listen(): Promise<void> {
+    await ensureDataDir(this.paths);
+    this.token = Buffer.from(await ensureAgentToken(this.paths.agentTokenFile));
+    const socket = this.paths.agentSocket;
+    // Under a lock, so two agents starting at once cannot both judge the socket stale and
+    // the second unlink the first one's fresh socket.
+    await withFileLock(path.join(this.paths.locksDir, 'agent-listen.lock'), async () => {
+      if (process.platform !== 'win32' && (await lstat(socket).catch(() => null))) {
+        if (await answers(socket)) throw new RolecallError(`A Rolecall agent is already running (${socket})`, 'conflict', 'stop it first: rolecall agent stop');
+        await unlink(socket).catch(() => undefined);
+      }
+      const server = net.createServer((c) => this.onConnection(c));
+      // umask during bind, so the socket is never reachable by others, even for an instant.
+      const oldMask = process.platform === 'win32' ? undefined : process.umask(0o177);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(socket, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+      } finally {
+        if (oldMask !== undefined) process.umask(oldMask);
+      }
+      if (process.platform !== 'win32') await chmod(socket, 0o600);
+      server.on('error', () => undefined);
+      this.server = server;
+    }, { timeoutMs: 10_000, staleMs: 10_000 });
+    this.touch();
+  }
+
+  /** Stops listening, drops open connections and removes the socket. */
+  async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    for (const c of this.connections) c.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    const seconds = this.options.idleSeconds ?? 0;
+    if (!seconds || !this.options.onIdle || !this.server) return;
+    this.idleTimer = setTimeout(() => {
+      if (this.inFlight > 0) return this.touch();
+      this.options.onIdle?.();
+    }, seconds * 1000);
+  }
+
+  private onConnection(sock: net.Socket): void {
+    this.connections.add(sock);
+    sock.on('close', () => this.connections.delete(sock));
+    sock.on('error', () => undefined);
+    sock.setEncoding('utf8');
+    let authenticated = false;
+    let buffer = '';
+    let queue = Promise.resolve();
+    const authTimer = setTimeout(() => sock.destroy(), this.options.authTimeoutMs ?? 5000);
+    sock.on('close', () => clearTimeout(authTimer));
+    const reply = (r: AgentResponse) => {
+      if (!sock.destroyed) sock.write(JSON.stringify(r) + '\n');
+    };
+
+    sock.on('data', (chunk: string) => {
+      buffer += chunk;
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0 && !sock.destroyed) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line.trim()) handle(line);
+      }
+      if (buffer.length > MAX_LINE_BYTES) {
+        if (authenticated) reply({ ok: false, error: { message: 'request too large', code: 'invalid-input' } });
+        sock.destroy();
+      }
+    });
+
+    const handle = (line: string) => {
+      let msg: unknown;
+      try {
+        msg = JSON.parse(line);
+      } catch {
+        // Only a caller that has shown the token hears about its mistakes.
+        if (!authenticated) return void sock.destroy();
+        return reply({ ok: false, error: { message: 'bad request: not JSON', code: 'invalid-input' } });
+      }
+      const m = (typeof msg === 'object' && msg !== null ? msg : {}) as { token?: unknown; id?: unknown };
+      if (!this.tokenMatches(m.token)) return void sock.destroy();
+      authenticated = true;
+      clearTimeout(authTimer);
+      const id = typeof m.id === 'string' || typeof m.id === 'number' ? m.id : undefined;
+      const parsed = AgentRequest.safeParse(msg);
+      if (!parsed.success) return reply({ id, ok: false, error: { message: describeIssue(parsed.error, 'bad request'), code: 'invalid-input' } });
+      // One request at a time per connection, so answers come back in order.
+      queue = queue.then(async () => {
+        reply(await this.dispatch(parsed.data));
+        if (parsed.data.type === 'shutdown') sock.end(() => (this.options.onShutdown ?? (() => void this.close()))());
+      });
+    };
+  }
+
+  private tokenMatches(given: unknown): boolean {
+    if (typeof given !== 'string' || this.token.length === 0) return false;
+    const b = Buffer.from(given);
+    return b.length === this.token.length && timingSafeEqual(b, this.token);
+  }
+
+  private async dispatch(req: AgentRequest): Promise<AgentResponse> {
+    this.inFlight++;
+    this.touch();
+    try {
+      const result = await this.run(req);
+      return { id: req.id, ok: true, result };
+    } catch (e) {
+      return { id: req.id, ok: false, error: toWireError(e) };
+    } finally {
+      this.inFlight--;
+      this.touch();
+    }
+  }
+
+  private async run(req: AgentRequest): Promise<unknown> {
+    switch (req.type) {
+      case 'credentials': {
+        const opts = { ...(req.mfaCode ? { mfaCode: req.mfaCode } : {}), ...(req.forceRefresh ? { forceRefresh: true } : {}) };
+        return toWireCredentials(await this.broker.credentials(req.profile, opts));
+      }
+      case 'sessions':
+        return (await this.broker.sessions()).map(toWireSession);
+      case 'forget':
+        await this.broker.forget(req.profile);
+        return {};
+      case 'ping':
+        return { pid: process.pid };
+      case 'shutdown':
+        return {};
+    }
+  }
+}
+
+function toWireError(e: unknown): WireError {
+  if (isRolecallError(e)) return { message: e.message, code: e.code, ...(e.hint ? { hint: e.hint } : {}) };
+  return { message: e instanceof Error ? e.message : String(e), code: 'agent' };
+}
+
+/** True when something accepts connections on the socket. */
+function answers(socket: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = net.connect(socket);
+    const done = (v: boolean) => {
+      c.destroy();
+      resolve(v);
+    };
+    c.once('connect', () => done(true));
+    c.once('error', () => done(false));
+    c.setTimeout(1000, () => done(false));
+  });
+}

@@ -1,0 +1,101 @@
+// Adding, editing and removing profiles: every change is one locked read-modify-write of the
+// state file, checked as a whole (names unique, sources exist, no loops) before it is saved.
+import { Profile, type AppState } from '../../src-shared/profile';
+import { describeIssue } from '../../src-shared/names';
+import { RolecallError } from './errors';
+
+export interface ProfileStateStore {
+  update(fn: (state: AppState) => AppState | void | Promise<AppState | void>): Promise<AppState>;
+}
+
+/** Validates one profile's fields, naming it in the message. */
+export function parseProfile(input: unknown): Profile {
+  const parsed = Profile.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const name = (input as { name?: unknown } | null)?.name;
+  throw new RolecallError(describeIssue(parsed.error, typeof name === 'string' ? `profile '${name}'` : 'profile'), 'invalid-input');
+}
+
+const notFound = (name: string) => new RolecallError(`profile '${name}' does not exist`, 'not-found', 'run: rolecall list');
+
+/** Checks what must hold between profiles: each source exists, and no profile is its own ancestor. */
+export function checkProfileGraph(state: AppState, changed: Profile): void {
+  const byName = new Map(state.profiles.map((p) => [p.name, p]));
+  if (changed.kind === 'assume-role' && !byName.has(changed.sourceProfile)) {
+    throw new RolecallError(`profile '${changed.name}': its source profile '${changed.sourceProfile}' does not exist`, 'not-found', 'run: rolecall list');
+  }
+  if (changed.kind === 'sso-role' && !state.ssoSessions.some((s) => s.name === changed.ssoSession)) {
+    throw new RolecallError(`profile '${changed.name}': Identity Center '${changed.ssoSession}' is not set up`, 'not-found', `run: rolecall sso add ${changed.ssoSession}`);
+  }
+  const chain = [changed.name];
+  let p: Profile | undefined = changed;
+  while (p?.kind === 'assume-role') {
+    const source: string = p.sourceProfile;
+    if (chain.includes(source)) {
+      throw new RolecallError(`profile '${changed.name}': its source profiles would form a loop (${[...chain, source].join(' -> ')})`, 'invalid-input');
+    }
+    chain.push(source);
+    p = byName.get(source);
+  }
+}
+
+/** Adds a profile; refuses a name already taken. */
+export async function addProfile(store: ProfileStateStore, input: unknown): Promise<Profile> {
+  const profile = parseProfile(input);
+  await store.update((state) => {
+    if (state.profiles.some((p) => p.name === profile.name)) {
+      throw new RolecallError(`profile '${profile.name}' already exists`, 'conflict', `choose another name, or: rolecall profile edit ${profile.name}`);
+    }
+    state.profiles.push(profile);
+    checkProfileGraph(state, profile);
+  });
+  return profile;
+}
+
+/**
+ * Changes some fields of a profile. A field set to undefined in `changes` is left as it was;
+ * one listed in `clear` is removed. The kind and the name stay.
+ */
+export async function editProfile(store: ProfileStateStore, name: string, changes: Record<string, unknown>, clear: string[] = []): Promise<Profile> {
+  let edited: Profile | undefined;
+  await store.update((state) => {
+    const i = state.profiles.findIndex((p) => p.name === name);
+    const current = state.profiles[i];
+    if (!current) throw notFound(name);
+    const next: Record<string, unknown> = { ...current };
+    for (const [k, v] of Object.entries(changes)) if (v !== undefined) next[k] = v;
+    for (const k of clear) delete next[k];
+    if (next.kind !== current.kind || next.name !== current.name) {
+      throw new RolecallError(`profile '${name}': its kind and name cannot change; remove it and add it again`, 'invalid-input');
+    }
+    edited = parseProfile(next);
+    state.profiles[i] = edited;
+    checkProfileGraph(state, edited);
+  });
+  return edited as Profile;
+}
+
+/** Removes a profile; refuses while other profiles use it as their source, naming them. */
+export async function removeProfile(store: ProfileStateStore, name: string): Promise<Profile> {
+  let removed: Profile | undefined;
+  await store.update((state) => {
+    removed = state.profiles.find((p) => p.name === name);
+    if (!removed) throw notFound(name);
+    const dependents = dependentsOf(state, name);
+    if (dependents.length) {
+      const list = dependents.map((d) => `'${d}'`).join(', ');
+      throw new RolecallError(
+        `profile '${name}' is the source of ${list}`,
+        'conflict',
+        `remove ${dependents.length > 1 ? 'those' : 'that one'} first, or give ${dependents.length > 1 ? 'them' : 'it'} another source (rolecall profile edit NAME --source OTHER)`,
+      );
+    }
+    state.profiles = state.profiles.filter((p) => p.name !== name);
+  });
+  return removed as Profile;
+}
+
+/** Profiles whose sourceProfile is this one. */
+export function dependentsOf(state: AppState, name: string): string[] {
+  return state.profiles.filter((p) => p.kind === 'assume-role' && p.sourceProfile === name).map((p) => p.name);
+}
