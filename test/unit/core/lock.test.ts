@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withFileLock } from '../../../src-main/core/lock';
+
+const lockSource = fileURLToPath(new URL('../../../src-main/core/lock.ts', import.meta.url));
+let dir: string;
+let childScript: string;
+
+// Each child increments a counter file N times under the lock, with a pause between the read and
+// the write so that any overlap between two holders would lose an update.
+const CHILD = `
+import { readFile, writeFile } from 'node:fs/promises';
+import { withFileLock } from ${JSON.stringify(lockSource)};
+const [lockPath, counterPath, times] = process.argv.slice(2);
+for (let i = 0; i < Number(times); i++) {
+  await withFileLock(lockPath, async () => {
+    const n = Number(await readFile(counterPath, 'utf8'));
+    await new Promise((r) => setTimeout(r, 1));
+    await writeFile(counterPath, String(n + 1));
+  }, { pollMs: 5 });
+}
+`;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rc-lock-'));
+  childScript = path.join(dir, 'child.mjs');
+  await build({ stdin: { contents: CHILD, loader: 'ts', resolveDir: dir }, bundle: true, platform: 'node', format: 'esm', outfile: childScript, logLevel: 'silent' });
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function run(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [childScript, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve(code ?? -1));
+  });
+}
+
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((r) => child.on('exit', r));
+  return child.pid!;
+}
+
+describe('withFileLock', () => {
+  it('30 processes incrementing one counter under the lock lose no update', async () => {
+    const lockPath = path.join(dir, 'locks', 'counter.lock');
+    const counter = path.join(dir, 'counter');
+    await writeFile(counter, '0');
+    const codes = await Promise.all(Array.from({ length: 30 }, () => run([lockPath, counter, '10'])));
+    expect(codes).toEqual(Array(30).fill(0));
+    expect(await readFile(counter, 'utf8')).toBe('300');
+    expect(await readdir(path.join(dir, 'locks'))).toEqual([]);
+  });
+
+  it('excludes concurrent holders within one process too', async () => {
+    const lockPath = path.join(dir, 'inproc.lock');
+    let inside = 0;
+    let maxInside = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        withFileLock(lockPath, async () => {
+          maxInside = Math.max(maxInside, ++inside);
+          await new Promise((r) => setTimeout(r, 2));
+          inside--;
+        }, { pollMs: 2 }),
+      ),
+    );
+    expect(maxInside).toBe(1);
+  });
+
+  it('returns the result and releases the lock when fn throws', async () => {
+    const lockPath = path.join(dir, 'throw.lock');
+    await expect(withFileLock(lockPath, () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(withFileLock(lockPath, async () => 42, { timeoutMs: 200 })).resolves.toBe(42);
+  });
+
+  it('takes over a lock whose owner process is dead', async () => {
+    const lockPath = path.join(dir, 'dead.lock');
+    await writeFile(lockPath, JSON.stringify({ pid: await deadPid(), host: os.hostname(), token: 'x', time: new Date().toISOString() }));
+    const started = Date.now();
+    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 2000 })).resolves.toBe('ok');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('takes over a lock not refreshed for staleMs even if its pid is alive', async () => {
+    const lockPath = path.join(dir, 'old.lock');
+    await writeFile(lockPath, JSON.stringify({ pid: process.pid, host: os.hostname(), token: 'x', time: '2020-01-01T00:00:00Z' }));
+    const old = new Date(Date.now() - 10_000);
+    await utimes(lockPath, old, old);
+    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 2000, staleMs: 5000 })).resolves.toBe('ok');
+  });
+
+  it('waits for a live holder and times out with a clear error naming the lock and owner', async () => {
+    const lockPath = path.join(dir, 'live.lock');
+    await writeFile(lockPath, JSON.stringify({ pid: process.pid, host: os.hostname(), token: 'x', time: new Date().toISOString() }));
+    const started = Date.now();
+    const err = await withFileLock(lockPath, async () => 'never', { timeoutMs: 300 }).catch((e) => e);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(err).toMatchObject({ name: 'RolecallError', code: 'timeout' });
+    expect(err.message).toContain(lockPath);
+    expect(err.message).toContain(`process ${process.pid}`);
+    // The live holder's lock is left alone.
+    expect(JSON.parse(await readFile(lockPath, 'utf8')).token).toBe('x');
+  });
+
+  it('keeps a long-running holder from being taken over as stale', async () => {
+    const lockPath = path.join(dir, 'long.lock');
+    const order: string[] = [];
+    const first = withFileLock(lockPath, async () => {
+      order.push('first-in');
+      await new Promise((r) => setTimeout(r, 600));
+      order.push('first-out');
+    }, { staleMs: 200 });
+    await new Promise((r) => setTimeout(r, 50));
+    const second = withFileLock(lockPath, async () => void order.push('second'), { staleMs: 200, pollMs: 5 });
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first-in', 'first-out', 'second']);
+  });
+});
