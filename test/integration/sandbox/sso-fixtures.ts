@@ -72,12 +72,21 @@ export async function signInWithDeviceCode(
   return { clientId, clientSecret, accessToken: token.accessToken ?? '', refreshToken: token.refreshToken, expiresIn: token.expiresIn };
 }
 
-/** The rejection's exception name, as SDK callers test it. */
-export async function errorName(p: Promise<unknown>): Promise<string> {
+export interface AwsError extends Error {
+  $metadata: { httpStatusCode?: number };
+  /** SSO OIDC exceptions carry the OAuth error code. */
+  error?: string;
+}
+
+/** What the call rejected with; a call that succeeds fails the test. */
+export async function rejection<E = AwsError>(p: Promise<unknown>): Promise<E> {
   try {
     await p;
   } catch (err) {
-    return (err as Error).name;
+    return err as E;
   }
   throw new Error('expected the call to fail');
 }
+
+/** The rejection's exception name, as SDK callers test it. */
+export const errorName = async (p: Promise<unknown>) => (await rejection(p)).name;

@@ -8,7 +8,7 @@ import { CreateTokenCommand, RegisterClientCommand, StartDeviceAuthorizationComm
 import { ListAccountsCommand } from '@aws-sdk/client-sso';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { approve, BrowserError, deny } from '../../sandbox/browser';
-import { ACME_START_URL, ALICE, BOB, DEVICE_CODE_GRANT, errorName, oidcClient, org, OTHER_START_URL, portalClient, signInWithDeviceCode } from './sso-fixtures';
+import { ACME_START_URL, ALICE, BOB, DEVICE_CODE_GRANT, errorName, rejection, oidcClient, org, OTHER_START_URL, portalClient, signInWithDeviceCode } from './sso-fixtures';
 
 let sandbox: Sandbox;
 let oidc: SSOOIDCClient;
@@ -101,9 +101,7 @@ describe('client registration', () => {
     expect(Number(reg.clientSecretExpiresAt) - Number(reg.clientIdIssuedAt)).toBe(90 * 24 * 3600);
     expect(Math.abs(Number(reg.clientIdIssuedAt) - Date.now() / 1000)).toBeLessThan(5);
     advanceSeconds(91 * 24 * 3600);
-    const err = await oidc
-      .send(new StartDeviceAuthorizationCommand({ clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: ACME_START_URL }))
-      .catch((e: unknown) => e as { name: string; $metadata: { httpStatusCode: number }; error: string });
+    const err = await rejection(oidc.send(new StartDeviceAuthorizationCommand({ clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: ACME_START_URL })));
     expect(err.name).toBe('InvalidClientException');
     expect(err.$metadata.httpStatusCode).toBe(401);
     expect(err.error).toBe('invalid_client');
@@ -217,7 +215,7 @@ describe('authorization code grant with PKCE', () => {
   it('shows an error page, and never redirects, for a redirect_uri the client did not register', async () => {
     const { authorizeUrl } = await registerPkceClient();
     const other = redirectUri.replace('/oauth/callback', '/elsewhere');
-    const err = await approve(authorizeUrl(other), ALICE).catch((e: unknown) => e as BrowserError);
+    const err = await rejection<BrowserError>(approve(authorizeUrl(other), ALICE));
     expect(err).toBeInstanceOf(BrowserError);
     expect(err.status).toBe(400);
     expect(err.message).toMatch(/redirect_uri is not one the application registered/);

@@ -13,7 +13,7 @@ import {
 import { CreateTokenCommand } from '@aws-sdk/client-sso-oidc';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import type { OrganizationInput } from '../../sandbox/org';
-import { ACME_START_URL, ALICE, BOB, errorName, oidcClient, org, OTHER_START_URL, portalClient, signInWithDeviceCode } from './sso-fixtures';
+import { ACME_START_URL, ALICE, BOB, errorName, oidcClient, org, rejection, type AwsError, OTHER_START_URL, portalClient, signInWithDeviceCode } from './sso-fixtures';
 
 let sandbox: Sandbox;
 afterEach(() => sandbox?.close());
@@ -72,7 +72,7 @@ describe('ListAccounts and ListAccountRoles', () => {
 
   it('answers UnauthorizedException for an unknown or expired access token', async () => {
     const { portal, accessToken } = await signedIn();
-    const err = await portal.send(new ListAccountsCommand({ accessToken: 'aoa-not-a-token' })).catch((e: unknown) => e as Error & { $metadata: { httpStatusCode: number } });
+    const err = await rejection(portal.send(new ListAccountsCommand({ accessToken: 'aoa-not-a-token' })));
     expect(err.name).toBe('UnauthorizedException');
     expect(err.message).toBe('Session token not found or invalid');
     expect(err.$metadata.httpStatusCode).toBe(401);
@@ -118,9 +118,7 @@ describe('GetRoleCredentials', () => {
 
   it('answers ForbiddenException (403, "No access") for a role the user is not assigned', async () => {
     const { portal, accessToken } = await signedIn();
-    const err = await portal
-      .send(new GetRoleCredentialsCommand({ accessToken, accountId: '111111111111', roleName: 'AdministratorAccess' }))
-      .catch((e: unknown) => e as Error & { $metadata: { httpStatusCode: number } });
+    const err = await rejection(portal.send(new GetRoleCredentialsCommand({ accessToken, accountId: '111111111111', roleName: 'AdministratorAccess' })));
     expect(err.name).toBe('ForbiddenException');
     expect(err.message).toBe('No access');
     expect(err.$metadata.httpStatusCode).toBe(403);
@@ -144,7 +142,7 @@ describe('under load', () => {
     const results = await Promise.allSettled(
       Array.from({ length: 6 }, () => portal.send(new ListAccountRolesCommand({ accessToken, accountId: '222222222222' }))),
     );
-    const rejected = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error & { $metadata: { httpStatusCode: number } }] : []));
+    const rejected = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as AwsError] : []));
     expect(rejected.length).toBeGreaterThanOrEqual(3);
     expect(rejected[0]?.name).toBe('TooManyRequestsException');
     expect(rejected[0]?.$metadata.httpStatusCode).toBe(429);
