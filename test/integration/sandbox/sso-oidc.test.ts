@@ -115,6 +115,22 @@ describe('client registration', () => {
   });
 });
 
+describe('a bad day', () => {
+  it('answers SlowDownException over a rate limit (SSO OIDC models no other throttling error) and InternalServerException on a fault', async () => {
+    sandbox.knobs.set({ rateLimits: { 'sso-oidc:RegisterClient': 1 }, faults: [{ operation: 'sso-oidc:StartDeviceAuthorization', kind: 'internal-error' }] });
+    const register = () => oidc.send(new RegisterClientCommand({ clientName: 'x', clientType: 'public' }));
+    const reg = await register();
+    const err = await rejection(register());
+    expect(err.name).toBe('SlowDownException');
+    expect(err.error).toBe('slow_down');
+    const start = () => oidc.send(new StartDeviceAuthorizationCommand({ clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: ACME_START_URL }));
+    const fault = await rejection(start());
+    expect(fault.name).toBe('InternalServerException');
+    expect(fault.$metadata.httpStatusCode).toBe(500);
+    expect((await start()).userCode).toBeTruthy(); // the fault was for one call only
+  });
+});
+
 describe('refresh token grant', () => {
   it('rotates: the new refresh token works, the old one is then invalid_grant', async () => {
     const s = await signInWithDeviceCode(sandbox);
