@@ -17,9 +17,10 @@ export const BACKUP_SUFFIX = '.rolecall.bak';
 // when bare...
 const BARE = /^[A-Za-z0-9_./+-]+$/;
 // ...and those no quoting makes mean the same to shlex, sh and cmd.exe: inside double quotes sh
-// still expands $ and `, \ escapes, " ends the quote, and cmd.exe expands %VAR%.
+// still expands $ and `, \ escapes, " ends the quote, and cmd.exe expands %VAR%. The SDK's INI
+// reader also cuts a line at a space followed by # or ; (a comment), even inside quotes.
 // eslint-disable-next-line no-control-regex -- control characters are what it refuses
-const UNQUOTABLE = /["\\$`%\x00-\x1f\x7f]/;
+const UNQUOTABLE = /["\\$`%\x00-\x1f\x7f]|\s[#;]/;
 
 /** The credential_process value that runs `<node> <script> credential-process --profile <name>`. */
 export function credentialProcessCommand(nodePath: string, scriptPath: string, profile: string, platform: NodeJS.Platform = process.platform): string {
@@ -34,7 +35,7 @@ function quoteArg(arg: string, what: string): string {
   if (BARE.test(arg)) return arg;
   if (arg === '' || UNQUOTABLE.test(arg)) {
     throw new RolecallError(
-      `Cannot put ${what} (${JSON.stringify(arg)}) into credential_process: it contains a character (" \\ $ \` % or a control character) that botocore and the AWS SDK for JavaScript would read differently`,
+      `Cannot put ${what} (${JSON.stringify(arg)}) into credential_process: it contains a character (" \\ $ \` %, a control character, or # ; after a space) that botocore and the AWS SDK for JavaScript would read differently`,
       'invalid-input',
       'install Node.js and Rolecall under a path without those characters',
     );
