@@ -1,0 +1,42 @@
+// Opening a URL in the person's browser, and guessing whether there is one: over SSH without a
+// display, in WSL or on a headless host the device-code flow is the one that works.
+import { spawn } from 'node:child_process';
+
+export type BrowserOpener = (url: string) => Promise<void>;
+
+export function browserLikelyAvailable(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): boolean {
+  if (env.BROWSER) return true;
+  if (platform === 'darwin' || platform === 'win32') return !env.SSH_CONNECTION && !env.SSH_TTY;
+  if (env.WSL_DISTRO_NAME) return false;
+  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+}
+
+function command(url: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): [string, string[]] {
+  // $BROWSER, as xdg-open and Python's webbrowser honour it (first entry of a ':' list).
+  const browser = env.BROWSER?.split(':')[0]?.trim();
+  if (browser) return [browser, [url]];
+  if (platform === 'darwin') return ['open', [url]];
+  // Not `cmd /c start`, which would read the '&' in the URL as a command separator.
+  if (platform === 'win32') return ['rundll32', ['url.dll,FileProtocolHandler', url]];
+  return ['xdg-open', [url]];
+}
+
+/** Starts the system's URL opener (no shell); rejects when it cannot be started or fails at once. */
+export function systemBrowserOpener(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): BrowserOpener {
+  return (url) =>
+    new Promise<void>((resolve, reject) => {
+      const [cmd, args] = command(url, env, platform);
+      const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+      child.once('error', reject);
+      // xdg-open exits non-zero within moments when nothing can open a URL.
+      const timer = setTimeout(() => {
+        child.unref();
+        resolve();
+      }, 1_500);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        if (code === 0) resolve();
+        else reject(new Error(`${cmd} exited with ${code}`));
+      });
+    });
+}

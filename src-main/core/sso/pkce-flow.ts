@@ -1,0 +1,56 @@
+// The authorization-code flow with PKCE: open (or print) the authorize URL, catch the redirect on
+// a loopback port, and trade the code plus its verifier for tokens.
+import { RolecallError } from '../errors';
+import { startLoopback } from './loopback';
+import type { OidcClient, Registration, TokenGrant } from './oidc';
+import { authorizeUrl, createPkce } from './pkce';
+
+export interface PkceFlowIo {
+  print(line: string): void;
+  /** Absent with --no-browser: the URL is printed for the person to open. */
+  openBrowser?: (url: string) => Promise<void>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Thrown when the browser could not be opened, so the caller can fall back to the device code. */
+export class BrowserUnavailableError extends RolecallError {
+  constructor(cause: unknown) {
+    super('no browser could be opened', 'invalid-input', undefined, { cause });
+  }
+}
+
+export async function pkceSignIn(
+  oidc: OidcClient,
+  reg: Registration,
+  input: { startUrl: string; oidcEndpoint: string },
+  io: PkceFlowIo,
+): Promise<TokenGrant> {
+  const pkce = createPkce();
+  const loopback = await startLoopback(pkce.state, { timeoutMs: io.timeoutMs, signal: io.signal });
+  try {
+    const url = authorizeUrl({ oidcEndpoint: input.oidcEndpoint, clientId: reg.clientId, redirectUri: loopback.redirectUri, pkce, scopes: reg.scopes });
+    if (io.openBrowser) {
+      try {
+        await io.openBrowser(url);
+      } catch (err) {
+        throw new BrowserUnavailableError(err);
+      }
+      io.print(`Your browser was opened to sign in to ${input.startUrl}. If it did not open, visit:`);
+    } else {
+      io.print(`To sign in to ${input.startUrl}, open this URL in a browser on this computer:`);
+    }
+    io.print(url);
+    const code = await loopback.code;
+    return await oidc.createToken({
+      grantType: 'authorization_code',
+      clientId: reg.clientId,
+      clientSecret: reg.clientSecret,
+      code,
+      redirectUri: loopback.redirectUri,
+      codeVerifier: pkce.codeVerifier,
+    });
+  } finally {
+    await loopback.close();
+  }
+}
