@@ -2,7 +2,7 @@
 // AWS SDK reads them; what Rolecall cannot or must not take over is listed with a reason, and
 // no secret (static keys) is ever copied.
 import type { z } from 'zod';
-import { IntegrationName } from '../../../src-shared/names';
+import { IntegrationName, ProfileName } from '../../../src-shared/names';
 import { Profile, SsoSession } from '../../../src-shared/profile';
 import { checkIniSyntax, configProfileNames, findManagedBlock, isSpecialSection, parseAwsFiles } from './aws-ini';
 
@@ -57,6 +57,11 @@ export async function importAwsConfig(
 
   for (const [name, s] of Object.entries(merged)) {
     if (managed.has(name)) continue; // Rolecall's own credential_process entries
+    const validName = ProfileName.safeParse(name);
+    if (!validName.success) {
+      skip(name, `profile name: ${validName.error.issues[0]?.message}`);
+      continue;
+    }
     const mapped = mapProfile(name, s, merged, explicitSessions, result.ssoSessions);
     if (typeof mapped === 'string') {
       skip(name, mapped);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StateStore } from '../../../../src-main/core/files/state-store';
-import { emptyAppState, type Profile } from '../../../../src-shared/profile';
+import { emptyAppState, type SsoRoleProfile } from '../../../../src-shared/profile';
 
 let root: string;
 let dir: string;
@@ -23,7 +23,7 @@ beforeEach(() => {
   paths = { stateFile: path.join(dir, 'state.json'), locksDir: path.join(dir, 'locks') };
 });
 
-const role = (name: string): Profile => ({ kind: 'sso-role', name, ssoSession: 'acme', accountId: '123456789012', roleName: 'Admin' });
+const role = (name: string): SsoRoleProfile => ({ kind: 'sso-role', name, ssoSession: 'acme', accountId: '123456789012', roleName: 'Admin' });
 
 describe('StateStore.load', () => {
   it('gives the empty state when there is no file yet', async () => {
