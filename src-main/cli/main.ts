@@ -1,2 +1,15 @@
-// Placeholder entry for the `rolecall` CLI; commands arrive with the broker.
-console.log('rolecall');
+// The `rolecall` entry. credential-process (what AWS tools run on every credential refresh) is
+// answered on a hot path that loads neither commander nor zod nor the AWS SDK; everything else
+// goes to the full program, imported lazily (a separate chunk in the bundle).
+import { credentialProcessFast } from './hot/credential-process';
+import { processIO } from './output';
+
+const args = process.argv.slice(2);
+const io = processIO();
+let code = args[0] === 'credential-process' ? await credentialProcessFast(args.slice(1), io) : undefined;
+if (code === undefined) {
+  const { run } = await import('./program');
+  code = await run(process.argv, io);
+}
+// exitCode, not exit(): pending stdout to a pipe is flushed first.
+process.exitCode = code;

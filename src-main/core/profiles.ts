@@ -99,3 +99,52 @@ export async function removeProfile(store: ProfileStateStore, name: string): Pro
 export function dependentsOf(state: AppState, name: string): string[] {
   return state.profiles.filter((p) => p.kind === 'assume-role' && p.sourceProfile === name).map((p) => p.name);
 }
+
+export interface ImportResult {
+  added: string[];
+  addedSsoSessions: string[];
+  skipped: { name: string; reason: string }[];
+}
+
+/**
+ * Adds imported profiles and Identity Center instances in one state update. Names already in
+ * Rolecall are kept as they are; a profile whose source did not make it in is skipped with it.
+ */
+export async function importProfiles(store: ProfileStateStore, imported: { profiles: Profile[]; ssoSessions: AppState['ssoSessions'] }): Promise<ImportResult> {
+  const result: ImportResult = { added: [], addedSsoSessions: [], skipped: [] };
+  await store.update((state) => {
+    for (const s of imported.ssoSessions) {
+      const existing = state.ssoSessions.find((x) => x.name === s.name);
+      if (!existing) {
+        state.ssoSessions.push(s);
+        result.addedSsoSessions.push(s.name);
+      } else if (existing.startUrl !== s.startUrl || existing.region !== s.region) {
+        result.skipped.push({ name: `sso-session ${s.name}`, reason: `Rolecall already has an Identity Center '${s.name}' with another start URL or region` });
+      }
+    }
+    const known = new Set(state.profiles.map((p) => p.name));
+    let pending = imported.profiles.filter((p) => {
+      if (!known.has(p.name)) return true;
+      result.skipped.push({ name: p.name, reason: 'a Rolecall profile of that name exists (kept as it is)' });
+      return false;
+    });
+    // Sources first: repeat until nothing more can be added (what is left has no source).
+    for (let grew = true; grew; ) {
+      grew = false;
+      pending = pending.filter((p) => {
+        if (p.kind === 'assume-role' && !known.has(p.sourceProfile)) return true;
+        if (p.kind === 'sso-role' && !state.ssoSessions.some((s) => s.name === p.ssoSession)) return true;
+        state.profiles.push(p);
+        known.add(p.name);
+        result.added.push(p.name);
+        grew = true;
+        return false;
+      });
+    }
+    for (const p of pending) {
+      const source = p.kind === 'assume-role' ? `source profile '${p.sourceProfile}'` : `Identity Center '${(p as { ssoSession?: string }).ssoSession}'`;
+      result.skipped.push({ name: p.name, reason: `its ${source} was not imported` });
+    }
+  });
+  return result;
+}

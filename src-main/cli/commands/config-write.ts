@@ -1,0 +1,27 @@
+// `rolecall config write`: Rolecall's profiles into the AWS config file's managed block, each as
+// credential_process = <node> <this rolecall script> credential-process --profile NAME.
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import { regionOf } from '../credential-env';
+
+export function registerConfigWrite(config: Command, ctx: CliContext): void {
+  config
+    .command('write')
+    .description('write every Rolecall profile into the AWS config file (between # BEGIN ROLECALL and # END ROLECALL)')
+    .action(async () => {
+      const { StateStore } = await import('../../core/files/state-store');
+      const { credentialProcessCommand, renderManagedBlock, writeManagedBlock } = await import('../../core/files/aws-config');
+      const state = await new StateStore(ctx.paths).load();
+      const script = path.resolve(process.argv[1] ?? '');
+      const entries = state.profiles.map((p) => ({
+        name: p.name,
+        region: regionOf(state, p.name),
+        credentialProcess: credentialProcessCommand(process.execPath, script, p.name),
+      }));
+      const file = ctx.paths.awsConfigFile;
+      const changed = await writeManagedBlock(file, renderManagedBlock(entries));
+      const n = `${entries.length} profile${entries.length === 1 ? '' : 's'}`;
+      ctx.print(changed ? `Wrote ${n} to ${file}` : `${file} is up to date (${n})`);
+    });
+}

@@ -1,0 +1,27 @@
+// `rolecall profile remove NAME`: refused while other profiles use it as their source.
+import type { Command } from 'commander';
+import type { CliContext } from '../context';
+import { profileName } from '../validate';
+
+export function registerProfileRemove(profile: Command, ctx: CliContext): void {
+  profile
+    .command('remove')
+    .description('remove a profile (an IAM user profile also loses its keychain entry)')
+    .argument('<name>', 'profile name')
+    .action(async (name: string) => {
+      const { removeProfile } = await import('../../core/profiles');
+      const { StateStore } = await import('../../core/files/state-store');
+      const store = new StateStore(ctx.paths);
+      const existing = (await store.load()).profiles.find((p) => p.name === profileName(name));
+      if (existing?.kind === 'iam-user') {
+        const core = await ctx.core();
+        const { removeIamUser } = await import('../../core/iam-users');
+        await removeIamUser(core, name);
+      } else {
+        await removeProfile(store, name);
+      }
+      // Its cached session goes too (the agent's memory and the keychain).
+      await ctx.forget(name);
+      ctx.print(`Removed profile '${name}'`);
+    });
+}

@@ -1,0 +1,73 @@
+// What every command gets: the paths, the IO streams, and the core built on first use (so
+// commands that need no AWS call never load the SDK). Credentials come from the running agent
+// when there is one (one broker, one cache for every process), else from the in-process core.
+import type { Credentials } from '../../src-shared/profile';
+import { AgentClient, AgentUnavailable } from '../core/agent/client';
+import type { CredentialRequest, SessionInfo } from '../core/broker/types';
+import type { Core } from '../core/core';
+import { resolvePaths, type RolecallPaths } from '../core/paths';
+import { withMfaRetry } from './hot/credential-process';
+import type { CliIO } from './output';
+
+export class CliContext {
+  readonly paths: RolecallPaths;
+  /** What the process exits with when the command returns normally (exec: the child's code). */
+  exitCode = 0;
+  private corePromise?: Promise<Core>;
+
+  constructor(readonly io: CliIO) {
+    this.paths = resolvePaths(io.env);
+  }
+
+  /** The core, created once, on first use. */
+  core(): Promise<Core> {
+    this.corePromise ??= import('./core-factory').then((m) => m.createCliCore(this.io, { interactive: true }));
+    return this.corePromise;
+  }
+
+  agent(): AgentClient {
+    return new AgentClient(this.paths);
+  }
+
+  /** Credentials through the agent if one runs, else the in-process broker; asks for an MFA code at a terminal. */
+  credentials(profile: string, request: CredentialRequest = {}): Promise<Credentials> {
+    return withMfaRetry(this.io, { profile, ...request }, ({ profile: p, ...r }) =>
+      this.viaAgent(
+        (a) => a.credentials(p, r),
+        async (c) => c.broker.credentials(p, r),
+      ),
+    );
+  }
+
+  sessions(): Promise<SessionInfo[]> {
+    return this.viaAgent(
+      (a) => a.sessions(),
+      (c) => c.broker.sessions(),
+    );
+  }
+
+  /** Drops cached sessions of a profile (and those built on it) wherever they are held. */
+  async forget(profile: string): Promise<void> {
+    await this.viaAgent(
+      (a) => a.forget(profile),
+      (c) => c.broker.forget(profile),
+    );
+  }
+
+  print(line: string): void {
+    this.io.stdout.write(line + '\n');
+  }
+
+  notice(line: string): void {
+    this.io.stderr.write(`rolecall: ${line}\n`);
+  }
+
+  private async viaAgent<T>(withAgent: (a: AgentClient) => Promise<T>, inProcess: (c: Core) => Promise<T>): Promise<T> {
+    try {
+      return await withAgent(this.agent());
+    } catch (e) {
+      if (!(e instanceof AgentUnavailable)) throw e;
+    }
+    return inProcess(await this.core());
+  }
+}

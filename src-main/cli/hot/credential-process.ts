@@ -1,0 +1,96 @@
+// `rolecall credential-process`: the hot path. main.ts sends it here before loading commander
+// or anything heavy. In order: (a) ask the running agent; (b) read the broker's keychain cache;
+// (c) start a background agent and ask it, or (with autostart off) load the core in-process,
+// the only step that loads the AWS SDK.
+import type { Credentials } from '../../../src-shared/profile';
+import { AgentClient, AgentUnavailable } from '../../core/agent/client';
+import type { CredentialRequest } from '../../core/broker/types';
+import { isRolecallError } from '../../core/errors';
+import { resolvePaths } from '../../core/paths';
+import { credentialProcessJson, printError, writeOut, type CliIO } from '../output';
+import { ensureAgent } from './autostart';
+import { readFreshSession } from './keychain-cache';
+import { readHotSettings } from './settings';
+
+export interface CredentialProcessArgs extends CredentialRequest {
+  profile: string;
+}
+
+// The same rule as PROFILE_NAME_PATTERN in src-shared/names.ts (which imports zod); a test keeps
+// them equal. A name that fails it goes to the full program, which explains what is wrong.
+export const HOT_PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.+@/-]{0,127}$/;
+
+/** The hot path's own argument reading; undefined for anything unusual (the full program handles it). */
+export function parseHotArgs(args: string[]): CredentialProcessArgs | undefined {
+  let profile: string | undefined;
+  let mfaCode: string | undefined;
+  let forceRefresh = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    const eq = a.indexOf('=');
+    const [flag, inline] = a.startsWith('--') && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
+    if (flag === '--profile' || flag === '--mfa-code') {
+      const v = inline ?? args[++i];
+      if (v === undefined || (flag === '--profile' && profile !== undefined)) return undefined;
+      if (flag === '--profile') profile = v;
+      else mfaCode = v;
+    } else if (a === '--force-refresh') forceRefresh = true;
+    else if (a.startsWith('-') || profile !== undefined) return undefined;
+    else profile = a;
+  }
+  if (!profile || !HOT_PROFILE_NAME.test(profile) || (mfaCode !== undefined && !/^\d{6}$/.test(mfaCode))) return undefined;
+  return { profile, ...(mfaCode ? { mfaCode } : {}), ...(forceRefresh ? { forceRefresh } : {}) };
+}
+
+/** Runs credential-process from raw arguments; undefined when the full program should take them. */
+export async function credentialProcessFast(args: string[], io: CliIO): Promise<number | undefined> {
+  const parsed = parseHotArgs(args);
+  return parsed ? runCredentialProcess(parsed, io) : undefined;
+}
+
+export async function runCredentialProcess(req: CredentialProcessArgs, io: CliIO): Promise<number> {
+  try {
+    const creds = await withMfaRetry(io, req, (r) => obtain(r, io));
+    await writeOut(io.stdout, credentialProcessJson(creds) + '\n');
+    return 0;
+  } catch (e) {
+    return printError(io, e);
+  }
+}
+
+/** Tries once; when a hop needs an MFA code and a person is at the terminal, asks and tries again. */
+export async function withMfaRetry<T>(io: CliIO, req: CredentialProcessArgs, fn: (r: CredentialProcessArgs) => Promise<T>): Promise<T> {
+  try {
+    return await fn(req);
+  } catch (e) {
+    if (!isRolecallError(e) || e.code !== 'mfa-required' || req.mfaCode) throw e;
+    const { canPrompt, promptMfaCode } = await import('../prompt');
+    if (!canPrompt(io)) throw e;
+    return fn({ ...req, mfaCode: await promptMfaCode(io, req.profile) });
+  }
+}
+
+async function obtain(req: CredentialProcessArgs, io: CliIO): Promise<Credentials> {
+  const { profile, ...request } = req;
+  const paths = resolvePaths(io.env);
+  const agent = new AgentClient(paths);
+  try {
+    return await agent.credentials(profile, request);
+  } catch (e) {
+    if (!(e instanceof AgentUnavailable)) throw e;
+  }
+  const settings = await readHotSettings(paths.stateFile);
+  if (!request.forceRefresh && !request.mfaCode) {
+    const cached = await readFreshSession(paths, profile, settings.refreshAheadSeconds);
+    if (cached) return cached;
+  }
+  if (settings.autostartAgent && io.env.ROLECALL_NO_AUTOSTART !== '1' && (await ensureAgent(paths, settings.agentIdleSeconds, io.env))) {
+    try {
+      return await agent.credentials(profile, request);
+    } catch (e) {
+      if (!(e instanceof AgentUnavailable)) throw e;
+    }
+  }
+  const { inProcessCredentials } = await import('./in-process');
+  return inProcessCredentials(io, profile, request);
+}
