@@ -6,7 +6,9 @@
 import { build } from 'esbuild';
 import { chmodSync, rmSync } from 'node:fs';
 
-const outdir = 'dist/cli';
+// An optional argument builds elsewhere (tests build a private copy, so a rebuild never pulls
+// chunks from under a CLI another test is running).
+const outdir = process.argv[2] ?? 'dist/cli';
 const outfile = `${outdir}/rolecall.mjs`;
 // Chunk names carry a hash: drop the previous build's so they do not pile up.
 rmSync(`${outdir}/chunks`, { recursive: true, force: true });

@@ -80,7 +80,7 @@ async function obtain(req: CredentialProcessArgs, io: CliIO): Promise<Credential
     if (!(e instanceof AgentUnavailable)) throw e;
   }
   const settings = await readHotSettings(paths.stateFile);
-  if (!request.forceRefresh && !request.mfaCode) {
+  if (!request.forceRefresh) {
     const cached = await readFreshSession(paths, profile, settings.refreshAheadSeconds);
     if (cached) return cached;
   }

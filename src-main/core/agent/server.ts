@@ -122,7 +122,12 @@ export class AgentServer {
       }
     });
 
+    // Lines are handled one at a time, in order, so answers come back in the order asked.
     const handle = (line: string) => {
+      queue = queue.then(() => answer(line)).catch(() => void sock.destroy());
+    };
+    const answer = async (line: string) => {
+      if (sock.destroyed) return;
       let msg: unknown;
       try {
         msg = JSON.parse(line);
@@ -138,11 +143,8 @@ export class AgentServer {
       const id = typeof m.id === 'string' || typeof m.id === 'number' ? m.id : undefined;
       const parsed = AgentRequest.safeParse(msg);
       if (!parsed.success) return reply({ id, ok: false, error: { message: describeIssue(parsed.error, 'bad request'), code: 'invalid-input' } });
-      // One request at a time per connection, so answers come back in order.
-      queue = queue.then(async () => {
-        reply(await this.dispatch(parsed.data));
-        if (parsed.data.type === 'shutdown') sock.end(() => (this.options.onShutdown ?? (() => void this.close()))());
-      });
+      reply(await this.dispatch(parsed.data));
+      if (parsed.data.type === 'shutdown') sock.end(() => (this.options.onShutdown ?? (() => void this.close()))());
     };
   }
 
