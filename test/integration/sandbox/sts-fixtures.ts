@@ -1,0 +1,93 @@
+// Shared by the sandbox STS / sign-in tests: the demo organization, SDK clients pointed at a
+// sandbox, MFA codes, and Debian's AWS CLI v2 run in an isolated environment.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { STSClient, type Credentials } from '@aws-sdk/client-sts';
+import { parseOrganization, type Organization } from '../../sandbox/org';
+import type { Sandbox } from '../../sandbox/server';
+import { totpCode } from '../../sandbox/totp';
+
+/** Static AWS credentials, as the SDK takes them. */
+export interface AwsCredentialIdentity {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+export function loadDemoOrg(): Organization {
+  return parseOrganization(JSON.parse(readFileSync(new URL('../../sandbox/demo-org.json', import.meta.url), 'utf8')));
+}
+
+const demo = loadDemoOrg();
+const alice = demo.users.find((u) => u.name === 'alice');
+if (!alice?.accessKeys[0] || !alice.mfaDevices[0]) throw new Error('demo-org.json: alice needs an access key and an MFA device');
+
+export const DEMO = {
+  alice: { accessKeyId: alice.accessKeys[0].accessKeyId, secretAccessKey: alice.accessKeys[0].secretAccessKey },
+  aliceArn: 'arn:aws:iam::111122223333:user/alice',
+  mfaSerial: alice.mfaDevices[0].serialNumber,
+  mfaSeed: alice.mfaDevices[0].seed,
+  developer: 'arn:aws:iam::444455556666:role/Developer',
+  readOnly: 'arn:aws:iam::444455556666:role/ReadOnly',
+  ciDeployer: 'arn:aws:iam::444455556666:role/CiDeployer',
+  deployer: 'arn:aws:iam::777788889999:role/Deployer',
+  samlAdmin: 'arn:aws:iam::777788889999:role/SamlAdmin',
+  samlProvider: 'arn:aws:iam::777788889999:saml-provider/corp-idp',
+  auditor: 'arn:aws:iam::210987654321:role/Auditor',
+  auditorExternalId: 'acme-audit-7f3',
+};
+
+/** An SDK client for the sandbox; one attempt unless told otherwise, so errors surface as they are. */
+export function stsClient(sandbox: Sandbox, credentials?: AwsCredentialIdentity, maxAttempts = 1): STSClient {
+  return new STSClient({
+    endpoint: sandbox.url,
+    region: 'us-east-1',
+    maxAttempts,
+    // Unsigned operations need no credentials; a placeholder keeps the SDK from searching the environment.
+    credentials: credentials ?? { accessKeyId: 'AKIAUNUSEDUNUSEDUNUS', secretAccessKey: 'unused' },
+  });
+}
+
+export function identityOf(c: Credentials | undefined): AwsCredentialIdentity {
+  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('response had no Credentials');
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+}
+
+/** The code alice's authenticator app shows now, by the sandbox clock. */
+export const mfaCode = (sandbox: Sandbox) => totpCode(DEMO.mfaSeed, sandbox.state.now());
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Debian's AWS CLI v2 against the sandbox, with nothing of the user's environment leaking in. */
+export function runAwsCli(sandbox: Sandbox, args: string[], credentials: AwsCredentialIdentity): Promise<CliResult> {
+  const home = mkdtempSync(join(tmpdir(), 'rolecall-awscli-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: home,
+    AWS_CONFIG_FILE: join(home, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PAGER: '',
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    ...(credentials.sessionToken ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
+  };
+  return new Promise((resolve) => {
+    execFile(
+      '/usr/bin/aws',
+      ['--endpoint-url', sandbox.url, '--region', 'us-east-1', '--output', 'json', ...args],
+      { env, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
