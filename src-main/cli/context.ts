@@ -7,7 +7,7 @@ import type { CredentialRequest, SessionInfo } from '../core/broker/types';
 import type { Core } from '../core/core';
 import { resolvePaths, type RolecallPaths } from '../core/paths';
 import { withMfaRetry } from './hot/credential-process';
-import type { CliIO } from './output';
+import { aboutProfile, type CliIO } from './output';
 
 export class CliContext {
   readonly paths: RolecallPaths;
@@ -36,7 +36,9 @@ export class CliContext {
         (a) => a.credentials(p, r),
         async (c) => c.broker.credentials(p, r),
       ),
-    );
+    ).catch((e: unknown) => {
+      throw aboutProfile(profile, e);
+    });
   }
 
   sessions(): Promise<SessionInfo[]> {

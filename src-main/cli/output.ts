@@ -1,6 +1,6 @@
 // What every command prints, and how it exits. Zod-free: the credential_process hot path uses it.
 import type { Credentials } from '../../src-shared/profile';
-import { describeError, isRolecallError } from '../core/errors';
+import { RolecallError, describeError, isRolecallError } from '../core/errors';
 
 export interface CliIO {
   stdout: NodeJS.WritableStream;
@@ -18,6 +18,13 @@ export const exitCodeFor = (e: unknown): number => (isRolecallError(e) && e.code
 export function printError(io: CliIO, e: unknown): number {
   io.stderr.write(`rolecall: ${describeError(e).replace(/\s*\r?\n\s*/g, ' ')}\n`);
   return exitCodeFor(e);
+}
+
+/** Names the profile in an error that does not mention it (an AWS refusal deep in a chain). */
+export function aboutProfile(profile: string, e: unknown): unknown {
+  const message = e instanceof Error ? e.message : String(e);
+  if (message.includes(`'${profile}'`)) return e;
+  return new RolecallError(`profile '${profile}': ${message}`, isRolecallError(e) ? e.code : 'aws-error', isRolecallError(e) ? e.hint : undefined, { cause: e });
 }
 
 /** The credential_process answer, as botocore and the AWS SDKs read it. */

@@ -7,7 +7,7 @@ import { AgentClient, AgentUnavailable } from '../../core/agent/client';
 import type { CredentialRequest } from '../../core/broker/types';
 import { isRolecallError } from '../../core/errors';
 import { resolvePaths } from '../../core/paths';
-import { credentialProcessJson, printError, writeOut, type CliIO } from '../output';
+import { aboutProfile, credentialProcessJson, printError, writeOut, type CliIO } from '../output';
 import { ensureAgent } from './autostart';
 import { readFreshSession } from './keychain-cache';
 import { readHotSettings } from './settings';
@@ -54,7 +54,7 @@ export async function runCredentialProcess(req: CredentialProcessArgs, io: CliIO
     await writeOut(io.stdout, credentialProcessJson(creds) + '\n');
     return 0;
   } catch (e) {
-    return printError(io, e);
+    return printError(io, aboutProfile(req.profile, e));
   }
 }
 
