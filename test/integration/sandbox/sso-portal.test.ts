@@ -11,6 +11,7 @@ import {
   type SSOClient,
 } from '@aws-sdk/client-sso';
 import { CreateTokenCommand } from '@aws-sdk/client-sso-oidc';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import type { OrganizationInput } from '../../sandbox/org';
 import { ACME_START_URL, ALICE, BOB, errorName, oidcClient, org, rejection, type AwsError, OTHER_START_URL, portalClient, signInWithDeviceCode } from './sso-fixtures';
@@ -114,6 +115,21 @@ describe('GetRoleCredentials', () => {
     const rec2 = sandbox.state.credentials.get(again.roleCredentials?.accessKeyId ?? '');
     expect(rec2?.arn).toBe(rec?.arn); // the provisioned role name is stable
     expect(rec2?.userId).toBe(rec?.userId);
+  });
+
+  it('issues credentials that STS GetCallerIdentity knows as the assumed Identity Center role', async () => {
+    const { portal, accessToken } = await signedIn();
+    const { roleCredentials: c } = await portal.send(new GetRoleCredentialsCommand({ accessToken, accountId: '111111111111', roleName: 'ReadOnly' }));
+    const sts = new STSClient({
+      region: 'us-east-1',
+      endpoint: sandbox.url,
+      maxAttempts: 1,
+      credentials: { accessKeyId: c?.accessKeyId ?? '', secretAccessKey: c?.secretAccessKey ?? '', sessionToken: c?.sessionToken },
+    });
+    const me = await sts.send(new GetCallerIdentityCommand({}));
+    expect(me.Account).toBe('111111111111');
+    expect(me.Arn).toMatch(/^arn:aws:sts::111111111111:assumed-role\/AWSReservedSSO_ReadOnly_[0-9a-f]{16}\/alice@acme\.example$/);
+    expect(me.UserId).toMatch(/^AROA[A-Z2-7]{17}:alice@acme\.example$/);
   });
 
   it('answers ForbiddenException (403, "No access") for a role the user is not assigned', async () => {
