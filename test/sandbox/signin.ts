@@ -51,12 +51,14 @@ function sessionCredential(ctx: RequestContext): CredentialRecord {
   } catch {
     throw fail('Invalid Session parameter: not JSON.');
   }
-  const { sessionId, sessionKey, sessionToken } = (typeof session === 'object' && session !== null ? session : {}) as Record<string, unknown>;
+  const { sessionId, sessionKey, sessionToken = '' } = (typeof session === 'object' && session !== null ? session : {}) as Record<string, unknown>;
   if (typeof sessionId !== 'string' || typeof sessionKey !== 'string' || typeof sessionToken !== 'string') {
     throw fail('Invalid Session parameter: sessionId, sessionKey and sessionToken are required.');
   }
   const rec = ctx.state.credentials.get(sessionId);
-  if (!rec || rec.secretAccessKey !== sessionKey || rec.sessionToken !== sessionToken) throw fail('Invalid credentials parameter: the credentials are not valid.');
+  if (!rec || rec.secretAccessKey !== sessionKey || (rec.sessionToken ?? '') !== sessionToken) {
+    throw fail('Invalid credentials parameter: the credentials are not valid.');
+  }
   if (ctx.state.isExpired(rec)) throw fail('Invalid credentials parameter: the credentials have expired.');
   if (rec.kind !== 'assumed-role' && rec.kind !== 'federated-user') {
     throw fail('Only federation tokens or assume role tokens may be used for federated login');

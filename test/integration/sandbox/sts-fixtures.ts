@@ -41,9 +41,9 @@ export const DEMO = {
 };
 
 /** An SDK client for the sandbox; one attempt unless told otherwise, so errors surface as they are. */
-export function stsClient(sandbox: Sandbox, credentials?: AwsCredentialIdentity, maxAttempts = 1): STSClient {
+export function stsClient(endpoint: { url: string }, credentials?: AwsCredentialIdentity, maxAttempts = 1): STSClient {
   return new STSClient({
-    endpoint: sandbox.url,
+    endpoint: endpoint.url,
     region: 'us-east-1',
     maxAttempts,
     // Unsigned operations need no credentials; a placeholder keeps the SDK from searching the environment.

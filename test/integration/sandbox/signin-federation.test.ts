@@ -1,0 +1,109 @@
+// Console sign-in through the sandbox's federation endpoint: getSigninToken for role and
+// federation-token credentials, login redirecting to the stand-in console, and the refusals a
+// user would hit (IAM user keys, GetSessionToken credentials, expired credentials or token,
+// SessionDuration with chained or federation-token credentials).
+import { AssumeRoleCommand, GetFederationTokenCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { DEMO, identityOf, loadDemoOrg, mfaCode, stsClient, type AwsCredentialIdentity } from './sts-fixtures';
+
+let sandbox: Sandbox;
+let developer: AwsCredentialIdentity;
+let deployer: AwsCredentialIdentity;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ org: loadDemoOrg() });
+  developer = identityOf(
+    (
+      await stsClient(sandbox, DEMO.alice).send(
+        new AssumeRoleCommand({ RoleArn: DEMO.developer, RoleSessionName: 'alice', SerialNumber: DEMO.mfaSerial, TokenCode: mfaCode(sandbox), DurationSeconds: 7200 }),
+      )
+    ).Credentials,
+  );
+  deployer = identityOf((await stsClient(sandbox, developer).send(new AssumeRoleCommand({ RoleArn: DEMO.deployer, RoleSessionName: 'alice' }))).Credentials);
+});
+afterAll(() => sandbox.close());
+beforeEach(() => {
+  sandbox.state.clockOffsetMs = 0;
+});
+
+async function getSigninToken(creds: AwsCredentialIdentity, sessionDuration?: number): Promise<{ status: number; body: string }> {
+  const session = JSON.stringify({ sessionId: creds.accessKeyId, sessionKey: creds.secretAccessKey, sessionToken: creds.sessionToken });
+  const duration = sessionDuration !== undefined ? `&SessionDuration=${sessionDuration}` : '';
+  const res = await fetch(`${sandbox.url}/federation?Action=getSigninToken${duration}&Session=${encodeURIComponent(session)}`);
+  return { status: res.status, body: await res.text() };
+}
+
+async function signinToken(creds: AwsCredentialIdentity, sessionDuration?: number): Promise<string> {
+  const res = await getSigninToken(creds, sessionDuration);
+  expect(res.status).toBe(200);
+  return (JSON.parse(res.body) as { SigninToken: string }).SigninToken;
+}
+
+const login = (token: string, destination: string) =>
+  fetch(
+    `${sandbox.url}/federation?Action=login&Issuer=${encodeURIComponent('https://rolecall.example')}&Destination=${encodeURIComponent(destination)}&SigninToken=${encodeURIComponent(token)}`,
+    { redirect: 'manual' },
+  );
+
+/** Logs in and follows the redirect to the console page; returns its text. */
+async function consoleAfterLogin(token: string, destination: string): Promise<string> {
+  const res = await login(token, destination);
+  expect(res.status).toBe(302);
+  const location = res.headers.get('location') ?? '';
+  expect(location.startsWith(`${sandbox.url}/console?`)).toBe(true);
+  const page = await fetch(location);
+  expect(page.status).toBe(200);
+  return page.text();
+}
+
+describe('federation sign-in', () => {
+  it('signs role credentials in to the console in the Destination region', async () => {
+    const page = await consoleAfterLogin(await signinToken(developer), 'https://console.aws.amazon.com/ec2/home?region=eu-west-1');
+    expect(page).toContain('Signed in as arn:aws:sts::444455556666:assumed-role/Developer/alice in eu-west-1');
+    const regional = await consoleAfterLogin(await signinToken(deployer), 'https://us-west-2.console.aws.amazon.com/console/home');
+    expect(regional).toContain('Signed in as arn:aws:sts::777788889999:assumed-role/Deployer/alice in us-west-2');
+  });
+
+  it('lets SessionDuration set the console session for non-chained role credentials', async () => {
+    const page = await consoleAfterLogin(await signinToken(developer, 43200), 'https://console.aws.amazon.com/');
+    const expires = Date.parse(/Session expires at (\S+)</.exec(page)?.[1] ?? '');
+    expect(expires).toBeGreaterThan(Date.now() + 43100_000);
+    expect(page).toContain('in us-east-1');
+  });
+
+  it('signs in GetFederationToken credentials, but refuses SessionDuration with them', async () => {
+    const fed = identityOf((await stsClient(sandbox, DEMO.alice).send(new GetFederationTokenCommand({ Name: 'alice-console' }))).Credentials);
+    expect(await consoleAfterLogin(await signinToken(fed), 'https://console.aws.amazon.com/')).toContain(
+      'Signed in as arn:aws:sts::111122223333:federated-user/alice-console',
+    );
+    expect((await getSigninToken(fed, 3600)).status).toBe(400);
+  });
+
+  it('refuses IAM user keys and GetSessionToken credentials', async () => {
+    const iamUser = await getSigninToken(DEMO.alice);
+    expect(iamUser.status).toBe(400);
+    expect(iamUser.body).toContain('Only federation tokens or assume role tokens may be used for federated login');
+    const sessionToken = identityOf((await stsClient(sandbox, DEMO.alice).send(new GetSessionTokenCommand({}))).Credentials);
+    const refused = await getSigninToken(sessionToken);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('Only federation tokens or assume role tokens may be used for federated login');
+  });
+
+  it('refuses SessionDuration with role-chained credentials, and unknown or expired credentials', async () => {
+    expect((await getSigninToken(deployer, 3600)).status).toBe(400);
+    expect((await getSigninToken(deployer)).status).toBe(200);
+    expect((await getSigninToken({ ...developer, secretAccessKey: 'wrong' })).status).toBe(400);
+    sandbox.state.clockOffsetMs = 7201_000;
+    expect((await getSigninToken(developer)).status).toBe(400);
+  });
+
+  it('takes a SigninToken for 15 minutes only, and no made-up one', async () => {
+    const token = await signinToken(developer);
+    sandbox.state.clockOffsetMs = 16 * 60_000;
+    expect((await login(token, 'https://console.aws.amazon.com/')).status).toBe(400);
+    sandbox.state.clockOffsetMs = 0;
+    expect((await login('made-up', 'https://console.aws.amazon.com/')).status).toBe(400);
+    expect((await login(token, 'not a url')).status).toBe(400);
+  });
+});
