@@ -1,0 +1,75 @@
+// A Rolecall install of its own for one test: a fresh data dir (and so its own keychain
+// namespace), the demo organization's sandbox, and env pointing AWS endpoints at it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TOTP } from 'otpauth';
+import { createCore, type Core, type CoreOptions } from '../../src-main/core/core';
+import { iamUserSecretKey } from '../../src-main/core/providers/iam-user';
+import type { Profile } from '../../src-shared/profile';
+import { loadOrganization, type Organization } from '../sandbox/org';
+import { startSandbox, type Sandbox } from '../sandbox/server';
+
+export const demoOrgFile = fileURLToPath(new URL('../sandbox/demo-org.json', import.meta.url));
+export const demoOrg = (): Organization => loadOrganization(demoOrgFile);
+
+export interface Harness {
+  sandbox: Sandbox;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  core: Core;
+  notices: string[];
+  /** Creates another core over the same data dir, as a second process would. */
+  newCore(opts?: CoreOptions): Promise<Core>;
+  addProfiles(...profiles: Profile[]): Promise<void>;
+  /** Stores alice's demo key in the keychain for an iam-user profile. */
+  storeIamUserKey(profile: string, userName?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: { org?: Organization; core?: CoreOptions } = {}): Promise<Harness> {
+  const org = opts.org ?? demoOrg();
+  const sandbox = await startSandbox({ org });
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'rolecall-test-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ROLECALL_HOME: dataDir,
+    AWS_ENDPOINT_URL: sandbox.url,
+    AWS_REGION: 'us-east-1',
+    ROLECALL_NO_AUTOSTART: '1',
+  };
+  const notices: string[] = [];
+  const newCore = (o: CoreOptions = {}) => createCore({ env, onNotice: (m) => notices.push(m), ...opts.core, ...o });
+  const core = await newCore();
+  return {
+    sandbox,
+    dataDir,
+    env,
+    core,
+    notices,
+    newCore,
+    async addProfiles(...profiles) {
+      await core.state.update((s) => {
+        s.profiles.push(...profiles);
+      });
+    },
+    async storeIamUserKey(profile, userName = 'alice') {
+      const user = org.users.find((u) => u.name === userName);
+      const key = user?.accessKeys[0];
+      if (!key) throw new Error(`no key for ${userName} in the organization`);
+      await core.secrets.set(iamUserSecretKey(profile), JSON.stringify({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }));
+    },
+    async close() {
+      await sandbox.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The current TOTP code of an MFA device of the organization, as an authenticator app shows it. */
+export function mfaCode(org: Organization, serialNumber: string): string {
+  const device = org.users.flatMap((u) => u.mfaDevices).find((d) => d.serialNumber === serialNumber);
+  if (!device) throw new Error(`no MFA device ${serialNumber}`);
+  return new TOTP({ secret: device.seed, digits: 6, period: 30, algorithm: 'SHA1' }).generate();
+}
