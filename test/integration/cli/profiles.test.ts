@@ -136,6 +136,6 @@ describe('rolecall doctor', () => {
     const bad = await h.rolecall(['doctor', 'prod']);
     expect(bad.code).toBe(1);
     expect(bad.stdout.split('\n')[0]).toMatch(/^Profile 'prod': hop \d \('prod'\) fails$/);
-    expect(bad.stdout).toMatch(/ \d\. prod \(assume-role arn:aws:iam::777788889999:role\/Deployer\): FAILED\n    error: [^\n]+\n    likely cause: [^\n]+/);
+    expect(bad.stdout).toMatch(/ \d\. prod \(assume-role arn:aws:iam::777788889999:role\/Deployer\): FAILED\n {4}error: [^\n]+\n {4}likely cause: [^\n]+/);
   });
 });
