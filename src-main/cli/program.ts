@@ -16,6 +16,7 @@ import { registerProfileAdd } from './commands/profile-add';
 import { registerProfileEdit } from './commands/profile-edit';
 import { registerProfileRemove } from './commands/profile-remove';
 import { registerServe } from './commands/serve';
+import { registerSsoCommands } from './commands/sso';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('rolecall')
@@ -44,6 +45,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDoctor(program, ctx);
   registerServe(program, ctx);
   registerAgentCommands(program, ctx);
+  registerSsoCommands(program, ctx);
   return program;
 }
 

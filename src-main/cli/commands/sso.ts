@@ -1,0 +1,119 @@
+// `rolecall login sso`, `rolecall logout [NAME]`, `rolecall sync [NAME]` and `rolecall sso status`:
+// IAM Identity Center from the command line. Sign-in prompts and progress go to stderr; results
+// to stdout.
+import type { Command } from 'commander';
+import type { SsoManager } from '../../core/sso/manager';
+import type { SyncProgress } from '../../core/sso/sync';
+import type { CliContext } from '../context';
+import { profileName } from '../validate';
+
+async function manager(ctx: CliContext): Promise<SsoManager> {
+  const [{ SsoManager }, { StateStore }, { KeyringSecretStore }, { ensureDataDir }] = await Promise.all([
+    import('../../core/sso/manager'),
+    import('../../core/files/state-store'),
+    import('../../core/secrets/keyring-store'),
+    import('../../core/paths'),
+  ]);
+  await ensureDataDir(ctx.paths);
+  return new SsoManager({
+    paths: ctx.paths,
+    state: new StateStore(ctx.paths),
+    secrets: new KeyringSecretStore(ctx.paths.keychainService),
+    env: ctx.io.env,
+    io: { print: (line) => ctx.io.stderr.write(`${line}\n`) },
+    forgetProfile: (p) => ctx.forget(p),
+  });
+}
+
+const instanceName = (name: string | undefined) => (name === undefined ? undefined : profileName(name, 'Identity Center instance name'));
+const isTty = (s: NodeJS.WritableStream) => Boolean((s as { isTTY?: boolean }).isTTY);
+
+export function registerSsoCommands(program: Command, ctx: CliContext): void {
+  const login = program.commands.find((c) => c.name() === 'login') ?? program.command('login').description('sign in');
+  login
+    .command('sso')
+    .description('sign in to an IAM Identity Center instance (again), replacing its tokens')
+    .argument('[name]', 'the instance, as Rolecall names it')
+    .option('--start-url <url>', 'the AWS access portal URL, e.g. https://acme.awsapps.com/start')
+    .option('--region <region>', 'the Identity Center region')
+    .option('--name <name>', 'a name for the instance (default: from the start URL)')
+    .option('--device-code', 'use the device-code flow (for SSH sessions and hosts without a browser)')
+    .option('--no-browser', 'print the sign-in URL instead of opening a browser')
+    .action(async (arg: string | undefined, o: { startUrl?: string; region?: string; name?: string; deviceCode?: boolean; browser: boolean }) => {
+      const name = instanceName(o.name ?? arg);
+      const m = await manager(ctx);
+      const r = await m.login({ name, startUrl: o.startUrl, region: o.region, deviceCode: o.deviceCode, noBrowser: !o.browser });
+      ctx.print(`Signed in to ${r.name} (access token valid until ${r.expiresAt.toISOString()})`);
+    });
+
+  program
+    .command('logout')
+    .description('sign out of an IAM Identity Center instance (all, without a name) and end its sessions')
+    .argument('[name]', 'the instance')
+    .action(async (arg: string | undefined) => {
+      const names = await (await manager(ctx)).logout(instanceName(arg));
+      ctx.print(names.length ? names.map((n) => `Signed out of ${n}`).join('\n') : 'No Identity Center instances to sign out of');
+    });
+
+  program
+    .command('sync')
+    .description('turn every account and role an Identity Center sign-in grants into profiles (all instances, without a name)')
+    .argument('[name]', 'the instance')
+    .action(async (arg: string | undefined) => {
+      const m = await manager(ctx);
+      const names = arg ? [instanceName(arg) as string] : (await m.sessions()).map((s) => s.name);
+      if (!names.length) return ctx.print('No Identity Center instances yet: rolecall login sso --start-url URL --region REGION');
+      for (const name of names) {
+        const progress = progressLine(ctx, name);
+        try {
+          const r = await m.sync(name, { onProgress: progress.update });
+          progress.done();
+          ctx.print(`${name}: ${r.accounts} accounts, ${r.roles} roles; ${r.added.length} profiles added, ${r.removed.length} removed (${(r.durationMs / 1000).toFixed(1)} s)`);
+          for (const p of r.orphaned) ctx.notice(`kept '${p}': its role is gone, but other profiles build on it`);
+        } finally {
+          progress.done();
+        }
+      }
+    });
+
+  program
+    .command('sso')
+    .description('IAM Identity Center instances')
+    .command('status')
+    .description('each instance and whether it is signed in')
+    .action(async () => {
+      const m = await manager(ctx);
+      const sessions = await m.sessions();
+      if (!sessions.length) return ctx.print('No Identity Center instances yet: rolecall login sso --start-url URL --region REGION');
+      for (const s of sessions) {
+        const st = await m.status(s.name);
+        const what =
+          st.state === 'signed-in'
+            ? `signed in until ${st.expiresAt.toISOString()}${st.source === 'aws-cli' ? ' (the AWS CLI sign-in)' : ''}`
+            : st.state === 'refreshing'
+              ? 'refreshing'
+              : `sign in again: rolecall login sso ${s.name}`;
+        ctx.print(`${s.name}\t${s.startUrl}\t${s.region}\t${what}`);
+      }
+    });
+}
+
+/** A progress line on a terminal (stderr), redrawn at most ten times a second; nothing elsewhere. */
+function progressLine(ctx: CliContext, name: string) {
+  const tty = isTty(ctx.io.stderr);
+  let last = 0;
+  let shown = false;
+  return {
+    update: (p: SyncProgress) => {
+      if (!tty || performance.now() - last < 100) return;
+      last = performance.now();
+      shown = true;
+      const of = p.listingDone ? `${p.accounts}` : `${p.accounts}+`;
+      ctx.io.stderr.write(`\r\x1b[K${name}: ${p.accountsDone}/${of} accounts, ${p.roles} roles`);
+    },
+    done: () => {
+      if (shown) ctx.io.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
