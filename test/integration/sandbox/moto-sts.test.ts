@@ -8,13 +8,11 @@
 //    microseconds (AWS: whole seconds); it takes any DurationSeconds;
 //  - moto's length message has a double space ("less than or  equal to").
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { createServer } from 'node:net';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { DEMO, loadDemoOrg, type AwsCredentialIdentity } from './sts-fixtures';
+import { DEMO, loadDemoOrg, stsSigner, type AwsCredentialIdentity } from './sts-fixtures';
 
 let moto: ChildProcess | undefined;
 let motoUrl = '';
@@ -67,8 +65,7 @@ interface Answer {
 async function call(endpoint: string, credentials: AwsCredentialIdentity, params: Record<string, string>): Promise<Answer> {
   const url = new URL(endpoint);
   const body = new URLSearchParams({ Version: '2011-06-15', ...params }).toString();
-  const signer = new SignatureV4({ service: 'sts', region: 'us-east-1', credentials, sha256: Sha256 });
-  const signed = await signer.sign({
+  const signed = await stsSigner(credentials).sign({
     method: 'POST',
     protocol: 'http:',
     hostname: url.hostname,
@@ -99,25 +96,6 @@ async function call(endpoint: string, credentials: AwsCredentialIdentity, params
     paths: paths.sort(),
     doc,
   };
-}
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: SourceData) =>
-  typeof d === 'string' ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d);
-
-/** SHA-256 (and HMAC) as the signer wants it, from node:crypto. */
-class Sha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.h.update(bytes(data));
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-  reset(): void {}
 }
 
 const motoKeys = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY' };

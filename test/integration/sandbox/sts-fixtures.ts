@@ -1,10 +1,12 @@
 // Shared by the sandbox STS / sign-in tests: the demo organization, SDK clients pointed at a
 // sandbox, MFA codes, and Debian's AWS CLI v2 run in an isolated environment.
 import { execFile } from 'node:child_process';
+import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STSClient, type Credentials } from '@aws-sdk/client-sts';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { parseOrganization, type Organization } from '../../sandbox/org';
 import type { Sandbox } from '../../sandbox/server';
 import { totpCode } from '../../sandbox/totp';
@@ -91,3 +93,25 @@ export function runAwsCli(sandbox: Sandbox, args: string[], credentials: AwsCred
     );
   });
 }
+
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const bytes = (d: SourceData) =>
+  typeof d === 'string' ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d);
+
+/** SHA-256 (and HMAC) as the signer wants it, from node:crypto. */
+class Sha256 {
+  private readonly h: Hash | Hmac;
+  constructor(secret?: SourceData) {
+    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
+  }
+  update(data: SourceData): void {
+    this.h.update(bytes(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.h.digest());
+  }
+  reset(): void {}
+}
+
+/** A SigV4 signer for STS in us-east-1, for tests that build requests by hand. */
+export const stsSigner = (credentials: AwsCredentialIdentity) => new SignatureV4({ service: 'sts', region: 'us-east-1', credentials, sha256: Sha256 });

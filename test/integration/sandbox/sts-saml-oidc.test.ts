@@ -68,6 +68,15 @@ describe('AssumeRoleWithSAML', () => {
     });
   });
 
+  it('refuses what is not a SAML Response, and a SessionDuration outside 900..43200', async () => {
+    const send = (SAMLAssertion: string) =>
+      stsClient(sandbox).send(new AssumeRoleWithSAMLCommand({ RoleArn: DEMO.samlAdmin, PrincipalArn: DEMO.samlProvider, SAMLAssertion }));
+    await expect(send('not base64 at all!')).rejects.toMatchObject({ name: 'InvalidIdentityTokenException' });
+    await expect(send(Buffer.from('<html>hello</html>').toString('base64'))).rejects.toMatchObject({ name: 'InvalidIdentityTokenException' });
+    await expect(send(Buffer.from('<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>').toString('base64'))).rejects.toMatchObject({ name: 'InvalidIdentityTokenException' });
+    await expect(saml({ sessionDuration: 100 })).rejects.toMatchObject({ name: 'InvalidIdentityTokenException' });
+  });
+
   it('refuses an expired assertion with ExpiredTokenException', async () => {
     sandbox.state.clockOffsetMs = 6 * 60_000;
     await expect(saml()).rejects.toMatchObject({ name: 'ExpiredTokenException', $metadata: { httpStatusCode: 400 } });
@@ -111,7 +120,8 @@ describe('AssumeRoleWithWebIdentity', () => {
     expect(id.Arn).toBe('arn:aws:sts::444455556666:assumed-role/CiDeployer/ci-run-42');
   });
 
-  it('refuses a token signed by another key', async () => {
+  it('refuses a token signed by another key, and what is not a JWT', async () => {
+    await expect(webIdentity('not.a.jwt')).rejects.toMatchObject({ name: 'InvalidIdentityTokenException' });
     await expect(webIdentity(await signIdToken(goodClaims, { privateKey: otherKey() }))).rejects.toMatchObject({
       name: 'InvalidIdentityTokenException',
       $metadata: { httpStatusCode: 400 },

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { DEMO, identityOf, loadDemoOrg, mfaCode, stsClient, type AwsCredentialIdentity } from './sts-fixtures';
+import { DEMO, identityOf, loadDemoOrg, mfaCode, stsClient, stsSigner, type AwsCredentialIdentity } from './sts-fixtures';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -197,8 +197,63 @@ describe('SigV4', () => {
   });
 });
 
+describe('SigV4 on the wire', () => {
+  const read = async (res: Response) => {
+    const text = await res.text();
+    return { status: res.status, code: /<Code>(.*?)<\/Code>/.exec(text)?.[1], message: /<Message>(.*?)<\/Message>/.exec(text)?.[1], text };
+  };
+  const host = () => new URL(sandbox.url);
+  const query = (q: Record<string, string | string[] | null>) =>
+    Object.entries(q)
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+      .join('&');
+
+  it('accepts a presigned GetCallerIdentity URL, and refuses it once altered', async () => {
+    const presigned = await stsSigner(DEMO.alice).presign(
+      { method: 'GET', protocol: 'http:', hostname: host().hostname, port: Number(host().port), path: '/', query: { Action: 'GetCallerIdentity', Version: '2011-06-15' }, headers: { host: host().host } },
+      { expiresIn: 60 },
+    );
+    const url = `${sandbox.url}/?${query(presigned.query ?? {})}`;
+    const ok = await read(await fetch(url));
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain(`<Arn>${DEMO.aliceArn}</Arn>`);
+    const altered = await read(await fetch(url.replace('Version=2011-06-15', 'Version=2011-06-15&DurationSeconds=900')));
+    expect(altered).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+  });
+
+  it('refuses a request signed 20 minutes ago, an unsigned one, and an unknown action', async () => {
+    const body = 'Action=GetCallerIdentity&Version=2011-06-15';
+    const sign = (signingDate?: Date, action = 'GetCallerIdentity') =>
+      stsSigner(DEMO.alice).sign(
+        {
+          method: 'POST',
+          protocol: 'http:',
+          hostname: host().hostname,
+          port: Number(host().port),
+          path: '/',
+          headers: { host: host().host, 'content-type': 'application/x-www-form-urlencoded' },
+          body: body.replace('GetCallerIdentity', action),
+        },
+        { signingDate },
+      );
+    const old = await sign(new Date(Date.now() - 20 * 60_000));
+    expect(await read(await fetch(`${sandbox.url}/`, { method: 'POST', headers: old.headers, body }))).toMatchObject({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+      message: expect.stringMatching(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z/),
+    });
+    const unsigned = await read(await fetch(`${sandbox.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }));
+    expect(unsigned).toMatchObject({ status: 403, code: 'MissingAuthenticationToken' });
+    const unknown = await sign(undefined, 'MakeMeAdmin');
+    expect(await read(await fetch(`${sandbox.url}/`, { method: 'POST', headers: unknown.headers, body: body.replace('GetCallerIdentity', 'MakeMeAdmin') }))).toMatchObject({
+      status: 400,
+      code: 'InvalidAction',
+    });
+  });
+});
+
 describe('knobs', () => {
-  it('answers over the rate limit with Throttling, which the SDK retries', async () => {
+  it('answers over the rate limit with STS\'s Throttling error', async () => {
     sandbox.knobs.set({ rateLimits: { 'sts:GetCallerIdentity': 1 } });
     await alice().send(new GetCallerIdentityCommand({}));
     await expect(alice().send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
