@@ -1,0 +1,102 @@
+// The credential-process hot path's own parsing (arguments, the keychain cache entry), the JSON
+// it prints, what `env` prints for each shell, and that the built entry loads no npm package
+// before it knows it needs one.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROFILE_NAME_PATTERN } from '../../../src-shared/names';
+import { render } from '../../../src-main/cli/commands/env';
+import { HOT_PROFILE_NAME, parseHotArgs } from '../../../src-main/cli/hot/credential-process';
+import { freshFromCacheEntry } from '../../../src-main/cli/hot/keychain-cache';
+import { credentialProcessJson } from '../../../src-main/cli/output';
+import { buildCli } from '../../integration/cli/harness';
+
+describe('hot path arguments', () => {
+  it('accepts the name as --profile, --profile=, or positional, and leaves anything unusual to the full program', () => {
+    expect(parseHotArgs(['--profile', 'dev/Admin'])).toEqual({ profile: 'dev/Admin' });
+    expect(parseHotArgs(['--profile=dev'])).toEqual({ profile: 'dev' });
+    expect(parseHotArgs(['dev', '--mfa-code', '123456'])).toEqual({ profile: 'dev', mfaCode: '123456' });
+    expect(parseHotArgs(['--force-refresh', 'dev'])).toEqual({ profile: 'dev', forceRefresh: true });
+    for (const args of [[], ['--help'], ['a', 'b'], ['--profile'], ['a', '--profile', 'b'], ['a;b'], ['dev', '--mfa-code', '12'], ['dev', '-x']]) {
+      expect(parseHotArgs(args)).toBeUndefined();
+    }
+  });
+
+  it('checks profile names by the same rule as the shared model', () => {
+    expect(HOT_PROFILE_NAME.source).toBe(PROFILE_NAME_PATTERN.source);
+    expect(HOT_PROFILE_NAME.flags).toBe(PROFILE_NAME_PATTERN.flags);
+  });
+});
+
+describe('keychain cache entries', () => {
+  const now = Date.parse('2030-01-01T12:00:00Z');
+  const entry = (o: Record<string, unknown>) =>
+    JSON.stringify({ accessKeyId: 'ASIAX', secretAccessKey: 's', sessionToken: 't', credentialType: 'role', ...o });
+
+  it("are fresh until the broker's refreshAt, else until refreshAheadSeconds before expiry", () => {
+    const fresh = freshFromCacheEntry(entry({ expiration: '2030-01-01T13:00:00Z', refreshAt: '2030-01-01T12:45:00Z' }), 900, now);
+    expect(fresh).toEqual({ accessKeyId: 'ASIAX', secretAccessKey: 's', sessionToken: 't', expiration: new Date('2030-01-01T13:00:00Z') });
+    expect(freshFromCacheEntry(entry({ expiration: '2030-01-01T13:00:00Z', refreshAt: '2030-01-01T11:59:59Z' }), 900, now)).toBeUndefined();
+    expect(freshFromCacheEntry(entry({ expiration: '2030-01-01T12:16:00Z' }), 900, now)).toBeDefined();
+    expect(freshFromCacheEntry(entry({ expiration: '2030-01-01T12:14:00Z' }), 900, now)).toBeUndefined();
+  });
+
+  it('are ignored when malformed', () => {
+    for (const raw of ['', 'null', '[]', '{"accessKeyId":1}', entry({ expiration: 'soon' }), entry({}), entry({ expiration: '2030-01-01T13:00:00Z', sessionToken: 5 })]) {
+      expect(freshFromCacheEntry(raw, 900, now)).toBeUndefined();
+    }
+  });
+});
+
+describe('output', () => {
+  it('prints credential_process JSON in the order AWS documents, Expiration in UTC', () => {
+    expect(credentialProcessJson({ accessKeyId: 'ASIA1', secretAccessKey: 's', sessionToken: 't', expiration: new Date(Date.UTC(2030, 0, 2, 3, 4, 5)) })).toBe(
+      '{"Version":1,"AccessKeyId":"ASIA1","SecretAccessKey":"s","SessionToken":"t","Expiration":"2030-01-02T03:04:05.000Z"}',
+    );
+    expect(credentialProcessJson({ accessKeyId: 'AKIA1', secretAccessKey: 's' })).toBe('{"Version":1,"AccessKeyId":"AKIA1","SecretAccessKey":"s"}');
+  });
+
+  it('quotes env values so a shell reads them back exactly', async () => {
+    const tricky = `it's $HOME \`id\` "q" \\ ;`;
+    const vars = { AWS_ACCESS_KEY_ID: 'ASIA1', AWS_SECRET_ACCESS_KEY: tricky, AWS_SESSION_TOKEN: undefined };
+    const sh = render(vars, 'sh');
+    expect(sh).toBe(`export AWS_ACCESS_KEY_ID='ASIA1'\nexport AWS_SECRET_ACCESS_KEY='it'\\''s $HOME \`id\` "q" \\ ;'\nunset AWS_SESSION_TOKEN\n`);
+    const { stdout } = await promisify(execFile)('sh', ['-c', `AWS_SESSION_TOKEN=old; ${sh} printf '%s|%s' "$AWS_SECRET_ACCESS_KEY" "\${AWS_SESSION_TOKEN-unset}"`]);
+    expect(stdout).toBe(`${tricky}|unset`);
+    expect(render(vars, 'fish')).toBe(`set -gx AWS_ACCESS_KEY_ID 'ASIA1';\nset -gx AWS_SECRET_ACCESS_KEY 'it'\\''s $HOME \`id\` "q" \\ ;';\nset -e AWS_SESSION_TOKEN;\n`);
+    expect(render(vars, 'powershell')).toBe(
+      `$Env:AWS_ACCESS_KEY_ID = 'ASIA1'\n$Env:AWS_SECRET_ACCESS_KEY = 'it''s $HOME \`id\` "q" \\ ;'\nRemove-Item Env:AWS_SESSION_TOKEN -ErrorAction SilentlyContinue\n`,
+    );
+    expect(JSON.parse(render(vars, 'json'))).toEqual({ AWS_ACCESS_KEY_ID: 'ASIA1', AWS_SECRET_ACCESS_KEY: tricky });
+  });
+});
+
+describe('the built CLI', () => {
+  let build: Awaited<ReturnType<typeof buildCli>>;
+  beforeAll(async () => {
+    build = await buildCli();
+  });
+  afterAll(() => build.remove());
+
+  it('loads only Node built-ins before it decides it needs more (no commander, zod, keyring or AWS SDK)', async () => {
+    const external = new Set<string>();
+    const seen = new Set<string>();
+    const walk = async (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = await readFile(file, 'utf8');
+      // Static imports only: dynamic import() is what defers the heavy parts.
+      for (const m of text.matchAll(/^import\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["'];?$/gm)) {
+        const spec = m[1]!;
+        if (spec.startsWith('.')) await walk(path.resolve(path.dirname(file), spec));
+        else external.add(spec);
+      }
+    };
+    await walk(build.script);
+    expect(seen.size).toBeGreaterThan(1);
+    expect([...external].filter((s) => !s.startsWith('node:'))).toEqual([]);
+    expect((await readFile(build.script, 'utf8')).includes('import("./chunks/program-')).toBe(true);
+  });
+});
