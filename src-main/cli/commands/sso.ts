@@ -8,6 +8,8 @@ import type { CliContext } from '../context';
 import { profileName } from '../validate';
 
 async function manager(ctx: CliContext): Promise<SsoManager> {
+  // As in core-factory.ts: the SDK's Node-version warning is not about Rolecall.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const [{ SsoManager }, { StateStore }, { KeyringSecretStore }, { ensureDataDir }] = await Promise.all([
     import('../../core/sso/manager'),
     import('../../core/files/state-store'),
