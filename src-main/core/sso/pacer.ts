@@ -1,8 +1,10 @@
 // Adaptive pacing for APIs with an unknown rate limit (the Identity Center portal answers
 // TooManyRequestsException past roughly 20 calls a second). Calls are spaced at a rate that
-// starts modestly, doubles quickly until the first throttle (slow start), then grows by about one
-// call a second per second and drops by 15% on a throttle (AIMD), so it settles just under the
-// service's limit. A throttled call waits a jittered, growing backoff and is tried again.
+// starts modestly and grows quickly until the first throttle (slow start); from then on it grows
+// by about one call a second per second and, on a throttle, drops by 15% and to no more than the
+// rate that recently got through (AIMD), so it settles just under the service's limit. A throttled call waits a jittered, growing backoff and is tried again.
+const WINDOW_MS = 2_000;
+
 export interface PacerOptions {
   initialRate?: number;
   minRate?: number;
@@ -19,6 +21,8 @@ export class AdaptivePacer {
   private nextSlot = 0;
   private slowStart = true;
   private lastDecrease = -Infinity;
+  /** When recent calls succeeded (the last WINDOW_MS). */
+  private readonly successes: number[] = [];
   private readonly now: () => number;
   private readonly sleepFn: (ms: number) => Promise<void>;
   readonly random: () => number;
@@ -26,7 +30,7 @@ export class AdaptivePacer {
   constructor(o: PacerOptions = {}) {
     this.rate = o.initialRate ?? 10;
     this.minRate = o.minRate ?? 0.5;
-    this.maxRate = o.maxRate ?? 100;
+    this.maxRate = o.maxRate ?? 50;
     this.now = o.now ?? (() => performance.now());
     this.sleepFn = o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.random = o.random ?? Math.random;
@@ -41,16 +45,22 @@ export class AdaptivePacer {
   }
 
   onSuccess(): void {
-    this.rate = Math.min(this.maxRate, this.slowStart ? this.rate * 1.05 : this.rate + 1 / this.rate);
+    const now = this.now();
+    this.successes.push(now);
+    while ((this.successes[0] ?? now) < now - WINDOW_MS) this.successes.shift();
+    this.rate = Math.min(this.maxRate, this.slowStart ? this.rate * 1.03 : this.rate + 0.05);
   }
 
   onThrottle(): void {
-    this.slowStart = false;
     const now = this.now();
+    // While throttled, what got through lately is the service's sustained rate (plus any burst it
+    // allowed): never pace faster than that.
+    const achieved = this.successes.filter((t) => t >= now - WINDOW_MS).length / (WINDOW_MS / 1000);
+    this.slowStart = false;
     // Throttles that answer calls sent before the last decrease say nothing new about the rate.
-    if (now - this.lastDecrease < 1000 / this.rate + 250) return;
-    this.lastDecrease = now;
-    this.rate = Math.max(this.minRate, this.rate * 0.85);
+    const cut = now - this.lastDecrease >= 1000 / this.rate + 250 ? 0.85 : 1;
+    if (cut < 1) this.lastDecrease = now;
+    this.rate = Math.max(this.minRate, Math.min(this.rate * cut, Math.max(achieved, this.minRate)));
   }
 
   /** Full-jitter exponential backoff: a random wait up to 100 ms x 2^attempt, at most 5 s. */
