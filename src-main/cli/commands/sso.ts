@@ -91,7 +91,9 @@ export function registerSsoCommands(program: Command, ctx: CliContext): void {
         const st = await m.status(s.name);
         const what =
           st.state === 'signed-in'
-            ? `signed in until ${st.expiresAt.toISOString()}${st.source === 'aws-cli' ? ' (the AWS CLI sign-in)' : ''}`
+            ? st.expiresAt.getTime() > Date.now()
+              ? `signed in until ${st.expiresAt.toISOString()}${st.source === 'aws-cli' ? ' (the AWS CLI sign-in)' : ''}`
+              : 'signed in (the access token is renewed on next use)'
             : st.state === 'refreshing'
               ? 'refreshing'
               : `sign in again: rolecall login sso ${s.name}`;

@@ -38,7 +38,7 @@ export async function pkceSignIn(
       }
       io.print(`Your browser was opened to sign in to ${input.startUrl}. If it did not open, visit:`);
     } else {
-      io.print(`To sign in to ${input.startUrl}, open this URL in a browser on this computer:`);
+      io.print(`To sign in to ${input.startUrl}, open this URL in a browser on this computer (on another computer, use --device-code):`);
     }
     io.print(url);
     const code = await loopback.code;
