@@ -5,17 +5,19 @@ import { StateStore } from './files/state-store';
 import { KeyringSecretStore } from './secrets/keyring-store';
 import type { SecretStore } from './secrets/secret-store';
 import { Broker, type MfaPrompt } from './broker/broker';
-import type { SessionInfo, SsoAccessTokenSource } from './broker/types';
+import type { SessionInfo } from './broker/types';
 import { diagnose, type DoctorReport } from './doctor';
-import { RolecallError } from './errors';
+import { SsoManager, type SsoManagerOptions } from './sso/manager';
 
 export interface CoreOptions {
   env?: NodeJS.ProcessEnv;
   promptMfa?: MfaPrompt;
   onNotice?: (message: string) => void;
   onSession?: (profile: string, session: SessionInfo) => void;
-  /** Identity Center tokens; until a sign-in exists every request says "sign in". */
-  sso?: (deps: { paths: RolecallPaths; state: StateStore; secrets: SecretStore; env: NodeJS.ProcessEnv }) => SsoAccessTokenSource;
+  /** How Identity Center sign-ins reach the person (print, open a browser). */
+  ssoIo?: SsoManagerOptions['io'];
+  /** Sign in when a profile needs an Identity Center token and there is none (interactive faces); otherwise say "sign in again". */
+  ssoSignInOnDemand?: SsoManagerOptions['signInOnDemand'];
 }
 
 export interface Core {
@@ -23,13 +25,9 @@ export interface Core {
   state: StateStore;
   secrets: SecretStore;
   broker: Broker;
-  sso: SsoAccessTokenSource;
+  sso: SsoManager;
   doctor(profile: string, request?: { mfaCode?: string }): Promise<DoctorReport>;
 }
-
-const noSso: SsoAccessTokenSource = {
-  accessToken: (name) => Promise.reject(new RolecallError(`Identity Center instance '${name}' is not signed in`, 'sign-in-required', `run: rolecall login sso ${name}`)),
-};
 
 export async function createCore(opts: CoreOptions = {}): Promise<Core> {
   const env = opts.env ?? process.env;
@@ -37,8 +35,17 @@ export async function createCore(opts: CoreOptions = {}): Promise<Core> {
   await ensureDataDir(paths);
   const state = new StateStore(paths);
   const secrets = new KeyringSecretStore(paths.keychainService);
-  const sso = opts.sso ? opts.sso({ paths, state, secrets, env }) : noSso;
-  const broker = new Broker({ paths, state, secrets, sso, env, promptMfa: opts.promptMfa, onNotice: opts.onNotice, onSession: opts.onSession });
+  const sso: SsoManager = new SsoManager({
+    paths,
+    state,
+    secrets,
+    env,
+    io: opts.ssoIo,
+    signInOnDemand: opts.ssoSignInOnDemand ?? false,
+    // Logging out or pruning a role ends the sessions built on it.
+    forgetProfile: (profile) => broker.forget(profile),
+  });
+  const broker: Broker = new Broker({ paths, state, secrets, sso, env, promptMfa: opts.promptMfa, onNotice: opts.onNotice, onSession: opts.onSession });
   return {
     paths,
     state,

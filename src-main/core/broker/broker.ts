@@ -60,16 +60,38 @@ export class Broker implements CredentialBroker {
     return { accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey, sessionToken: r.sessionToken, expiration: r.expiration };
   }
 
-  /** Resolves a profile and reports every step on the way, for `rolecall doctor`. */
+  /**
+   * Resolves a profile hop by hop from the root of its chain, for `rolecall doctor`: every hop
+   * is fetched anew (so a cache cannot hide a broken trust policy), except MFA hops without a
+   * code, which use their cached session if it is fresh. Stops at the first failing hop.
+   */
   async trace(profile: string, request: CredentialRequest = {}): Promise<StepTrace[]> {
     const state = await this.o.state.load();
-    const trace: StepTrace[] = [];
-    try {
-      await this.resolve(state, profile, { mfaCode: request.mfaCode, force: !!request.forceRefresh, trace }, []);
-    } catch {
-      // The failing step is in the trace.
+    const chain: string[] = [];
+    for (let name: string | undefined = profile; name !== undefined && !chain.includes(name); ) {
+      chain.unshift(name);
+      const p = state.profiles.find((x) => x.name === name);
+      name = p?.kind === 'assume-role' ? p.sourceProfile : undefined;
     }
-    return trace;
+    let mfaCode = request.mfaCode;
+    const out: StepTrace[] = [];
+    for (const name of chain) {
+      const p = state.profiles.find((x) => x.name === name);
+      if (!p) continue; // the hop that names it reports the missing source
+      const needsMfa = 'mfaSerial' in p && !!p.mfaSerial;
+      const steps: StepTrace[] = [];
+      let error: unknown;
+      try {
+        await this.resolve(state, name, { mfaCode: needsMfa ? mfaCode : undefined, force: !needsMfa || !!mfaCode, trace: steps }, []);
+      } catch (e) {
+        error = e;
+      }
+      if (needsMfa) mfaCode = undefined;
+      const step = steps.filter((t) => t.profile.name === name).pop() ?? { profile: p, error };
+      out.push(step);
+      if (step.error) break;
+    }
+    return out;
   }
 
   async sessions(): Promise<SessionInfo[]> {
