@@ -131,3 +131,20 @@ describe('instances side by side, and logout', () => {
     expect((await failure(h.manager.sync('acme')))?.hint).toBe('run: rolecall login sso acme');
   });
 });
+
+describe('through the core', () => {
+  it('a synced profile gets role credentials from the broker until logout ends its session', async () => {
+    const { createCore } = await import('../../../src-main/core/core');
+    const core = await createCore({ env: h.env, ssoIo: { print: () => undefined, browserAvailable: () => true, openBrowser: approvingBrowser() } });
+    await core.sso.login({ startUrl: ACME, region: 'us-east-1' });
+    await core.sso.sync('acme');
+    const creds = await core.broker.credentials('team-0001/Developer');
+    expect(creds.accessKeyId).toMatch(/^ASIA/);
+    expect(h.sandbox.state.credentials.get(creds.accessKeyId)?.roleArn).toMatch(/:role\/.*Developer/);
+
+    await core.sso.logout('acme');
+    const err = await failure(core.broker.credentials('team-0001/Developer'));
+    expect(err?.code).toBe('sign-in-required');
+    expect(err?.hint).toBe('run: rolecall login sso acme');
+  });
+});
