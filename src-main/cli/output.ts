@@ -1,6 +1,6 @@
 // What every command prints, and how it exits. Zod-free: the credential_process hot path uses it.
 import type { Credentials } from '../../src-shared/profile';
-import { RolecallError, describeError, isRolecallError } from '../core/errors';
+import { RolecallError, describeError, isRolecallError, type ErrorCode } from '../core/errors';
 
 export interface CliIO {
   stdout: NodeJS.WritableStream;
@@ -9,19 +9,47 @@ export interface CliIO {
   env: NodeJS.ProcessEnv;
 }
 
-export const processIO = (): CliIO => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+/** The process's streams, touched only when used: creating process.stdin alone costs about 1.5 ms. */
+export const processIO = (): CliIO => ({
+  get stdout() {
+    return process.stdout;
+  },
+  get stderr() {
+    return process.stderr;
+  },
+  get stdin() {
+    return process.stdin;
+  },
+  env: process.env,
+});
+
+/**
+ * The hot path (dist/cli/rolecall.mjs) and what it loads lazily (dist/cli/lib) are separate
+ * bundles with their own copy of RolecallError, so an error from the other side is recognised
+ * by its name and rebuilt as this side's.
+ */
+export function adoptError(e: unknown): unknown {
+  if (isRolecallError(e) || !(e instanceof Error) || e.name !== 'RolecallError') return e;
+  const { code, hint } = e as Error & { code?: unknown; hint?: unknown };
+  if (typeof code !== 'string') return e;
+  return new RolecallError(e.message, code as ErrorCode, typeof hint === 'string' ? hint : undefined, { cause: e });
+}
 
 /** Usage and validation errors exit 2, everything else 1. */
-export const exitCodeFor = (e: unknown): number => (isRolecallError(e) && e.code === 'invalid-input' ? 2 : 1);
+export const exitCodeFor = (e: unknown): number => {
+  const a = adoptError(e);
+  return isRolecallError(a) && a.code === 'invalid-input' ? 2 : 1;
+};
 
 /** One line on stderr: never a stack trace. Newlines in a message are folded so it stays one line. */
 export function printError(io: CliIO, e: unknown): number {
-  io.stderr.write(`rolecall: ${describeError(e).replace(/\s*\r?\n\s*/g, ' ')}\n`);
+  io.stderr.write(`rolecall: ${describeError(adoptError(e)).replace(/\s*\r?\n\s*/g, ' ')}\n`);
   return exitCodeFor(e);
 }
 
 /** Names the profile in an error that does not mention it (an AWS refusal deep in a chain). */
-export function aboutProfile(profile: string, e: unknown): unknown {
+export function aboutProfile(profile: string, caught: unknown): unknown {
+  const e = adoptError(caught);
   const message = e instanceof Error ? e.message : String(e);
   if (message.includes(`'${profile}'`)) return e;
   return new RolecallError(`profile '${profile}': ${message}`, isRolecallError(e) ? e.code : 'aws-error', isRolecallError(e) ? e.hint : undefined, { cause: e });

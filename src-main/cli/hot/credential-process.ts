@@ -7,8 +7,7 @@ import { AgentClient, AgentUnavailable } from '../../core/agent/client';
 import type { CredentialRequest } from '../../core/broker/types';
 import { isRolecallError } from '../../core/errors';
 import { resolvePaths } from '../../core/paths';
-import { aboutProfile, credentialProcessJson, printError, writeOut, type CliIO } from '../output';
-import { ensureAgent } from './autostart';
+import { aboutProfile, adoptError, credentialProcessJson, printError, writeOut, type CliIO } from '../output';
 import { readFreshSession } from './keychain-cache';
 import { readHotSettings } from './settings';
 
@@ -62,7 +61,8 @@ export async function runCredentialProcess(req: CredentialProcessArgs, io: CliIO
 export async function withMfaRetry<T>(io: CliIO, req: CredentialProcessArgs, fn: (r: CredentialProcessArgs) => Promise<T>): Promise<T> {
   try {
     return await fn(req);
-  } catch (e) {
+  } catch (caught) {
+    const e = adoptError(caught);
     if (!isRolecallError(e) || e.code !== 'mfa-required' || req.mfaCode) throw e;
     const { canPrompt, promptMfaCode } = await import('../prompt');
     if (!canPrompt(io)) throw e;
@@ -81,10 +81,11 @@ async function obtain(req: CredentialProcessArgs, io: CliIO): Promise<Credential
   }
   const settings = await readHotSettings(paths.stateFile);
   if (!request.forceRefresh) {
-    const cached = await readFreshSession(paths, profile, settings.refreshAheadSeconds);
+    const cached = readFreshSession(paths, profile, settings.refreshAheadSeconds);
     if (cached) return cached;
   }
-  if (settings.autostartAgent && io.env.ROLECALL_NO_AUTOSTART !== '1' && (await ensureAgent(paths, settings.agentIdleSeconds, io.env))) {
+  const autostart = settings.autostartAgent && io.env.ROLECALL_NO_AUTOSTART !== '1';
+  if (autostart && (await (await import('./autostart')).ensureAgent(paths, settings.agentIdleSeconds, io.env))) {
     try {
       return await agent.credentials(profile, request);
     } catch (e) {

@@ -1,15 +1,21 @@
 // The broker's session cache in the keychain (`session/<profile>`, written by
 // core/broker/session-cache.ts), read without zod for the hot path. A session is fresh until
 // the broker's own refreshAt, so this reader and the broker agree on when to refresh.
+import { createRequire } from 'node:module';
 import type { Credentials } from '../../../src-shared/profile';
 import type { RolecallPaths } from '../../core/paths';
 
-export async function readFreshSession(paths: Pick<RolecallPaths, 'keychainService'>, profile: string, refreshAheadSeconds: number, now = Date.now()): Promise<Credentials | undefined> {
-  // Loaded here, not at the top: the agent path must not pay for the native keyring module.
-  const { KeyringSecretStore } = await import('../../core/secrets/keyring-store');
+type Keyring = typeof import('@napi-rs/keyring');
+
+export function readFreshSession(paths: Pick<RolecallPaths, 'keychainService'>, profile: string, refreshAheadSeconds: number, now = Date.now()): Credentials | undefined {
   let raw: string | null;
   try {
-    raw = await new KeyringSecretStore(paths.keychainService).get(`session/${profile}`);
+    // Required here, not imported at the top: the agent path must not load the native module.
+    // And require, not import(): importing this CommonJS package from ESM first scans its
+    // source for exports (about 6 ms). The same entry as KeyringSecretStore reads (service,
+    // key, Secret Service on Linux), read synchronously: one read, nothing else to do meanwhile.
+    const { Entry } = createRequire(import.meta.url)('@napi-rs/keyring') as Keyring;
+    raw = new Entry(paths.keychainService, `session/${profile}`, { linux: { store: 'secret-service' } }).getPassword();
   } catch {
     return undefined; // no keychain here: the core will say so properly
   }

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# `npm run bench`: builds the CLI, then times a warm `rolecall credential-process` against
+# `node -e 0` and the AWS CLI (bench/credential-process.ts), with the real keychain.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+npm run -s build:cli
+bash build/with-keyring.sh node_modules/.bin/tsx bench/credential-process.ts "$@"
