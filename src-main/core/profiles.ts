@@ -25,7 +25,7 @@ export function checkProfileGraph(state: AppState, changed: Profile): void {
     throw new RolecallError(`profile '${changed.name}': its source profile '${changed.sourceProfile}' does not exist`, 'not-found', 'run: rolecall list');
   }
   if (changed.kind === 'sso-role' && !state.ssoSessions.some((s) => s.name === changed.ssoSession)) {
-    throw new RolecallError(`profile '${changed.name}': Identity Center '${changed.ssoSession}' is not set up`, 'not-found', `run: rolecall sso add ${changed.ssoSession}`);
+    throw new RolecallError(`profile '${changed.name}': Identity Center '${changed.ssoSession}' is not set up`, 'not-found', `sign in first: rolecall login sso ${changed.ssoSession} --start-url URL --region REGION`);
   }
   const chain = [changed.name];
   let p: Profile | undefined = changed;

@@ -28,7 +28,7 @@ export function registerList(program: Command, ctx: CliContext): void {
       const sessions = state.profiles.length ? await ctx.sessions() : [];
       const rows = listProfiles(state.profiles, sessions);
       if (o.json) return ctx.print(JSON.stringify(rows, null, 2));
-      if (!rows.length) return ctx.print('No profiles yet: rolecall config import, rolecall iam-user add, or rolecall sso (see rolecall --help)');
+      if (!rows.length) return ctx.print('No profiles yet: rolecall config import, rolecall iam-user add, or rolecall login sso then rolecall sync');
       ctx.print(table(rows));
     });
 }
