@@ -93,5 +93,5 @@ async function obtain(req: CredentialProcessArgs, io: CliIO): Promise<Credential
     }
   }
   const { inProcessCredentials } = await import('./in-process');
-  return inProcessCredentials(io, profile, request);
+  return inProcessCredentials(io, paths, profile, request, () => readFreshSession(paths, profile, settings.refreshAheadSeconds));
 }

@@ -1,11 +1,34 @@
 // The slow path: no agent, no fresh cache, so this process runs the broker itself (and loads
-// the AWS SDK). The broker's lock per profile keeps this to one refresh across processes.
+// the AWS SDK). When many processes arrive at once on a cold cache (a parallel Terraform, a
+// shell loop), one of them passes a gate per profile, loads the core and refreshes; the others
+// wait at the gate and then read its result from the keychain, without loading the SDK at all.
+// The broker's own lock still makes the refresh single across every face.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import type { Credentials } from '../../../src-shared/profile';
 import type { CredentialRequest } from '../../core/broker/types';
-import { createCliCore } from '../core-factory';
+import { withFileLock } from '../../core/lock';
+import type { RolecallPaths } from '../../core/paths';
 import type { CliIO } from '../output';
 
-export async function inProcessCredentials(io: CliIO, profile: string, request: CredentialRequest): Promise<Credentials> {
-  const core = await createCliCore(io, { interactive: false });
-  return core.broker.credentials(profile, request);
+export async function inProcessCredentials(
+  io: CliIO,
+  paths: Pick<RolecallPaths, 'locksDir'>,
+  profile: string,
+  request: CredentialRequest,
+  readFresh: () => Credentials | undefined,
+): Promise<Credentials> {
+  const gate = path.join(paths.locksDir, `cold-${createHash('sha256').update(profile).digest('hex').slice(0, 16)}.lock`);
+  // Long enough for a refresh of a long chain against a slow STS; the broker's own calls time out sooner.
+  return withFileLock(
+    gate,
+    async () => {
+      const fresh = request.forceRefresh ? undefined : readFresh();
+      if (fresh) return fresh;
+      const { createCliCore } = await import('../core-factory');
+      const core = await createCliCore(io, { interactive: false });
+      return core.broker.credentials(profile, request);
+    },
+    { timeoutMs: 120_000 },
+  );
 }
