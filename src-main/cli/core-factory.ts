@@ -1,6 +1,7 @@
 // The CLI's composition root for the core: loaded lazily (it pulls in the AWS SDK), with the
 // CLI's own MFA prompt and notice sink.
 import { createCore, type Core } from '../core/core';
+import { browserLikelyAvailable } from '../core/sso/open-browser';
 import { canPrompt, promptMfaCode } from './prompt';
 import type { CliIO } from './output';
 
@@ -12,5 +13,10 @@ export async function createCliCore(io: CliIO, opts: { interactive: boolean }): 
     env: io.env,
     ...(opts.interactive && canPrompt(io) ? { promptMfa: ({ profile, serialNumber }) => promptMfaCode(io, profile, serialNumber) } : {}),
     onNotice: (m) => io.stderr.write(`rolecall: ${m}\n`),
+    // Where a browser can open, a profile whose Identity Center sign-in is missing or ended opens
+    // the sign-in page (as `aws sso login` would), once however many processes ask at the same
+    // time; without one (SSH, CI), it says "sign in again" instead of waiting on a device code
+    // nobody sees (AWS tools swallow credential_process's stderr until it exits).
+    ssoSignInOnDemand: browserLikelyAvailable(io.env) ? {} : false,
   });
 }
