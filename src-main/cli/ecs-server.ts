@@ -33,7 +33,10 @@ export async function startEcsServer(credentials: () => Promise<Credentials>): P
         send(200, {
           AccessKeyId: c.accessKeyId,
           SecretAccessKey: c.secretAccessKey,
-          Token: c.sessionToken ?? null,
+          // Long-term keys have no token, but the field must be there as a string: the AWS SDK for
+          // JavaScript refuses an answer whose Token is not a string (null, or absent), and
+          // botocore reads response['Token'] (absent is a KeyError). Both sign without an empty token.
+          Token: c.sessionToken ?? '',
           Expiration: (c.expiration ?? new Date(Date.now() + LONG_TERM_RECHECK_MS)).toISOString(),
         }),
       (e: unknown) => send(500, { message: describeError(e) }),

@@ -1,6 +1,7 @@
 // `rolecall exec` and `rolecall env` with real consumers: Debian's AWS CLI v2 calling the
 // sandbox with the variables, and through the container-credentials endpoint of --server.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { AgentClient } from '../../../src-main/core/agent/client';
 import { demoOrg } from '../../helpers/harness';
 import { buildCli, parseJson, runProgram, startCliHarness, type CliHarness } from './harness';
 
+const require = createRequire(import.meta.url);
 const ALICE_KEY = demoOrg().users.find((u) => u.name === 'alice')!.accessKeys[0]!;
 const AWS = '/usr/bin/aws';
 const READ_ONLY_ARN = /^arn:aws:sts::444455556666:assumed-role\/ReadOnly\/alice$/;
@@ -63,6 +65,21 @@ describe('rolecall exec', () => {
     expect(vars.AWS_CONTAINER_AUTHORIZATION_TOKEN).toMatch(/^[0-9a-f]{64}$/);
     expect([vars.AWS_ACCESS_KEY_ID, vars.AWS_SECRET_ACCESS_KEY, vars.AWS_PROFILE]).toEqual([undefined, undefined, undefined]);
     expect(vars.AWS_REGION).toBe('eu-west-1');
+  });
+
+  it('--server: long-term IAM user keys work for botocore (the AWS CLI) and the AWS SDK for JavaScript', async () => {
+    const aws = await h.rolecall(['exec', '--server', 'alice', '--', ...callerIdentity()]);
+    expect(aws.stderr).toBe('');
+    expect(parseJson(aws.stdout).Arn).toBe('arn:aws:iam::111122223333:user/alice');
+    // The SDK's default chain, with nothing but the container endpoint to find.
+    const sdk = `
+      const { STSClient, GetCallerIdentityCommand } = require(${JSON.stringify(require.resolve('@aws-sdk/client-sts'))});
+      new STSClient({ region: 'eu-west-1', endpoint: ${JSON.stringify(h.sandbox.url)} }).send(new GetCallerIdentityCommand({})).then(
+        (r) => console.log(r.Arn),
+        (e) => { console.error(e.message); process.exitCode = 1; },
+      );`;
+    const js = await h.rolecall(['exec', '--server', 'alice', '--', process.execPath, '-e', sdk], { env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    expect(js).toEqual({ code: 0, stdout: 'arn:aws:iam::111122223333:user/alice\n', stderr: '' });
   });
 
   it('--server: serves what the broker holds now, so a long command sees refreshed credentials; refuses a wrong token', async () => {
