@@ -94,8 +94,25 @@ export function parseOrganization(input: unknown): Organization {
   return r.data;
 }
 
+/** Reads and checks an organization file; every failure names the file in one line. */
 export function loadOrganization(file: string): Organization {
-  return parseOrganization(JSON.parse(readFileSync(file, 'utf8')));
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read organization file: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`organization file ${file} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    return parseOrganization(json);
+  } catch (err) {
+    throw new Error(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 export const roleArn = (org: Organization, r: Role) => `arn:${org.partition}:iam::${r.accountId}:role${r.path}${r.name}`;
