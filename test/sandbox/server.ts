@@ -3,6 +3,7 @@
 // (latency, rate limits, faults) uniformly before the service answers.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
 import { KnobState, type KnobsInput } from './knobs';
 import { parseOrganization, type Organization, type OrganizationInput } from './org';
 import { send, type RequestContext, type Service } from './service';
@@ -121,7 +122,8 @@ function admin(ctx: RequestContext): void {
       return json(200, { calls: Object.fromEntries(ctx.knobs.calls), throttled: Object.fromEntries(ctx.knobs.throttled) });
     }
     if (path === '/_sandbox/clock' && ctx.req.method === 'POST') {
-      const { advanceSeconds } = JSON.parse(ctx.body.toString('utf8')) as { advanceSeconds: number };
+      // Checked, so that a bad body cannot leave the clock at NaN for every later call.
+      const { advanceSeconds } = z.object({ advanceSeconds: z.number().finite() }).parse(JSON.parse(ctx.body.toString('utf8')));
       ctx.state.clockOffsetMs += advanceSeconds * 1000;
       return json(200, { now: ctx.state.now().toISOString() });
     }
