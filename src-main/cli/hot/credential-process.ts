@@ -74,8 +74,10 @@ async function obtain(req: CredentialProcessArgs, io: CliIO): Promise<Credential
   const { profile, ...request } = req;
   const paths = resolvePaths(io.env);
   const agent = new AgentClient(paths);
+  // The agent's broker hands back its notices; print them as the in-process broker does (core-factory).
+  const viaAgent = { ...request, onNotice: (m: string) => void io.stderr.write(`rolecall: ${m}\n`) };
   try {
-    return await agent.credentials(profile, request);
+    return await agent.credentials(profile, viaAgent);
   } catch (e) {
     if (!(e instanceof AgentUnavailable)) throw e;
   }
@@ -87,7 +89,7 @@ async function obtain(req: CredentialProcessArgs, io: CliIO): Promise<Credential
   const autostart = settings.autostartAgent && io.env.ROLECALL_NO_AUTOSTART !== '1';
   if (autostart && (await (await import('./autostart')).ensureAgent(paths, settings.agentIdleSeconds, io.env))) {
     try {
-      return await agent.credentials(profile, request);
+      return await agent.credentials(profile, viaAgent);
     } catch (e) {
       if (!(e instanceof AgentUnavailable)) throw e;
     }

@@ -28,9 +28,12 @@ export class AgentClient {
     private readonly options: AgentClientOptions = {},
   ) {}
 
+  /** Credentials from the agent's broker; the notices it gave while getting them go to req.onNotice. */
   async credentials(profile: string, req: CredentialRequest = {}): Promise<Credentials> {
     const fields = { profile, ...(req.mfaCode ? { mfaCode: req.mfaCode } : {}), ...(req.forceRefresh ? { forceRefresh: true } : {}) };
-    return credentialsFromWire(await this.request('credentials', fields, this.options.credentialsTimeoutMs ?? 120_000));
+    const { credentials, notices } = credentialsFromWire(await this.request('credentials', fields, this.options.credentialsTimeoutMs ?? 120_000));
+    for (const n of notices) req.onNotice?.(n);
+    return credentials;
   }
 
   async sessions(): Promise<SessionInfo[]> {

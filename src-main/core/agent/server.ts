@@ -171,8 +171,10 @@ export class AgentServer {
   private async run(req: AgentRequest): Promise<unknown> {
     switch (req.type) {
       case 'credentials': {
-        const opts = { ...(req.mfaCode ? { mfaCode: req.mfaCode } : {}), ...(req.forceRefresh ? { forceRefresh: true } : {}) };
-        return toWireCredentials(await this.broker.credentials(req.profile, opts));
+        // The notices this request causes go back to its caller, who prints them as an in-process broker would.
+        const notices: string[] = [];
+        const opts = { ...(req.mfaCode ? { mfaCode: req.mfaCode } : {}), ...(req.forceRefresh ? { forceRefresh: true } : {}), onNotice: (m: string) => notices.push(m) };
+        return toWireCredentials(await this.broker.credentials(req.profile, opts), notices);
       }
       case 'sessions':
         return (await this.broker.sessions()).map(toWireSession);

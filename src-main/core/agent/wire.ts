@@ -13,6 +13,8 @@ export interface WireCredentials {
   sessionToken?: string;
   /** ISO 8601; absent for long-term keys. */
   expiration?: string;
+  /** What the broker told the person while getting them (a duration capped by the chain limit). */
+  notices?: string[];
 }
 
 export interface WireSession {
@@ -36,11 +38,12 @@ const ERROR_CODES: readonly ErrorCode[] = [
   'invalid-input', 'not-found', 'conflict', 'sign-in-required', 'mfa-required', 'access-denied', 'aws-error', 'keychain', 'file', 'agent', 'timeout',
 ];
 
-export const toWireCredentials = (c: Credentials): WireCredentials => ({
+export const toWireCredentials = (c: Credentials, notices: string[] = []): WireCredentials => ({
   accessKeyId: c.accessKeyId,
   secretAccessKey: c.secretAccessKey,
   ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
   ...(c.expiration ? { expiration: c.expiration.toISOString() } : {}),
+  ...(notices.length ? { notices } : {}),
 });
 
 export const toWireSession = (s: SessionInfo): WireSession => ({
@@ -78,13 +81,18 @@ export function parseResponse(line: string): unknown {
   throw new RolecallError(e.message, code, e.hint as string | undefined);
 }
 
-export function credentialsFromWire(v: unknown): Credentials {
+export function credentialsFromWire(v: unknown): { credentials: Credentials; notices: string[] } {
   if (!isObject(v) || typeof v.accessKeyId !== 'string' || typeof v.secretAccessKey !== 'string' || !optString(v.sessionToken)) bad('credentials');
+  const notices = v.notices ?? [];
+  if (!Array.isArray(notices) || !notices.every((n) => typeof n === 'string')) bad('notices');
   return {
-    accessKeyId: v.accessKeyId,
-    secretAccessKey: v.secretAccessKey,
-    ...(typeof v.sessionToken === 'string' ? { sessionToken: v.sessionToken } : {}),
-    ...(v.expiration !== undefined ? { expiration: optDate(v.expiration, 'expiration') } : {}),
+    credentials: {
+      accessKeyId: v.accessKeyId,
+      secretAccessKey: v.secretAccessKey,
+      ...(typeof v.sessionToken === 'string' ? { sessionToken: v.sessionToken } : {}),
+      ...(v.expiration !== undefined ? { expiration: optDate(v.expiration, 'expiration') } : {}),
+    },
+    notices: notices as string[],
   };
 }
 

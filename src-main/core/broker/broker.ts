@@ -45,6 +45,13 @@ export interface StepTrace {
   error?: unknown;
 }
 
+interface ResolveRequest {
+  mfaCode?: string;
+  force: boolean;
+  trace?: StepTrace[];
+  onNotice?: (message: string) => void;
+}
+
 export class Broker implements CredentialBroker {
   private readonly memory = new Map<string, LiveSession>();
   private readonly flights = new SingleFlight<string, StepResult>();
@@ -56,7 +63,7 @@ export class Broker implements CredentialBroker {
 
   async credentials(profile: string, request: CredentialRequest = {}): Promise<Credentials> {
     const state = await this.o.state.load();
-    const r = await this.resolve(state, profile, { mfaCode: request.mfaCode, force: !!request.forceRefresh }, []);
+    const r = await this.resolve(state, profile, { mfaCode: request.mfaCode, force: !!request.forceRefresh, onNotice: request.onNotice }, []);
     return { accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey, sessionToken: r.sessionToken, expiration: r.expiration };
   }
 
@@ -128,7 +135,7 @@ export class Broker implements CredentialBroker {
   private async resolve(
     state: AppState,
     name: string,
-    req: { mfaCode?: string; force: boolean; trace?: StepTrace[] },
+    req: ResolveRequest,
     path_: string[],
   ): Promise<StepResult> {
     const profile = state.profiles.find((p) => p.name === name);
@@ -183,7 +190,7 @@ export class Broker implements CredentialBroker {
   }
 
   /** Fetches new credentials for one step, resolving its parent first. */
-  private async fetch(state: AppState, profile: Profile, req: { mfaCode?: string; force: boolean; trace?: StepTrace[] }, path_: string[]): Promise<StepResult> {
+  private async fetch(state: AppState, profile: Profile, req: ResolveRequest, path_: string[]): Promise<StepResult> {
     const parent =
       profile.kind === 'assume-role'
         ? await this.resolve(state, profile.sourceProfile, { ...req, force: false }, [...path_, profile.name])
@@ -214,7 +221,10 @@ export class Broker implements CredentialBroker {
         parent.arn = (await getCallerIdentity({ region, env: this.env }, parent)).Arn;
         return sessionNameFromArn(parent.arn) ?? sanitizeSessionName(`rolecall-${Date.now()}`);
       },
-      notice: (m) => this.o.onNotice?.(m),
+      notice: (m) => {
+        this.o.onNotice?.(m);
+        req.onNotice?.(m);
+      },
     };
     try {
       const result = await this.provide(profile, ctx);

@@ -6,6 +6,11 @@ export interface CredentialRequest {
   mfaCode?: string;
   /** Ignore cached credentials and fetch new ones. */
   forceRefresh?: boolean;
+  /**
+   * Also told the notices this request causes (a duration capped by the chain limit), besides
+   * the broker's own sink: the agent carries them back to the process that asked.
+   */
+  onNotice?: (message: string) => void;
 }
 
 export interface SessionInfo {

@@ -21,6 +21,10 @@ class StubBroker implements CredentialBroker {
     this.calls.push({ profile, request });
     if (profile === 'needs-sign-in') throw new RolecallError(`profile '${profile}': the Identity Center session for acme expired`, 'sign-in-required', 'run: rolecall login sso acme');
     if (profile === 'slow') await new Promise((r) => setTimeout(r, 1500));
+    if (profile === 'chained') {
+      request?.onNotice?.("profile 'chained': asked for 7200s, but this hop is role chaining, which AWS caps at 1 hour; asked for 3600s");
+      request?.onNotice?.('a second notice');
+    }
     return { accessKeyId: 'ASIASTUB', secretAccessKey: 'stub-secret', sessionToken: 'stub-token', expiration: EXPIRES };
   }
   async sessions() {
@@ -83,11 +87,24 @@ describe('agent server and client', () => {
     const client = new AgentClient(paths);
     const creds = await client.credentials('dev', { mfaCode: '123456' });
     expect(creds).toEqual({ accessKeyId: 'ASIASTUB', secretAccessKey: 'stub-secret', sessionToken: 'stub-token', expiration: EXPIRES });
-    expect(broker.calls).toEqual([{ profile: 'dev', request: { mfaCode: '123456' } }]);
+    expect(broker.calls).toEqual([{ profile: 'dev', request: { mfaCode: '123456', onNotice: expect.any(Function) } }]);
     expect(await client.sessions()).toEqual([{ profile: 'a', expiration: EXPIRES, refreshAt: new Date(EXPIRES.getTime() - 900_000) }]);
     await client.forget('dev');
     expect(broker.forgotten).toEqual(['dev']);
     expect(await client.ping()).toBe(process.pid);
+  });
+
+  it("carries the broker's notices for a request back to its caller, in order", async () => {
+    await start();
+    const client = new AgentClient(paths);
+    const notices: string[] = [];
+    const creds = await client.credentials('chained', { onNotice: (m) => notices.push(m) });
+    expect(creds).toEqual({ accessKeyId: 'ASIASTUB', secretAccessKey: 'stub-secret', sessionToken: 'stub-token', expiration: EXPIRES });
+    expect(notices).toEqual(["profile 'chained': asked for 7200s, but this hop is role chaining, which AWS caps at 1 hour; asked for 3600s", 'a second notice']);
+    // Nothing is told when nothing happened, and a caller without a sink still gets its credentials.
+    await client.credentials('dev', { onNotice: (m) => notices.push(m) });
+    expect(notices).toHaveLength(2);
+    expect((await client.credentials('chained')).accessKeyId).toBe('ASIASTUB');
   });
 
   it('creates the socket and the token file readable by the owner only', async () => {
