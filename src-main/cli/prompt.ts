@@ -20,9 +20,11 @@ export async function promptLine(io: CliIO, question: string): Promise<string> {
 export function promptHidden(io: CliIO, question: string): Promise<string> {
   const input = io.stdin as NodeJS.ReadStream;
   return new Promise((resolve, reject) => {
+    // Echo off before the question shows: a person (or a password manager) typing the moment
+    // it appears must not see the secret echoed.
+    input.setRawMode(true);
     io.stderr.write(question);
     let answer = '';
-    input.setRawMode(true);
     input.resume();
     input.setEncoding('utf8');
     const done = (err?: Error) => {
