@@ -46,7 +46,8 @@ export interface StepTrace {
 }
 
 interface ResolveRequest {
-  mfaCode?: string;
+  /** The caller's MFA code, shared by every hop of this resolution: the first hop that needs one takes it. */
+  mfa: { code?: string };
   force: boolean;
   trace?: StepTrace[];
   onNotice?: (message: string) => void;
@@ -63,7 +64,7 @@ export class Broker implements CredentialBroker {
 
   async credentials(profile: string, request: CredentialRequest = {}): Promise<Credentials> {
     const state = await this.o.state.load();
-    const r = await this.resolve(state, profile, { mfaCode: request.mfaCode, force: !!request.forceRefresh, onNotice: request.onNotice }, []);
+    const r = await this.resolve(state, profile, { mfa: { code: request.mfaCode }, force: !!request.forceRefresh, onNotice: request.onNotice }, []);
     return { accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey, sessionToken: r.sessionToken, expiration: r.expiration };
   }
 
@@ -89,7 +90,7 @@ export class Broker implements CredentialBroker {
       const steps: StepTrace[] = [];
       let error: unknown;
       try {
-        await this.resolve(state, name, { mfaCode: needsMfa ? mfaCode : undefined, force: !needsMfa || !!mfaCode, trace: steps }, []);
+        await this.resolve(state, name, { mfa: { code: needsMfa ? mfaCode : undefined }, force: !needsMfa || !!mfaCode, trace: steps }, []);
       } catch (e) {
         error = e;
       }
@@ -195,7 +196,6 @@ export class Broker implements CredentialBroker {
       profile.kind === 'assume-role'
         ? await this.resolve(state, profile.sourceProfile, { ...req, force: false }, [...path_, profile.name])
         : undefined;
-    const mfa = { code: req.mfaCode };
     const region = profile.region ?? this.chainRegion(state, profile) ?? defaultRegion(this.env);
     const ctx: StepContext = {
       sts: { region, env: this.env },
@@ -205,7 +205,9 @@ export class Broker implements CredentialBroker {
       ssoSessions: state.ssoSessions,
       parent,
       mfaCode: async (serialNumber) => {
-        // A code is good for one call: the first step that needs one takes the caller's.
+        // A code is good for one call: the first step that needs one takes the caller's, and a
+        // later hop of the same chain (the parent is fetched first) must not send it again.
+        const { mfa } = req;
         if (mfa.code) {
           const c = mfa.code;
           mfa.code = undefined;

@@ -66,6 +66,19 @@ describe('broker', () => {
     expect(h.sandbox.knobs.count('sts:AssumeRole')).toBe(0);
   });
 
+  it('spends an MFA code on one hop only: a second hop on the same device asks for its own code', async () => {
+    const developerViaMfa: Profile = { ...developer, name: 'dev/Developer-via-mfa', sourceProfile: 'alice-mfa', durationSeconds: undefined };
+    await h.addProfiles(aliceMfa, developerViaMfa);
+    // GetSessionToken takes the code; AssumeRole must not send the same, already used code.
+    await expect(h.core.broker.credentials('dev/Developer-via-mfa', { mfaCode: mfaCode(org, ALICE_MFA) })).rejects.toMatchObject({ code: 'mfa-required' });
+    expect(h.sandbox.knobs.count('sts:GetSessionToken')).toBe(1);
+    expect(h.sandbox.knobs.count('sts:AssumeRole')).toBe(0);
+    // With the session cached, the next code goes to the hop that still needs one.
+    const creds = await h.core.broker.credentials('dev/Developer-via-mfa', { mfaCode: mfaCode(org, ALICE_MFA) });
+    expect(await whoAmI(creds)).toMatch(/^arn:aws:sts::444455556666:assumed-role\/Developer\//);
+    expect(h.sandbox.knobs.count('sts:GetSessionToken')).toBe(1);
+  });
+
   it('reports a trust-policy refusal and a missing ExternalId as AccessDenied naming the caller and the role', async () => {
     const noExternalId: Profile = { ...auditor, name: 'audit/no-external-id', externalId: undefined };
     const wrongParent: Profile = { name: 'prod/direct', kind: 'assume-role', sourceProfile: 'alice', roleArn: 'arn:aws:iam::777788889999:role/Deployer' };
