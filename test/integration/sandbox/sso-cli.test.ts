@@ -61,11 +61,12 @@ describe('AWS CLI v2 against the sandbox', () => {
       await aws('sso-oidc', 'register-client', '--client-name', 'rolecall-cli-test', '--client-type', 'public', '--scopes', 'sso:account:access'),
     );
     expect(reg.clientSecretExpiresAt).toBeGreaterThan(Date.now() / 1000 + 89 * 24 * 3600);
-    const client = ['--client-id', reg.clientId, '--client-secret', reg.clientSecret];
+    // name=value: an opaque value may begin with '-', which the CLI's argument parser would take for an option.
+    const client = [`--client-id=${reg.clientId}`, `--client-secret=${reg.clientSecret}`];
     const da = json<{ deviceCode: string; userCode: string; verificationUriComplete: string; interval: number }>(
       await aws('sso-oidc', 'start-device-authorization', ...client, '--start-url', ACME_START_URL),
     );
-    const createToken = () => aws('sso-oidc', 'create-token', ...client, '--grant-type', DEVICE_CODE_GRANT, '--device-code', da.deviceCode);
+    const createToken = () => aws('sso-oidc', 'create-token', ...client, '--grant-type', DEVICE_CODE_GRANT, `--device-code=${da.deviceCode}`);
 
     const pending = await createToken();
     const polledAt = Date.now();
@@ -80,7 +81,7 @@ describe('AWS CLI v2 against the sandbox', () => {
     expect(token.expiresIn).toBe(3600);
     expect(token.refreshToken).toBeTruthy();
 
-    const at = ['--access-token', token.accessToken];
+    const at = [`--access-token=${token.accessToken}`];
     const [accounts, roles, creds, bogus] = await Promise.all([
       aws('sso', 'list-accounts', ...at),
       aws('sso', 'list-account-roles', ...at, '--account-id', '222222222222'),
