@@ -14,7 +14,7 @@ export async function webIdentityCredentials(profile: WebIdentityProfile, ctx: S
   }
   const result = await assumeRoleWithWebIdentity(ctx.sts, {
     RoleArn: profile.roleArn,
-    RoleSessionName: profile.roleSessionName ?? `rolecall-${Date.now()}`,
+    RoleSessionName: profile.roleSessionName ?? (await ctx.defaultSessionName()),
     WebIdentityToken: token,
     DurationSeconds: profile.durationSeconds,
   });
