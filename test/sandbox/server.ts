@@ -34,7 +34,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const org = parseOrganization(opts.org);
   const state = new SandboxState(org);
   const knobs = new KnobState(opts.knobs);
-  const services: Service[] = [createStsService(), createSigninService(), createSsoOidcService(), createPortalService()];
+  const services: Service[] = [createStsService(), createSigninService(state), createSsoOidcService(), createPortalService()];
   let baseUrl = '';
 
   const server: Server = createServer((req, res) => {

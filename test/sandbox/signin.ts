@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestContext, Service } from './service';
 import { send } from './service';
-import type { CredentialRecord } from './state';
+import { ExpiringMap, type CredentialRecord, type SandboxState } from './state';
 
 const TOKEN_LIFETIME_MS = 15 * 60 * 1000;
 const SESSION_DURATION = { min: 900, max: 43200 };
@@ -135,9 +135,10 @@ function consolePage(ctx: RequestContext, sessions: Map<string, ConsoleSession>)
   );
 }
 
-export function createSigninService(): Service {
-  const tokens = new Map<string, SigninToken>();
-  const sessions = new Map<string, ConsoleSession>();
+export function createSigninService(state: SandboxState): Service {
+  const now = () => state.now().getTime();
+  const tokens = new ExpiringMap<string, SigninToken>(now, (t) => t.issuedAt.getTime() + TOKEN_LIFETIME_MS);
+  const sessions = new ExpiringMap<string, ConsoleSession>(now, (s) => s.expiresAt.getTime());
   return {
     name: 'signin',
     operationOf(ctx) {

@@ -53,8 +53,43 @@ export const newRequestId = () => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 };
 
+/** Expired records are kept this long past expiry, so that a late caller still hears "expired", not "unknown". */
+export const EXPIRED_RETENTION_MS = 24 * 3600 * 1000;
+const PRUNE_AT_LEAST = 10_000;
+
+/**
+ * A Map of records that expire. Once it has grown past a high-water mark, adding a record first
+ * forgets those that expired more than EXPIRED_RETENTION_MS ago (records without an expiry stay),
+ * so a long-running sandbox (npm run demo, the bench) holds what is live, not all it ever issued.
+ */
+export class ExpiringMap<K, V> extends Map<K, V> {
+  private pruneAt = PRUNE_AT_LEAST;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly expiresAt: (v: V) => number | undefined,
+  ) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    if (this.size >= this.pruneAt) {
+      const cutoff = this.now() - EXPIRED_RETENTION_MS;
+      for (const [k, v] of this) {
+        const at = this.expiresAt(v);
+        if (at !== undefined && at < cutoff) this.delete(k);
+      }
+      this.pruneAt = Math.max(PRUNE_AT_LEAST, this.size * 2);
+    }
+    return super.set(key, value);
+  }
+}
+
 export class SandboxState {
-  readonly credentials = new Map<string, CredentialRecord>();
+  readonly credentials = new ExpiringMap<string, CredentialRecord>(
+    () => this.now().getTime(),
+    (r) => r.expiration?.getTime(),
+  );
   /** Stable unique ids per role/user ARN, as AWS keeps them. */
   private readonly uniqueIds = new Map<string, string>();
   /** The sandbox clock; tests may move it forward to expire things without waiting. */

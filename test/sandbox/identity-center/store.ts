@@ -3,7 +3,7 @@
 // by the SSO OIDC endpoint, its browser pages and the portal, all judged by the sandbox clock.
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { IdentityCenter } from '../org';
-import type { SandboxState } from '../state';
+import { ExpiringMap, type SandboxState } from '../state';
 import { AssignmentIndex } from './assignments';
 
 export const GRANT_DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -90,12 +90,14 @@ const newUserCode = () => {
 export const normalizeStartUrl = (u: string) => u.trim().replace(/#\/?$/, '').replace(/\/+$/, '').toLowerCase();
 
 export class IdentityCenterStore {
-  readonly registrations = new Map<string, ClientRegistration>();
-  readonly deviceAuthorizations = new Map<string, DeviceAuthorization>();
-  readonly deviceByUserCode = new Map<string, DeviceAuthorization>();
-  readonly authorizationCodes = new Map<string, AuthorizationCode>();
-  readonly accessTokens = new Map<string, AccessToken>();
-  readonly refreshTokens = new Map<string, RefreshToken>();
+  // Each forgets what expired a day ago once it grows large (see ExpiringMap).
+  readonly registrations = this.expiring<ClientRegistration>((r) => r.expiresAt);
+  readonly deviceAuthorizations = this.expiring<DeviceAuthorization>((d) => d.expiresAt);
+  readonly deviceByUserCode = this.expiring<DeviceAuthorization>((d) => d.expiresAt);
+  readonly authorizationCodes = this.expiring<AuthorizationCode>((c) => c.expiresAt);
+  readonly accessTokens = this.expiring<AccessToken>((t) => t.expiresAt);
+  /** A refresh token lives as long as its sign-in session. */
+  readonly refreshTokens = this.expiring<RefreshToken>((t) => t.session.expiresAt);
   readonly assignments: AssignmentIndex;
 
   constructor(readonly state: SandboxState) {
@@ -104,6 +106,13 @@ export class IdentityCenterStore {
 
   now(): number {
     return this.state.now().getTime();
+  }
+
+  private expiring<V>(expiresAt: (v: V) => Date): ExpiringMap<string, V> {
+    return new ExpiringMap<string, V>(
+      () => this.now(),
+      (v) => expiresAt(v).getTime(),
+    );
   }
 
   instanceByStartUrl(startUrl: string): IdentityCenter | undefined {
