@@ -2,24 +2,15 @@
 // a shell loop does): exactly one STS call per hop of a 4-step chain, and every run prints the
 // same credentials. Once with the background agent (the default), once with each process
 // running the broker itself (autostart off), where the broker's lock does the work.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AgentClient } from '../../../src-main/core/agent/client';
 import { demoOrg, mfaCode } from '../../helpers/harness';
-import { buildCli, startCliHarness, type CliHarness, type RunResult } from './harness';
+import { ALICE_KEY, ALICE_MFA, useCliHarness, type RunResult } from './harness';
 
 const org = demoOrg();
-const ALICE_KEY = org.users.find((u) => u.name === 'alice')!.accessKeys[0]!;
-const ALICE_MFA = 'arn:aws:iam::111122223333:mfa/alice';
 const RUNS = 100;
 
-let build: Awaited<ReturnType<typeof buildCli>>;
-let h: CliHarness;
-beforeAll(async () => {
-  build = await buildCli();
-});
-afterAll(() => build.remove());
-beforeEach(async () => {
-  h = await startCliHarness(build);
+const h = useCliHarness(async (h) => {
   const ok = async (args: string[], input?: string) => expect((await h.rolecall(args, { input })).code).toBe(0);
   // GetSessionToken with MFA, then three AssumeRole hops across accounts (the last with an ExternalId).
   await ok(['iam-user', 'add', 'alice-mfa', '--access-key-id', ALICE_KEY.accessKeyId, '--mfa-serial', ALICE_MFA, '--region', 'us-east-1'], ALICE_KEY.secretAccessKey);
@@ -31,13 +22,12 @@ beforeEach(async () => {
   });
   h.sandbox.knobs.resetCounts();
 });
-afterEach(() => h.close());
 
 async function burst(env: NodeJS.ProcessEnv): Promise<RunResult[]> {
   const code = mfaCode(org, ALICE_MFA);
   const started = Date.now();
   const runs = await Promise.all(
-    Array.from({ length: RUNS }, () => h.rolecall(['credential-process', 'audit/Auditor', '--mfa-code', code], { env, secretOutput: true, timeoutMs: 90_000 })),
+    Array.from({ length: RUNS }, () => h().rolecall(['credential-process', 'audit/Auditor', '--mfa-code', code], { env, secretOutput: true, timeoutMs: 90_000 })),
   );
   expect(Date.now() - started).toBeLessThan(90_000);
   return runs;
@@ -47,22 +37,22 @@ function expectOneCallPerHop(runs: RunResult[]): void {
   expect(runs.filter((r) => r.code !== 0 || r.stderr !== '').map((r) => r.stderr)).toEqual([]);
   expect(new Set(runs.map((r) => r.stdout)).size).toBe(1);
   expect(JSON.parse(runs[0]!.stdout)).toMatchObject({ Version: 1, AccessKeyId: expect.stringMatching(/^ASIA/) });
-  expect(h.sandbox.knobs.count('sts:GetSessionToken')).toBe(1);
-  expect(h.sandbox.knobs.count('sts:AssumeRole')).toBe(3);
+  expect(h().sandbox.knobs.count('sts:GetSessionToken')).toBe(1);
+  expect(h().sandbox.knobs.count('sts:AssumeRole')).toBe(3);
   // The session name comes from who alice is, asked at most once.
-  expect(h.sandbox.knobs.count('sts:GetCallerIdentity')).toBeLessThanOrEqual(1);
+  expect(h().sandbox.knobs.count('sts:GetCallerIdentity')).toBeLessThanOrEqual(1);
 }
 
 describe(`${RUNS} concurrent credential-process runs on a cold cache`, () => {
   it('start one background agent and cause one STS call per hop', { timeout: 120_000 }, async () => {
     const runs = await burst({ ROLECALL_NO_AUTOSTART: '' });
     expectOneCallPerHop(runs);
-    expect(await new AgentClient(h.core.paths).alive()).toBe(true);
+    expect(await new AgentClient(h().core.paths).alive()).toBe(true);
   });
 
   it('with autostart off, cause one STS call per hop through the cross-process lock', { timeout: 180_000 }, async () => {
     const runs = await burst({ ROLECALL_NO_AUTOSTART: '1' });
     expectOneCallPerHop(runs);
-    expect(await new AgentClient(h.core.paths).alive()).toBe(false);
+    expect(await new AgentClient(h().core.paths).alive()).toBe(false);
   });
 });

@@ -2,37 +2,26 @@
 // AWS CLI v2, boto3 and the AWS SDK for JavaScript v3 (fromIni) all run Rolecall through
 // credential_process and see the assumed role.
 import { readFile, writeFile } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoOrg } from '../../helpers/harness';
-import { buildCli, parseJson, startCliHarness, type CliHarness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { addAliceWithReadOnly, parseJson, useCliHarness } from './harness';
 
-const ALICE_KEY = demoOrg().users.find((u) => u.name === 'alice')!.accessKeys[0]!;
 const READ_ONLY_ARN = /^arn:aws:sts::444455556666:assumed-role\/ReadOnly\/alice$/;
 const USER_TEXT = '# my own settings\r\n[default]\r\nregion = eu-central-1\r\n\r\n[profile mine]\r\noutput = text\r\n';
 
-let build: Awaited<ReturnType<typeof buildCli>>;
-let h: CliHarness;
 let configFile: string;
-beforeAll(async () => {
-  build = await buildCli();
-});
-afterAll(() => build.remove());
-beforeEach(async () => {
-  h = await startCliHarness(build);
+const h = useCliHarness(async (h) => {
   configFile = h.env.AWS_CONFIG_FILE!;
-  expect((await h.rolecall(['iam-user', 'add', 'alice', '--access-key-id', ALICE_KEY.accessKeyId, '--region', 'us-east-1'], { input: ALICE_KEY.secretAccessKey })).code).toBe(0);
-  expect((await h.rolecall(['profile', 'add', 'dev/ReadOnly', '--source', 'alice', '--role-arn', 'arn:aws:iam::444455556666:role/ReadOnly'])).code).toBe(0);
+  await addAliceWithReadOnly(h, 'us-east-1');
 });
-afterEach(() => h.close());
 
 describe('rolecall config write', () => {
   it('writes a managed block the AWS CLI, boto3 and the JS SDK use, keeping the rest of the file byte for byte', async () => {
     await writeFile(configFile, USER_TEXT);
-    const r = await h.rolecall(['config', 'write']);
+    const r = await h().rolecall(['config', 'write']);
     expect(r).toEqual({ code: 0, stdout: `Wrote 2 profiles to ${configFile}\n`, stderr: '' });
     const text = await readFile(configFile, 'utf8');
     expect(text.startsWith(USER_TEXT)).toBe(true);
-    const cp = `${process.execPath} ${h.script} credential-process --profile`;
+    const cp = `${process.execPath} ${h().script} credential-process --profile`;
     expect(text.slice(USER_TEXT.length)).toBe(
       [
         '',
@@ -51,37 +40,37 @@ describe('rolecall config write', () => {
       ].join('\r\n'),
     );
     // Unchanged state: nothing to write.
-    expect((await h.rolecall(['config', 'write'])).stdout).toBe(`${configFile} is up to date (2 profiles)\n`);
+    expect((await h().rolecall(['config', 'write'])).stdout).toBe(`${configFile} is up to date (2 profiles)\n`);
 
-    const aws = await h.run('/usr/bin/aws', ['--profile', 'dev/ReadOnly', 'sts', 'get-caller-identity', '--endpoint-url', h.sandbox.url, '--output', 'json']);
+    const aws = await h().run('/usr/bin/aws', ['--profile', 'dev/ReadOnly', 'sts', 'get-caller-identity', '--endpoint-url', h().sandbox.url, '--output', 'json']);
     expect(aws.stderr).toBe('');
     expect(parseJson(aws.stdout).Arn).toMatch(READ_ONLY_ARN);
 
     const python = process.env.ROLECALL_TEST_PYTHON || 'python3';
-    const boto = await h.run(python, ['-c', 'import boto3; print(boto3.Session(profile_name="dev/ReadOnly").client("sts").get_caller_identity()["Arn"])']);
+    const boto = await h().run(python, ['-c', 'import boto3; print(boto3.Session(profile_name="dev/ReadOnly").client("sts").get_caller_identity()["Arn"])']);
     expect(boto.stderr).toBe('');
     expect(boto.stdout.trim()).toMatch(READ_ONLY_ARN);
 
     // fromIni runs credential_process with this process's environment.
     const saved = { ...process.env };
-    Object.assign(process.env, h.env);
+    Object.assign(process.env, h().env);
     try {
       const { fromIni } = await import('@aws-sdk/credential-providers');
       const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-      const sts = new STSClient({ region: 'us-east-1', endpoint: h.sandbox.url, credentials: fromIni({ profile: 'dev/ReadOnly' }) });
+      const sts = new STSClient({ region: 'us-east-1', endpoint: h().sandbox.url, credentials: fromIni({ profile: 'dev/ReadOnly' }) });
       expect((await sts.send(new GetCallerIdentityCommand({}))).Arn).toMatch(READ_ONLY_ARN);
     } finally {
       for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
       Object.assign(process.env, saved);
     }
     // One STS AssumeRole for all three tools: the broker's cache served the rest.
-    expect(h.sandbox.knobs.count('sts:AssumeRole')).toBe(1);
+    expect(h().sandbox.knobs.count('sts:AssumeRole')).toBe(1);
   });
 
   it('refuses a profile of the same name outside the block, leaving the file exactly as it was', async () => {
     const mine = '[profile alice]\nregion = eu-west-1\n';
     await writeFile(configFile, mine);
-    const r = await h.rolecall(['config', 'write']);
+    const r = await h().rolecall(['config', 'write']);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
@@ -94,7 +83,7 @@ describe('rolecall config write', () => {
 describe('rolecall config import', () => {
   it("imports the AWS CLI's role and Identity Center profiles, skipping what it cannot take over", async () => {
     // alice's keys are already in Rolecall (iam-user add); the AWS CLI still has its own copy.
-    await writeFile(h.env.AWS_SHARED_CREDENTIALS_FILE!, '[alice]\naws_access_key_id = AKIAEXAMPLEEXAMPLE01\naws_secret_access_key = not-imported\n');
+    await writeFile(h().env.AWS_SHARED_CREDENTIALS_FILE!, '[alice]\naws_access_key_id = AKIAEXAMPLEEXAMPLE01\naws_secret_access_key = not-imported\n');
     await writeFile(
       configFile,
       [
@@ -117,13 +106,13 @@ describe('rolecall config import', () => {
         '',
       ].join('\n'),
     );
-    const r = await h.rolecall(['config', 'import']);
+    const r = await h().rolecall(['config', 'import']);
     expect(r.stderr).toBe('');
     expect(r.stdout.split('\n')[0]).toBe(`Imported 2 profiles (audit, acme-dev) and Identity Center acme from ${configFile}`);
     expect(r.stdout).toContain('  skipped base: no credential settings (only settings such as region)\n');
     expect(r.stdout).toContain('  skipped alice: static keys: add them with rolecall iam-user add\n');
     expect(r.stdout).toContain("  skipped orphan: its source profile 'base' was not imported\n");
-    const list = parseJson<{ name: string; kind: string; accountId: string | null; roleName: string | null; source: string | null }[]>((await h.rolecall(['list', '--json'])).stdout);
+    const list = parseJson<{ name: string; kind: string; accountId: string | null; roleName: string | null; source: string | null }[]>((await h().rolecall(['list', '--json'])).stdout);
     expect(list.map((p) => [p.name, p.kind, p.accountId, p.roleName, p.source])).toEqual([
       ['alice', 'iam-user', null, null, null],
       ['dev/ReadOnly', 'assume-role', '444455556666', 'ReadOnly', 'alice'],
@@ -131,13 +120,13 @@ describe('rolecall config import', () => {
       ['acme-dev', 'sso-role', '444455556666', 'Developer', 'acme'],
     ]);
     // Again: nothing new, nothing overwritten.
-    const again = await h.rolecall(['config', 'import']);
+    const again = await h().rolecall(['config', 'import']);
     expect(again.stdout).toContain('Imported 0 profiles from');
     expect(again.stdout).toContain('  skipped audit: a Rolecall profile of that name exists (kept as it is)\n');
   });
 
   it('says which file is missing, and changes nothing', async () => {
-    const r = await h.rolecall(['config', 'import', '--file', '/nonexistent/config']);
+    const r = await h().rolecall(['config', 'import', '--file', '/nonexistent/config']);
     expect(r).toEqual({ code: 1, stdout: '', stderr: 'rolecall: cannot read /nonexistent/config: no such file\n' });
   });
 });

@@ -8,13 +8,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { AgentClient } from '../../../src-main/core/agent/client';
-import { startHarness, type Harness } from '../../helpers/harness';
+import { demoOrg, startHarness, type Harness } from '../../helpers/harness';
 
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
+export interface BuiltCli {
+  script: string;
+  remove(): Promise<void>;
+}
+
 /** Builds the CLI with the project's build script into a directory of this test file's own. */
-export async function buildCli(): Promise<{ script: string; remove(): Promise<void> }> {
+export async function buildCli(): Promise<BuiltCli> {
   const outdir = path.join(repoRoot, 'dist', 'test-cli', `${process.pid}-${randomBytes(4).toString('hex')}`);
   await promisify(execFile)(process.execPath, ['build/build-cli.mjs', outdir], { cwd: repoRoot });
   return { script: path.join(outdir, 'rolecall.mjs'), remove: () => rm(outdir, { recursive: true, force: true }) };
@@ -95,6 +101,49 @@ export async function startCliHarness(build: { script: string }): Promise<CliHar
       await rm(home, { recursive: true, force: true });
     },
   };
+}
+
+/** One build of the CLI for the test file (beforeAll, removed in afterAll); the accessor gives it once built. */
+export function useCliBuild(): () => BuiltCli {
+  let build: BuiltCli | undefined;
+  beforeAll(async () => {
+    build = await buildCli();
+  });
+  afterAll(() => build?.remove());
+  return () => {
+    if (!build) throw new Error('the CLI is built in beforeAll: use the accessor inside hooks and tests');
+    return build;
+  };
+}
+
+/**
+ * The hooks every CLI test file needs: one build per file, and per test a fresh harness (set up
+ * by `setup`, if given) that is closed afterwards. The accessor gives the current test's harness.
+ */
+export function useCliHarness(setup?: (h: CliHarness) => Promise<void>): () => CliHarness {
+  const build = useCliBuild();
+  let h: CliHarness | undefined;
+  beforeEach(async () => {
+    h = undefined;
+    h = await startCliHarness(build());
+    await setup?.(h);
+  });
+  afterEach(() => h?.close());
+  return () => {
+    if (!h) throw new Error('the CLI harness starts in beforeEach: use the accessor inside hooks and tests');
+    return h;
+  };
+}
+
+/** The demo organization's alice: an access key of her IAM user, and her MFA device. */
+export const ALICE_KEY = demoOrg().users.find((u) => u.name === 'alice')!.accessKeys[0]!;
+export const ALICE_MFA = 'arn:aws:iam::111122223333:mfa/alice';
+export const READ_ONLY_ROLE = 'arn:aws:iam::444455556666:role/ReadOnly';
+
+/** What several files start from: IAM user 'alice' (secret key on stdin) in `region`, and 'dev/ReadOnly' assumed from her. */
+export async function addAliceWithReadOnly(h: CliHarness, region: string): Promise<void> {
+  expect((await h.rolecall(['iam-user', 'add', 'alice', '--access-key-id', ALICE_KEY.accessKeyId, '--region', region], { input: ALICE_KEY.secretAccessKey + '\n' })).code).toBe(0);
+  expect((await h.rolecall(['profile', 'add', 'dev/ReadOnly', '--source', 'alice', '--role-arn', READ_ONLY_ROLE])).code).toBe(0);
 }
 
 /** Every file under dir, with its content (binary files included, read as latin1). */

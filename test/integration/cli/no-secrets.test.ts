@@ -2,35 +2,24 @@
 // cache, env, exec, exec --server, config write + the AWS CLI, list, doctor, failures), no
 // secret the sandbox issued, nor the IAM user's key, is in the data dir, in HOME, or in any
 // output except the ones whose job is to hand credentials over (credential-process, env).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoOrg, mfaCode } from '../../helpers/harness';
-import { buildCli, filesUnder, startCliHarness, type CliHarness } from './harness';
+import { ALICE_KEY, ALICE_MFA, filesUnder, useCliHarness } from './harness';
 
 const org = demoOrg();
-const ALICE_KEY = org.users.find((u) => u.name === 'alice')!.accessKeys[0]!;
-const ALICE_MFA = 'arn:aws:iam::111122223333:mfa/alice';
 
-let build: Awaited<ReturnType<typeof buildCli>>;
-let h: CliHarness;
-beforeAll(async () => {
-  build = await buildCli();
-});
-afterAll(() => build.remove());
-beforeEach(async () => {
-  h = await startCliHarness(build);
-});
-afterEach(() => h.close());
+const h = useCliHarness();
 
 describe('secrets stay in the keychain and in memory', () => {
   it('leaves no issued secret in the data dir, HOME or the logs', { timeout: 120_000 }, async () => {
-    const rc = h.rolecall;
+    const rc = h().rolecall;
     const handedOver: string[] = [];
     const creds = async (args: string[], env?: NodeJS.ProcessEnv) => {
       const r = await rc(['credential-process', ...args], { secretOutput: true, env });
       expect(r.code).toBe(0);
       handedOver.push(r.stdout);
     };
-    const aws = (args: string[]) => [...args, '--endpoint-url', h.sandbox.url, '--output', 'json'];
+    const aws = (args: string[]) => [...args, '--endpoint-url', h().sandbox.url, '--output', 'json'];
 
     await rc(['iam-user', 'add', 'alice', '--access-key-id', ALICE_KEY.accessKeyId, '--region', 'us-east-1'], { input: ALICE_KEY.secretAccessKey });
     await rc(['iam-user', 'add', 'alice-mfa', '--access-key-id', ALICE_KEY.accessKeyId, '--mfa-serial', ALICE_MFA, '--region', 'us-east-1'], { input: ALICE_KEY.secretAccessKey });
@@ -49,7 +38,7 @@ describe('secrets stay in the keychain and in memory', () => {
     expect((await rc(['exec', 'prod/Deployer', '--', ...aws(['/usr/bin/aws', 'sts', 'get-caller-identity'])])).code).toBe(0);
     expect((await rc(['exec', '--server', 'dev/ReadOnly', '--', ...aws(['/usr/bin/aws', 'sts', 'get-caller-identity'])])).code).toBe(0);
     expect((await rc(['config', 'write'])).code).toBe(0);
-    const viaConfig = await h.run('/usr/bin/aws', aws(['--profile', 'prod/Deployer', 'sts', 'get-caller-identity']));
+    const viaConfig = await h().run('/usr/bin/aws', aws(['--profile', 'prod/Deployer', 'sts', 'get-caller-identity']));
     expect(viaConfig.stdout).toContain('assumed-role/Deployer/');
     await rc(['list']);
     await rc(['list', '--json']);
@@ -58,10 +47,10 @@ describe('secrets stay in the keychain and in memory', () => {
     await rc(['credential-process', 'alice-mfa', '--force-refresh']); // fails: needs an MFA code
     await rc(['iam-user', 'add', 'bad', '--access-key-id', ALICE_KEY.accessKeyId], { input: 'not-a-secret-key-of-the-right-shape' });
     await rc(['agent', 'status']);
-    await h.stopAgent();
+    await h().stopAgent();
 
     const secrets = [ALICE_KEY.secretAccessKey];
-    for (const c of h.sandbox.state.credentials.values()) {
+    for (const c of h().sandbox.state.credentials.values()) {
       if (c.kind === 'iam-user') continue; // long-term keys of the organization: alice's is above
       secrets.push(c.secretAccessKey);
       if (c.sessionToken) secrets.push(c.sessionToken);
@@ -72,9 +61,9 @@ describe('secrets stay in the keychain and in memory', () => {
     expect(secrets.filter((s) => handedOver.some((o) => o.includes(s))).length).toBeGreaterThan(4);
 
     const places = [
-      ...(await filesUnder(h.dataDir)),
-      ...(await filesUnder(h.home)),
-      ...h.outputs.map((text, i) => ({ file: `output #${i}`, text })),
+      ...(await filesUnder(h().dataDir)),
+      ...(await filesUnder(h().home)),
+      ...h().outputs.map((text, i) => ({ file: `output #${i}`, text })),
     ];
     expect(places.some((p) => p.file.endsWith('state.json'))).toBe(true);
     expect(places.some((p) => p.file.endsWith('.aws/config'))).toBe(true);

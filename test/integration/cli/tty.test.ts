@@ -3,13 +3,11 @@
 // person at the keyboard: it waits for each prompt, then types the answer.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoOrg, mfaCode } from '../../helpers/harness';
-import { buildCli, parseJson, startCliHarness, type CliHarness } from './harness';
+import { ALICE_KEY, ALICE_MFA, parseJson, useCliHarness } from './harness';
 
 const org = demoOrg();
-const ALICE_KEY = org.users.find((u) => u.name === 'alice')!.accessKeys[0]!;
-const ALICE_MFA = 'arn:aws:iam::111122223333:mfa/alice';
 
 const DRIVER = `
 import json, os, pty, select, sys, time
@@ -38,23 +36,14 @@ _, status = os.waitpid(pid, 0)
 print(json.dumps({'code': os.waitstatus_to_exitcode(status), 'screen': out.decode()}))
 `;
 
-let build: Awaited<ReturnType<typeof buildCli>>;
-let h: CliHarness;
-beforeAll(async () => {
-  build = await buildCli();
-});
-afterAll(() => build.remove());
-beforeEach(async () => {
-  h = await startCliHarness(build);
-});
-afterEach(() => h.close());
+const h = useCliHarness();
 
 /** Runs rolecall on a terminal; with stdoutTo, its stdout goes to that file instead (as when a program reads it). */
 async function atTerminal(args: string[], steps: { after: string; type: string }[], o: { stdoutTo?: string } = {}): Promise<{ code: number; screen: string }> {
   const python = process.env.ROLECALL_TEST_PYTHON || 'python3';
-  const argv = [process.execPath, h.script, ...args];
-  const spec = { argv: o.stdoutTo ? ['sh', '-c', 'out="$1"; shift; exec "$@" > "$out"', 'sh', o.stdoutTo, ...argv] : argv, env: h.env, steps };
-  const r = await h.run(python, ['-c', DRIVER, JSON.stringify(spec)], { timeoutMs: 60_000 });
+  const argv = [process.execPath, h().script, ...args];
+  const spec = { argv: o.stdoutTo ? ['sh', '-c', 'out="$1"; shift; exec "$@" > "$out"', 'sh', o.stdoutTo, ...argv] : argv, env: h().env, steps };
+  const r = await h().run(python, ['-c', DRIVER, JSON.stringify(spec)], { timeoutMs: 60_000 });
   expect(r.stderr).toBe('');
   const out = parseJson<{ code: number; screen: string }>(r.stdout);
   // What a person reads: readline's cursor controls and the terminal's CR before LF removed.
@@ -77,14 +66,14 @@ describe('rolecall at a terminal', () => {
     expect(env.screen.startsWith(`${prompt}${code}\n{`)).toBe(true);
     const vars = JSON.parse(env.screen.slice(env.screen.indexOf('{'))) as Record<string, string>;
     expect(vars.AWS_SESSION_TOKEN).toBeTruthy();
-    expect(h.sandbox.knobs.count('sts:GetSessionToken')).toBe(1);
+    expect(h().sandbox.knobs.count('sts:GetSessionToken')).toBe(1);
   });
 
   it('credential-process asks for an MFA code on the terminal (stderr), keeping stdout for the JSON', async () => {
-    await h.rolecall(['iam-user', 'add', 'alice', '--access-key-id', ALICE_KEY.accessKeyId, '--mfa-serial', ALICE_MFA], { input: ALICE_KEY.secretAccessKey });
+    await h().rolecall(['iam-user', 'add', 'alice', '--access-key-id', ALICE_KEY.accessKeyId, '--mfa-serial', ALICE_MFA], { input: ALICE_KEY.secretAccessKey });
     const prompt = "MFA code for profile 'alice': ";
     const code = mfaCode(org, ALICE_MFA);
-    const stdoutFile = path.join(h.home, 'stdout.json');
+    const stdoutFile = path.join(h().home, 'stdout.json');
     const r = await atTerminal(['credential-process', 'alice'], [{ after: prompt, type: code }], { stdoutTo: stdoutFile });
     expect(r).toEqual({ code: 0, screen: `${prompt}${code}\n` });
     expect(JSON.parse(await readFile(stdoutFile, 'utf8'))).toMatchObject({ Version: 1, AccessKeyId: expect.stringMatching(/^ASIA/), SessionToken: expect.any(String) });

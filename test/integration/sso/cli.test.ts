@@ -4,17 +4,13 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { approve } from '../../sandbox/browser';
-import { buildCli, filesUnder, type RunResult } from '../cli/harness';
+import { filesUnder, useCliBuild, type RunResult } from '../cli/harness';
 import { ACME, ALICE, orgOf, printedDeviceUrl, startSsoHarness, type SsoHarness } from './harness';
 
-let build: Awaited<ReturnType<typeof buildCli>>;
+const build = useCliBuild();
 let h: SsoHarness;
-beforeAll(async () => {
-  build = await buildCli();
-});
-afterAll(() => build.remove());
 beforeEach(async () => {
   h = await startSsoHarness(orgOf(2));
 });
@@ -23,7 +19,7 @@ afterEach(() => h.close());
 /** Starts `rolecall ARGS`; `stderr` grows as it prints, `done` resolves when it exits. */
 function rolecall(args: string[]) {
   const home = path.dirname(path.dirname(path.dirname(h.paths.awsSsoCacheDir)));
-  const child = spawn(process.execPath, [build.script, ...args], { env: { ...h.env, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [build().script, ...args], { env: { ...h.env, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = { stdout: '', stderr: [] as string[] };
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out.stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => out.stderr.push(...d.split('\n').filter(Boolean)));

@@ -4,13 +4,13 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROFILE_NAME_PATTERN } from '../../../src-shared/names';
 import { render } from '../../../src-main/cli/commands/env';
 import { HOT_PROFILE_NAME, parseHotArgs } from '../../../src-main/cli/hot/credential-process';
 import { freshFromCacheEntry } from '../../../src-main/cli/hot/keychain-cache';
 import { credentialProcessJson } from '../../../src-main/cli/output';
-import { buildCli } from '../../integration/cli/harness';
+import { useCliBuild } from '../../integration/cli/harness';
 
 describe('hot path arguments', () => {
   it('accepts the name as --profile, --profile=, or positional, and leaves anything unusual to the full program', () => {
@@ -73,14 +73,10 @@ describe('output', () => {
 });
 
 describe('the built CLI', () => {
-  let build: Awaited<ReturnType<typeof buildCli>>;
-  beforeAll(async () => {
-    build = await buildCli();
-  });
-  afterAll(() => build.remove());
+  const build = useCliBuild();
 
   it('loads only Node built-ins before it decides it needs more (no commander, zod, keyring or AWS SDK)', async () => {
-    const entry = await readFile(build.script, 'utf8');
+    const entry = await readFile(build().script, 'utf8');
     // Everything the hot path runs is in this one file: no static import at all (built-ins come
     // from process.getBuiltinModule), and the rest is behind dynamic import()s into lib/.
     expect([...entry.matchAll(/^import\s+(?:[^'"]*?\s+from\s+)?["']([^"']+)["']/gm)].map((m) => m[1])).toEqual([]);
