@@ -8,11 +8,13 @@ export function registerProfileRemove(profile: Command, ctx: CliContext): void {
     .command('remove')
     .description('remove a profile (an IAM user profile also loses its keychain entry)')
     .argument('<name>', 'profile name')
-    .action(async (name: string) => {
+    .action(async (given: string) => {
+      // Checked before anything else: with no profiles yet, a lookup alone would never check it.
+      const name = profileName(given);
       const { removeProfile } = await import('../../core/profiles');
       const { StateStore } = await import('../../core/files/state-store');
       const store = new StateStore(ctx.paths);
-      const existing = (await store.load()).profiles.find((p) => p.name === profileName(name));
+      const existing = (await store.load()).profiles.find((p) => p.name === name);
       if (existing?.kind === 'iam-user') {
         const core = await ctx.core();
         const { removeIamUser } = await import('../../core/iam-users');
