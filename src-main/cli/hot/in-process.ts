@@ -11,6 +11,8 @@ import { withFileLock } from '../../core/lock';
 import type { RolecallPaths } from '../../core/paths';
 import type { CliIO } from '../output';
 
+const GATE_TIMEOUT_MS = 11 * 60_000;
+
 export async function inProcessCredentials(
   io: CliIO,
   paths: Pick<RolecallPaths, 'locksDir'>,
@@ -19,7 +21,10 @@ export async function inProcessCredentials(
   readFresh: () => Credentials | undefined,
 ): Promise<Credentials> {
   const gate = path.join(paths.locksDir, `cold-${createHash('sha256').update(profile).digest('hex').slice(0, 16)}.lock`);
-  // Long enough for a refresh of a long chain against a slow STS; the broker's own calls time out sooner.
+  // Long enough for what the holder may be doing: a refresh of a long chain against a slow STS
+  // (the broker's own calls time out sooner), or an Identity Center sign-in on demand, which
+  // waits up to 10 minutes (SIGN_IN_TIMEOUT_MS, not imported: it would pull zod into this chunk)
+  // for the person in the browser. Waiting costs nothing here: no SDK is loaded meanwhile.
   return withFileLock(
     gate,
     async () => {
@@ -29,6 +34,6 @@ export async function inProcessCredentials(
       const core = await createCliCore(io, { interactive: false });
       return core.broker.credentials(profile, request);
     },
-    { timeoutMs: 120_000 },
+    { timeoutMs: GATE_TIMEOUT_MS },
   );
 }
