@@ -7,6 +7,11 @@ import type { SyncProgress } from '../../core/sso/sync';
 import type { CliContext } from '../context';
 import { profileName } from '../validate';
 
+/**
+ * Not the core's SsoManager (createCore): that one ends a profile's sessions in its own
+ * in-process broker only, while logout and a pruning sync here must end them in the running
+ * agent when there is one (ctx.forget), or the agent would keep handing them out.
+ */
 async function manager(ctx: CliContext): Promise<SsoManager> {
   // As in core-factory.ts: the SDK's Node-version warning is not about Rolecall.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -67,14 +72,9 @@ export function registerSsoCommands(program: Command, ctx: CliContext): void {
       if (!names.length) return ctx.print('No Identity Center instances yet: rolecall login sso --start-url URL --region REGION');
       for (const name of names) {
         const progress = progressLine(ctx, name);
-        try {
-          const r = await m.sync(name, { onProgress: progress.update });
-          progress.done();
-          ctx.print(`${name}: ${r.accounts} accounts, ${r.roles} roles; ${r.added.length} profiles added, ${r.removed.length} removed (${(r.durationMs / 1000).toFixed(1)} s)`);
-          for (const p of r.orphaned) ctx.notice(`kept '${p}': its role is gone, but other profiles build on it`);
-        } finally {
-          progress.done();
-        }
+        const r = await m.sync(name, { onProgress: progress.update }).finally(progress.done);
+        ctx.print(`${name}: ${r.accounts} accounts, ${r.roles} roles; ${r.added.length} profiles added, ${r.removed.length} removed (${(r.durationMs / 1000).toFixed(1)} s)`);
+        for (const p of r.orphaned) ctx.notice(`kept '${p}': its role is gone, but other profiles build on it`);
       }
     });
 
