@@ -39,7 +39,7 @@ export async function diagnose(broker: Broker, profile: string, env: NodeJS.Proc
       hop.durationRequested = step.result.durationRequested;
       if (step.result.expiration) hop.secondsLeft = Math.round((step.result.expiration.getTime() - Date.now()) / 1000);
       try {
-        hop.identity = (await getCallerIdentity({ region: p.region ?? defaultRegion(env), env }, step.result)).Arn;
+        hop.identity = (await getCallerIdentity({ region: step.region ?? defaultRegion(env), env }, step.result)).Arn;
       } catch (err) {
         hop.ok = false;
         hop.error = describeError(err);

@@ -43,6 +43,8 @@ export interface StepTrace {
   profile: Profile;
   result?: StepResult;
   error?: unknown;
+  /** The region the hop's STS calls went to. */
+  region?: string;
 }
 
 interface ResolveRequest {
@@ -96,7 +98,7 @@ export class Broker implements CredentialBroker {
       }
       if (needsMfa) mfaCode = undefined;
       const step = steps.filter((t) => t.profile.name === name).pop() ?? { profile: p, error };
-      out.push(step);
+      out.push({ ...step, region: this.regionFor(state, p) });
       if (step.error) break;
     }
     return out;
@@ -106,7 +108,9 @@ export class Broker implements CredentialBroker {
     const state = await this.o.state.load();
     const out: SessionInfo[] = [];
     for (const p of state.profiles) {
-      const s = this.memory.get(p.name) ?? (await readCachedSession(this.o.secrets, p.name));
+      // Another process may have refreshed it since this one last looked.
+      const mine = this.memory.get(p.name);
+      const s = mine && mine.refreshAt.getTime() > Date.now() ? mine : ((await readCachedSession(this.o.secrets, p.name)) ?? mine);
       if (s && s.result.expiration.getTime() > Date.now()) out.push({ profile: p.name, expiration: s.result.expiration, refreshAt: s.refreshAt });
     }
     return out;
@@ -196,7 +200,7 @@ export class Broker implements CredentialBroker {
       profile.kind === 'assume-role'
         ? await this.resolve(state, profile.sourceProfile, { ...req, force: false }, [...path_, profile.name])
         : undefined;
-    const region = profile.region ?? this.chainRegion(state, profile) ?? defaultRegion(this.env);
+    const region = this.regionFor(state, profile);
     const ctx: StepContext = {
       sts: { region, env: this.env },
       env: this.env,
@@ -251,16 +255,17 @@ export class Broker implements CredentialBroker {
     }
   }
 
-  /** A hop without a region of its own uses the nearest ancestor's. */
-  private chainRegion(state: AppState, profile: Profile): string | undefined {
+  /** The region a hop's STS calls go to: its own, else the nearest ancestor's, else the SDK's default. */
+  private regionFor(state: AppState, profile: Profile): string {
     let p: Profile | undefined = profile;
     const seen = new Set<string>();
     while (p && !seen.has(p.name)) {
       if (p.region) return p.region;
       seen.add(p.name);
-      p = p.kind === 'assume-role' ? state.profiles.find((x) => x.name === (p as { sourceProfile: string }).sourceProfile) : undefined;
+      const parent: string | undefined = p.kind === 'assume-role' ? p.sourceProfile : undefined;
+      p = state.profiles.find((x) => x.name === parent);
     }
-    return undefined;
+    return defaultRegion(this.env);
   }
 
   private lockFile(profile: string): string {
