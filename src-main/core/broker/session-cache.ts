@@ -2,7 +2,7 @@
 // second process (or the credential_process hot path without a running broker) reuses them.
 // `refreshAt` is written by the broker so every reader agrees on when a session is stale.
 import { z } from 'zod';
-import type { SecretStore } from '../secrets/secret-store';
+import { readJsonSecret, type SecretStore } from '../secrets/secret-store';
 import type { StepResult } from '../providers/types';
 
 export const sessionCacheKey = (profile: string) => `session/${profile}`;
@@ -34,19 +34,9 @@ export function refreshTime(expiration: Date, obtainedAt: number, refreshAheadSe
 }
 
 export async function readCachedSession(secrets: SecretStore, profile: string): Promise<LiveSession | undefined> {
-  const raw = await secrets.get(sessionCacheKey(profile));
-  if (raw === null) return undefined;
-  let parsed;
-  try {
-    parsed = CachedSession.safeParse(JSON.parse(raw));
-  } catch {
-    parsed = undefined;
-  }
-  if (!parsed?.success) {
-    await secrets.delete(sessionCacheKey(profile)); // a corrupt entry is as good as none
-    return undefined;
-  }
-  const c = parsed.data;
+  // A corrupt entry is as good as none, and is removed.
+  const c = await readJsonSecret(secrets, sessionCacheKey(profile), CachedSession, 'delete');
+  if (!c) return undefined;
   return {
     result: {
       accessKeyId: c.accessKeyId,

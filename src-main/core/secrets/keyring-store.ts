@@ -4,7 +4,6 @@
 // Linux, Node 20, 2 KB value): a get() round trip takes about 0.45 ms once the key's entry is
 // kept, about 7 ms when each call makes a new entry (hence the entry cache below).
 import { AsyncEntry, type LinuxStore } from '@napi-rs/keyring';
-import type { z } from 'zod';
 import { RolecallError } from '../errors';
 import type { SecretStore } from './secret-store';
 
@@ -69,41 +68,5 @@ function keychainHint(): string {
   return 'is a Secret Service (gnome-keyring) running and unlocked? (DBUS_SESSION_BUS_ADDRESS must reach it)';
 }
 
-/**
- * One typed secret under one key: JSON validated by a schema on the way in and out. A corrupt
- * entry (not JSON, or an old shape) is deleted and reported as missing, so callers simply fetch
- * a new one (sign in again) instead of failing forever.
- */
-export class JsonSecret<T> {
-  constructor(
-    private readonly store: SecretStore,
-    readonly key: string,
-    private readonly schema: z.ZodType<T>,
-  ) {}
-
-  async get(): Promise<T | null> {
-    const raw = await this.store.get(this.key);
-    if (raw === null) return null;
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      json = undefined;
-    }
-    const parsed = this.schema.safeParse(json);
-    if (parsed.success) return parsed.data;
-    await this.store.delete(this.key);
-    return null;
-  }
-
-  async set(value: T): Promise<void> {
-    const parsed = this.schema.safeParse(value);
-    // The zod message names the field, never the value: a secret stays out of the error.
-    if (!parsed.success) throw new RolecallError(`Refusing to store an invalid "${this.key}": ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'invalid-input');
-    await this.store.set(this.key, JSON.stringify(parsed.data));
-  }
-
-  delete(): Promise<boolean> {
-    return this.store.delete(this.key);
-  }
-}
+// JsonSecret lives beside the SecretStore interface (it works over any store); re-exported for callers that import it from here.
+export { JsonSecret } from './secret-store';
