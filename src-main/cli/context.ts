@@ -21,7 +21,8 @@ export class CliContext {
 
   /** The core, created once, on first use. */
   core(): Promise<Core> {
-    this.corePromise ??= import('./core-factory').then((m) => m.createCliCore(this.io, { interactive: true }));
+    // Sessions that a logout or a pruning sync ends are ended in the running agent too.
+    this.corePromise ??= import('./core-factory').then((m) => m.createCliCore(this.io, { interactive: true, forgetProfile: (p) => this.forget(p) }));
     return this.corePromise;
   }
 
@@ -33,7 +34,8 @@ export class CliContext {
   credentials(profile: string, request: CredentialRequest = {}): Promise<Credentials> {
     return withMfaRetry(this.io, { profile, ...request }, ({ profile: p, ...r }) =>
       this.viaAgent(
-        (a) => a.credentials(p, r),
+        // The agent's broker hands back its notices (a capped duration); print them as the in-process one does.
+        (a) => a.credentials(p, { ...r, onNotice: (m) => this.notice(m) }),
         async (c) => c.broker.credentials(p, r),
       ),
     ).catch((e: unknown) => {

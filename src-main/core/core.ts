@@ -18,6 +18,8 @@ export interface CoreOptions {
   ssoIo?: SsoManagerOptions['io'];
   /** Sign in when a profile needs an Identity Center token and there is none (interactive faces); otherwise say "sign in again". */
   ssoSignInOnDemand?: SsoManagerOptions['signInOnDemand'];
+  /** Where a logout or a pruning sync ends sessions: this core's broker by default; a face with a running agent ends them there too. */
+  forgetProfile?: (profile: string) => Promise<void>;
 }
 
 export interface Core {
@@ -43,7 +45,7 @@ export async function createCore(opts: CoreOptions = {}): Promise<Core> {
     io: opts.ssoIo,
     signInOnDemand: opts.ssoSignInOnDemand ?? false,
     // Logging out or pruning a role ends the sessions built on it.
-    forgetProfile: (profile) => broker.forget(profile),
+    forgetProfile: opts.forgetProfile ?? ((profile) => broker.forget(profile)),
   });
   const broker: Broker = new Broker({ paths, state, secrets, sso, env, promptMfa: opts.promptMfa, onNotice: opts.onNotice, onSession: opts.onSession });
   return {

@@ -7,29 +7,8 @@ import type { SyncProgress } from '../../core/sso/sync';
 import type { CliContext } from '../context';
 import { profileName } from '../validate';
 
-/**
- * Not the core's SsoManager (createCore): that one ends a profile's sessions in its own
- * in-process broker only, while logout and a pruning sync here must end them in the running
- * agent when there is one (ctx.forget), or the agent would keep handing them out.
- */
 async function manager(ctx: CliContext): Promise<SsoManager> {
-  // As in core-factory.ts: the SDK's Node-version warning is not about Rolecall.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const [{ SsoManager }, { StateStore }, { KeyringSecretStore }, { ensureDataDir }] = await Promise.all([
-    import('../../core/sso/manager'),
-    import('../../core/files/state-store'),
-    import('../../core/secrets/keyring-store'),
-    import('../../core/paths'),
-  ]);
-  await ensureDataDir(ctx.paths);
-  return new SsoManager({
-    paths: ctx.paths,
-    state: new StateStore(ctx.paths),
-    secrets: new KeyringSecretStore(ctx.paths.keychainService),
-    env: ctx.io.env,
-    io: { print: (line) => ctx.io.stderr.write(`${line}\n`) },
-    forgetProfile: (p) => ctx.forget(p),
-  });
+  return (await ctx.core()).sso;
 }
 
 const instanceName = (name: string | undefined) => (name === undefined ? undefined : profileName(name, 'Identity Center instance name'));
