@@ -8,6 +8,9 @@ import type { RolecallPaths } from '../paths';
 import { readAgentToken } from './token';
 import { credentialsFromWire, MAX_LINE_BYTES, parseResponse, sessionsFromWire, type AgentRequestType } from './wire';
 
+// Long enough for an Identity Center sign-in the agent may be walking a person through (10 minutes at most).
+const CREDENTIALS_TIMEOUT_MS = 11 * 60_000;
+
 /** No agent answers here: callers fall back to doing the work themselves. */
 export class AgentUnavailable extends RolecallError {
   constructor(detail: string) {
@@ -31,7 +34,7 @@ export class AgentClient {
   /** Credentials from the agent's broker; the notices it gave while getting them go to req.onNotice. */
   async credentials(profile: string, req: CredentialRequest = {}): Promise<Credentials> {
     const fields = { profile, ...(req.mfaCode ? { mfaCode: req.mfaCode } : {}), ...(req.forceRefresh ? { forceRefresh: true } : {}) };
-    const { credentials, notices } = credentialsFromWire(await this.request('credentials', fields, this.options.credentialsTimeoutMs ?? 120_000));
+    const { credentials, notices } = credentialsFromWire(await this.request('credentials', fields, this.options.credentialsTimeoutMs ?? CREDENTIALS_TIMEOUT_MS));
     for (const n of notices) req.onNotice?.(n);
     return credentials;
   }

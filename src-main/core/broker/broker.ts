@@ -165,22 +165,27 @@ export class Broker implements CredentialBroker {
     return this.flights.run(flightKey, async () => {
       const cached = await readCachedSession(this.o.secrets, name);
       if (fresh(cached)) return this.remember(name, cached, req, profile);
-      return withFileLock(this.lockFile(name), async () => {
-        // Another process may have refreshed it while we waited for the lock.
-        const again = await readCachedSession(this.o.secrets, name);
-        if (fresh(again)) return this.remember(name, again, req, profile);
-        const started = Date.now();
-        const result = await this.fetch(state, profile, req, path_);
-        if (!result.expiration) return result;
-        const live: LiveSession = {
-          result: { ...result, expiration: result.expiration },
-          refreshAt: refreshTime(result.expiration, started, state.settings.refreshAheadSeconds),
-        };
-        await writeCachedSession(this.o.secrets, name, live);
-        this.memory.set(name, live);
-        this.o.onSession?.(name, { profile: name, expiration: live.result.expiration, refreshAt: live.refreshAt });
-        return result;
-      });
+      return withFileLock(
+        this.lockFile(name),
+        async () => {
+          // Another process may have refreshed it while we waited for the lock.
+          const again = await readCachedSession(this.o.secrets, name);
+          if (fresh(again)) return this.remember(name, again, req, profile);
+          const started = Date.now();
+          const result = await this.fetch(state, profile, req, path_);
+          if (!result.expiration) return result;
+          const live: LiveSession = {
+            result: { ...result, expiration: result.expiration },
+            refreshAt: refreshTime(result.expiration, started, state.settings.refreshAheadSeconds),
+          };
+          await writeCachedSession(this.o.secrets, name, live);
+          this.memory.set(name, live);
+          this.o.onSession?.(name, { profile: name, expiration: live.result.expiration, refreshAt: live.refreshAt });
+          return result;
+        },
+        // The holder may be walking a person through an Identity Center sign-in (10 minutes at most).
+        { timeoutMs: 11 * 60_000 },
+      );
     });
   }
 
