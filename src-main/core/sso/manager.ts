@@ -142,6 +142,7 @@ export class SsoManager implements SsoAccessTokenSource {
     let r = await this.tokens.get(session.name);
     if (r && !belongsTo(r, session)) r = null;
     if (r && isFresh(r, now)) return this.handOut(r);
+    let ended: unknown; // why AWS would not refresh, said when nothing else will do either
     if (r?.refreshToken) {
       try {
         const next = await refreshRecord(await this.oidc(session.region), session.name, r, now);
@@ -155,14 +156,14 @@ export class SsoManager implements SsoAccessTokenSource {
         }
         await this.tokens.delete(session.name);
         r = null;
-        if (!this.o.signInOnDemand) throw err;
+        ended = err;
       }
     } else if (r && isUnexpired(r, now)) {
       return this.handOut(r);
     }
     const cli = await readAwsCliToken(this.o.paths.awsSsoCacheDir, session);
     if (cli && cli.expiresAt.getTime() - now > 60_000) return { accessToken: cli.accessToken, expiresAt: cli.expiresAt };
-    if (!this.o.signInOnDemand) throw signInRequired(session.name, `not signed in to the Identity Center instance ${session.name}`);
+    if (!this.o.signInOnDemand) throw ended ?? signInRequired(session.name, `not signed in to the Identity Center instance ${session.name}`);
     const fresh = await signIn(session, this.o.signInOnDemand, await this.signInDeps(session));
     await this.tokens.set(session.name, fresh);
     await this.mirrorToAwsCli(session, fresh);

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeError, RolecallError } from '../../../src-main/core/errors';
+import { formatCacheTimestamp, writeAwsCliToken } from '../../../src-main/core/sso/aws-cli-cache';
 import { createPortalClient } from '../../../src-main/core/sso/portal';
 import { approve } from '../../sandbox/browser';
 import { ACME, BOB, OTHER, approvingBrowser, orgOf, printedDeviceUrl, startSsoHarness, type SsoHarness } from './harness';
@@ -64,6 +65,17 @@ describe('access tokens', () => {
     const calls = h.sandbox.knobs.count('sso-oidc:CreateToken');
     expect((await failure(m.accessToken('acme')))?.code).toBe('sign-in-required');
     expect(h.sandbox.knobs.count('sso-oidc:CreateToken')).toBe(calls);
+  });
+
+  it('when AWS refuses the refresh, a token `aws sso login` left in the AWS CLI cache is used instead', async () => {
+    await signInAcme();
+    h.sandbox.state.clockOffsetMs += 9 * 3600_000;
+    const expiresAt = new Date(Date.now() + 10 * 3600_000);
+    await writeAwsCliToken(h.paths.awsSsoCacheDir, { name: 'acme', startUrl: ACME, region: 'us-east-1' }, { accessToken: 'from-aws-sso-login', expiresAt });
+    const m = h.newManager(later(9 * 3600_000));
+    expect(await m.accessToken('acme')).toEqual({ accessToken: 'from-aws-sso-login', expiresAt: new Date(formatCacheTimestamp(expiresAt)) });
+    expect(await h.secrets.get('sso-token/acme')).toBeNull(); // the refused sign-in is gone all the same
+    expect(await m.status('acme')).toMatchObject({ state: 'signed-in', source: 'aws-cli' });
   });
 
   it('an expired client registration also asks for a new sign-in, without calling AWS', async () => {
