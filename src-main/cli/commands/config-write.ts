@@ -12,15 +12,19 @@ export function registerConfigWrite(config: Command, ctx: CliContext): void {
     .action(async () => {
       const { StateStore } = await import('../../core/files/state-store');
       const { credentialProcessCommand, renderManagedBlock, writeManagedBlock } = await import('../../core/files/aws-config');
-      const state = await new StateStore(ctx.paths).load();
+      const { withFileLock } = await import('../../core/lock');
       const script = path.resolve(process.argv[1] ?? '');
-      const entries = state.profiles.map((p) => ({
-        name: p.name,
-        region: regionOf(state, p.name),
-        credentialProcess: credentialProcessCommand(process.execPath, script, p.name),
-      }));
       const file = ctx.paths.awsConfigFile;
-      const changed = await writeManagedBlock(file, renderManagedBlock(entries));
+      // Two runs at once (the app and a terminal) must not each write from a stale read.
+      const { changed, entries } = await withFileLock(path.join(ctx.paths.locksDir, 'aws-config.lock'), async () => {
+        const state = await new StateStore(ctx.paths).load();
+        const entries = state.profiles.map((p) => ({
+          name: p.name,
+          region: regionOf(state, p.name),
+          credentialProcess: credentialProcessCommand(process.execPath, script, p.name),
+        }));
+        return { changed: await writeManagedBlock(file, renderManagedBlock(entries)), entries };
+      });
       const n = `${entries.length} profile${entries.length === 1 ? '' : 's'}`;
       ctx.print(changed ? `Wrote ${n} to ${file}` : `${file} is up to date (${n})`);
     });
