@@ -121,9 +121,27 @@ export class SsoManager implements SsoAccessTokenSource {
   async sync(name: string, options: SyncOptions = {}): Promise<SyncResult> {
     const session = await this.session(name);
     const { accessToken } = await this.accessToken(name);
-    const result = await syncInstance(session, accessToken, await this.portal(session.region), this.o.state, options);
+    const result = await syncInstance(session, accessToken, await this.portal(session.region), this.o.state, options).catch(async (err: unknown) => {
+      // The portal refused the token (UnauthorizedException): the sign-in is over, so say so.
+      if (err instanceof RolecallError && err.code === 'sign-in-required') await this.dropDeadToken(session, accessToken);
+      throw err;
+    });
     for (const p of result.removed) await this.o.forgetProfile?.(p);
     return result;
+  }
+
+  /**
+   * Drops a Rolecall sign-in whose access token AWS refused, so the instance shows "sign in
+   * again"; only when the keychain still holds that token (another process may have signed in
+   * meanwhile). A token of the AWS CLI's own is the CLI's to replace.
+   */
+  private async dropDeadToken(session: SsoSession, accessToken: string): Promise<void> {
+    await this.locked(session.name, async () => {
+      const r = await this.tokens.get(session.name);
+      if (r?.accessToken !== accessToken) return;
+      await this.tokens.delete(session.name);
+      await removeAwsCliToken(this.o.paths.awsSsoCacheDir, session.name, accessToken);
+    });
   }
 
   async sessions(): Promise<SsoSession[]> {

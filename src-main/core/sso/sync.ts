@@ -4,6 +4,7 @@ import { fromSdkError } from '../aws/errors';
 import { RolecallError } from '../errors';
 import { AdaptivePacer, paced } from './pacer';
 import type { PortalAccount, PortalClient } from './portal';
+import { signInRequired } from './tokens';
 
 export interface Assignment {
   accountId: string;
@@ -102,7 +103,7 @@ export async function listAssignments(portal: PortalClient, accessToken: string,
 export function syncError(err: unknown, name: string): RolecallError {
   if (err instanceof RolecallError) return err;
   if ((err as { name?: string })?.name === 'UnauthorizedException') {
-    return new RolecallError(`the Identity Center sign-in for ${name} is no longer valid`, 'sign-in-required', `run: rolecall login sso ${name}`, { cause: err });
+    return signInRequired(name, `the Identity Center portal no longer accepts the sign-in for ${name}`, err);
   }
   const wrapped = fromSdkError(err, 'the Identity Center portal');
   return new RolecallError(`sync of ${name} stopped: ${wrapped.message}`, wrapped.code, wrapped.hint, { cause: err });

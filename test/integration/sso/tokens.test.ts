@@ -78,6 +78,18 @@ describe('access tokens', () => {
     expect(await m.status('acme')).toMatchObject({ state: 'signed-in', source: 'aws-cli' });
   });
 
+  it('a sync the portal refuses (UnauthorizedException) leaves the instance in "sign in again", not signed in', async () => {
+    await signInAcme();
+    const { accessToken } = await h.manager.accessToken('acme');
+    await (await createPortalClient('us-east-1', h.env)).logout(accessToken); // ended elsewhere, e.g. by an admin
+    const err = await failure(h.manager.sync('acme'));
+    expect(err?.code).toBe('sign-in-required');
+    expect(describeError(err)).toBe('the Identity Center portal no longer accepts the sign-in for acme; sign in again; run: rolecall login sso acme');
+    expect(await h.secrets.get('sso-token/acme')).toBeNull();
+    expect(await h.manager.status('acme')).toEqual({ state: 'sign-in-required' });
+    expect((await failure(h.manager.sync('acme')))?.hint).toBe('run: rolecall login sso acme');
+  });
+
   it('an expired client registration also asks for a new sign-in, without calling AWS', async () => {
     await signInAcme();
     const record = JSON.parse((await h.secrets.get('sso-token/acme')) ?? '{}') as Record<string, string>;
