@@ -2,6 +2,7 @@
 // IAM Identity Center from the command line. Sign-in prompts and progress go to stderr; results
 // to stdout.
 import type { Command } from 'commander';
+import { RolecallError } from '../../core/errors';
 import type { SsoManager } from '../../core/sso/manager';
 import type { SyncProgress } from '../../core/sso/sync';
 import type { CliContext } from '../context';
@@ -26,6 +27,9 @@ export function registerSsoCommands(program: Command, ctx: CliContext): void {
     .option('--device-code', 'use the device-code flow (for SSH sessions and hosts without a browser)')
     .option('--no-browser', 'print the sign-in URL instead of opening a browser')
     .action(async (arg: string | undefined, o: { startUrl?: string; region?: string; name?: string; deviceCode?: boolean; browser: boolean }) => {
+      if (arg !== undefined && o.name !== undefined && arg !== o.name) {
+        throw new RolecallError(`login sso: the instance is named twice ('${arg}' and --name '${o.name}'); give one name`, 'invalid-input');
+      }
       const name = instanceName(o.name ?? arg);
       const m = await manager(ctx);
       const r = await m.login({ name, startUrl: o.startUrl, region: o.region, deviceCode: o.deviceCode, noBrowser: !o.browser });

@@ -75,6 +75,7 @@ describe('rolecall login sso / sync / logout', () => {
       [['login', 'sso', '--start-url', 'http://acme.awsapps.com/start', '--region', 'us-east-1'], 'rolecall: login sso: the start URL must be an https:// URL'],
       [['login', 'sso', '--start-url', ACME, '--region', 'Mars'], 'rolecall: login sso (region): a region looks like us-east-1'],
       [['login', 'sso', '--name', 'a;b', '--start-url', ACME, '--region', 'us-east-1'], expect.stringMatching(/^rolecall: invalid Identity Center instance name "a;b": /) as unknown as string],
+      [['login', 'sso', 'acme', '--name', 'other'], "rolecall: login sso: the instance is named twice ('acme' and --name 'other'); give one name"],
       [['logout', 'nobody'], "rolecall: no Identity Center instance named 'nobody'; run: rolecall login sso --start-url URL --region REGION --name NAME"],
     ];
     for (const [args, stderr] of cases) {
