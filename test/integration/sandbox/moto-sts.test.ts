@@ -11,12 +11,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { DEMO, loadDemoOrg, stsSigner, type AwsCredentialIdentity } from './sts-fixtures';
+import { DEMO, stsSigner, useDemoSandbox, type AwsCredentialIdentity } from './sts-fixtures';
 
 let moto: ChildProcess | undefined;
 let motoUrl = '';
-let sandbox: Sandbox;
+const sandbox = useDemoSandbox();
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -27,7 +26,6 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ org: loadDemoOrg() });
   const port = await freePort();
   motoUrl = `http://127.0.0.1:${port}`;
   moto = spawn(process.env.ROLECALL_TEST_PYTHON || 'python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
@@ -48,7 +46,6 @@ afterAll(async () => {
     moto.kill('SIGTERM');
     await exited;
   }
-  await sandbox?.close();
 });
 
 interface Answer {
@@ -110,7 +107,7 @@ const cases: Array<[string, Record<string, string>]> = [
 
 describe('sandbox STS answers have the shapes moto gives', () => {
   it.each(cases)('%s', async (_name, params) => {
-    const [fromMoto, fromSandbox] = await Promise.all([call(motoUrl, motoKeys, params), call(sandbox.url, DEMO.alice, params)]);
+    const [fromMoto, fromSandbox] = await Promise.all([call(motoUrl, motoKeys, params), call(sandbox().url, DEMO.alice, params)]);
     expect(fromMoto.status).toBe(200);
     expect(fromSandbox.status).toBe(200);
     expect(fromSandbox.root).toBe(fromMoto.root);
@@ -122,7 +119,7 @@ describe('sandbox STS answers have the shapes moto gives', () => {
 
   it('an error: the same code, status, ErrorResponse shape and message', async () => {
     const params = { Action: 'AssumeRole', RoleArn: DEMO.readOnly, RoleSessionName: 'a'.repeat(70) };
-    const [fromMoto, fromSandbox] = await Promise.all([call(motoUrl, motoKeys, params), call(sandbox.url, DEMO.alice, params)]);
+    const [fromMoto, fromSandbox] = await Promise.all([call(motoUrl, motoKeys, params), call(sandbox().url, DEMO.alice, params)]);
     expect(fromSandbox.status).toBe(400);
     expect(fromSandbox.status).toBe(fromMoto.status);
     expect(fromSandbox.root).toBe('ErrorResponse');

@@ -3,34 +3,28 @@
 // user would hit (IAM user keys, GetSessionToken credentials, expired credentials or token,
 // SessionDuration with chained or federation-token credentials).
 import { AssumeRoleCommand, GetFederationTokenCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { DEMO, identityOf, loadDemoOrg, mfaCode, stsClient, type AwsCredentialIdentity } from './sts-fixtures';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, identityOf, mfaCode, stsClient, useDemoSandbox, type AwsCredentialIdentity } from './sts-fixtures';
 
-let sandbox: Sandbox;
+const sandbox = useDemoSandbox();
 let developer: AwsCredentialIdentity;
 let deployer: AwsCredentialIdentity;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ org: loadDemoOrg() });
   developer = identityOf(
     (
-      await stsClient(sandbox, DEMO.alice).send(
-        new AssumeRoleCommand({ RoleArn: DEMO.developer, RoleSessionName: 'alice', SerialNumber: DEMO.mfaSerial, TokenCode: mfaCode(sandbox), DurationSeconds: 7200 }),
+      await stsClient(sandbox(), DEMO.alice).send(
+        new AssumeRoleCommand({ RoleArn: DEMO.developer, RoleSessionName: 'alice', SerialNumber: DEMO.mfaSerial, TokenCode: mfaCode(sandbox()), DurationSeconds: 7200 }),
       )
     ).Credentials,
   );
-  deployer = identityOf((await stsClient(sandbox, developer).send(new AssumeRoleCommand({ RoleArn: DEMO.deployer, RoleSessionName: 'alice' }))).Credentials);
-});
-afterAll(() => sandbox.close());
-beforeEach(() => {
-  sandbox.state.clockOffsetMs = 0;
+  deployer = identityOf((await stsClient(sandbox(), developer).send(new AssumeRoleCommand({ RoleArn: DEMO.deployer, RoleSessionName: 'alice' }))).Credentials);
 });
 
 async function getSigninToken(creds: AwsCredentialIdentity, sessionDuration?: number): Promise<{ status: number; body: string }> {
   const session = JSON.stringify({ sessionId: creds.accessKeyId, sessionKey: creds.secretAccessKey, sessionToken: creds.sessionToken });
   const duration = sessionDuration !== undefined ? `&SessionDuration=${sessionDuration}` : '';
-  const res = await fetch(`${sandbox.url}/federation?Action=getSigninToken${duration}&Session=${encodeURIComponent(session)}`);
+  const res = await fetch(`${sandbox().url}/federation?Action=getSigninToken${duration}&Session=${encodeURIComponent(session)}`);
   return { status: res.status, body: await res.text() };
 }
 
@@ -42,7 +36,7 @@ async function signinToken(creds: AwsCredentialIdentity, sessionDuration?: numbe
 
 const login = (token: string, destination: string) =>
   fetch(
-    `${sandbox.url}/federation?Action=login&Issuer=${encodeURIComponent('https://rolecall.example')}&Destination=${encodeURIComponent(destination)}&SigninToken=${encodeURIComponent(token)}`,
+    `${sandbox().url}/federation?Action=login&Issuer=${encodeURIComponent('https://rolecall.example')}&Destination=${encodeURIComponent(destination)}&SigninToken=${encodeURIComponent(token)}`,
     { redirect: 'manual' },
   );
 
@@ -51,7 +45,7 @@ async function consoleAfterLogin(token: string, destination: string): Promise<st
   const res = await login(token, destination);
   expect(res.status).toBe(302);
   const location = res.headers.get('location') ?? '';
-  expect(location.startsWith(`${sandbox.url}/console?`)).toBe(true);
+  expect(location.startsWith(`${sandbox().url}/console?`)).toBe(true);
   const page = await fetch(location);
   expect(page.status).toBe(200);
   return page.text();
@@ -73,7 +67,7 @@ describe('federation sign-in', () => {
   });
 
   it('signs in GetFederationToken credentials, but refuses SessionDuration with them', async () => {
-    const fed = identityOf((await stsClient(sandbox, DEMO.alice).send(new GetFederationTokenCommand({ Name: 'alice-console' }))).Credentials);
+    const fed = identityOf((await stsClient(sandbox(), DEMO.alice).send(new GetFederationTokenCommand({ Name: 'alice-console' }))).Credentials);
     expect(await consoleAfterLogin(await signinToken(fed), 'https://console.aws.amazon.com/')).toContain(
       'Signed in as arn:aws:sts::111122223333:federated-user/alice-console',
     );
@@ -84,7 +78,7 @@ describe('federation sign-in', () => {
     const iamUser = await getSigninToken(DEMO.alice);
     expect(iamUser.status).toBe(400);
     expect(iamUser.body).toContain('Only federation tokens or assume role tokens may be used for federated login');
-    const sessionToken = identityOf((await stsClient(sandbox, DEMO.alice).send(new GetSessionTokenCommand({}))).Credentials);
+    const sessionToken = identityOf((await stsClient(sandbox(), DEMO.alice).send(new GetSessionTokenCommand({}))).Credentials);
     const refused = await getSigninToken(sessionToken);
     expect(refused.status).toBe(400);
     expect(refused.body).toContain('Only federation tokens or assume role tokens may be used for federated login');
@@ -94,15 +88,15 @@ describe('federation sign-in', () => {
     expect((await getSigninToken(deployer, 3600)).status).toBe(400);
     expect((await getSigninToken(deployer)).status).toBe(200);
     expect((await getSigninToken({ ...developer, secretAccessKey: 'wrong' })).status).toBe(400);
-    sandbox.state.clockOffsetMs = 7201_000;
+    sandbox().state.clockOffsetMs = 7201_000;
     expect((await getSigninToken(developer)).status).toBe(400);
   });
 
   it('takes a SigninToken for 15 minutes only, and no made-up one', async () => {
     const token = await signinToken(developer);
-    sandbox.state.clockOffsetMs = 16 * 60_000;
+    sandbox().state.clockOffsetMs = 16 * 60_000;
     expect((await login(token, 'https://console.aws.amazon.com/')).status).toBe(400);
-    sandbox.state.clockOffsetMs = 0;
+    sandbox().state.clockOffsetMs = 0;
     expect((await login('made-up', 'https://console.aws.amazon.com/')).status).toBe(400);
     expect((await login(token, 'not a url')).status).toBe(400);
   });

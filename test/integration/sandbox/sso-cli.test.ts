@@ -5,22 +5,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { approve } from '../../sandbox/browser';
 import { ACME_START_URL, ALICE, DEVICE_CODE_GRANT, org } from './sso-fixtures';
+import { useDemoSandbox } from './sts-fixtures';
 
 const AWS = '/usr/bin/aws';
-let sandbox: Sandbox;
+const sandbox = useDemoSandbox({ org });
 let home: string;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ org });
   home = mkdtempSync(join(tmpdir(), 'rolecall-sso-cli-'));
   writeFileSync(join(home, 'config'), '');
   writeFileSync(join(home, 'credentials'), '');
 });
 afterAll(async () => {
-  await sandbox.close();
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -40,7 +38,7 @@ function aws(...args: string[]): Promise<Run> {
     AWS_PAGER: '',
     AWS_EC2_METADATA_DISABLED: 'true',
   };
-  const full = [...args, '--endpoint-url', sandbox.url, '--region', 'us-east-1', '--no-sign-request', '--output', 'json'];
+  const full = [...args, '--endpoint-url', sandbox().url, '--region', 'us-east-1', '--no-sign-request', '--output', 'json'];
   return new Promise((resolve) => {
     execFile(AWS, full, { env, timeout: 30_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
@@ -96,7 +94,7 @@ describe('AWS CLI v2 against the sandbox', () => {
     const rc = json<{ roleCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: number } }>(creds).roleCredentials;
     expect(rc.accessKeyId).toMatch(/^ASIA/);
     expect(rc.expiration).toBeGreaterThan(Date.now() + 3500_000);
-    expect(sandbox.state.credentials.get(rc.accessKeyId)?.issuedBy).toBe('sso:GetRoleCredentials');
+    expect(sandbox().state.credentials.get(rc.accessKeyId)?.issuedBy).toBe('sso:GetRoleCredentials');
     expect(bogus.code).not.toBe(0);
     expect(bogus.stderr).toContain('An error occurred (UnauthorizedException) when calling the ListAccounts operation: Session token not found or invalid');
   });

@@ -6,20 +6,18 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CreateTokenCommand, RegisterClientCommand, StartDeviceAuthorizationCommand, type SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import { ListAccountsCommand } from '@aws-sdk/client-sso';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { approve, BrowserError, deny } from '../../sandbox/browser';
 import { ACME_START_URL, ALICE, BOB, DEVICE_CODE_GRANT, errorName, rejection, oidcClient, org, OTHER_START_URL, portalClient, signInWithDeviceCode } from './sso-fixtures';
+import { useDemoSandbox } from './sts-fixtures';
 
-let sandbox: Sandbox;
+const sandbox = useDemoSandbox({ org, perTest: true });
 let oidc: SSOOIDCClient;
 beforeEach(async () => {
-  sandbox = await startSandbox({ org });
-  oidc = oidcClient(sandbox);
+  oidc = oidcClient(sandbox());
 });
-afterEach(() => sandbox.close());
 
 const advanceSeconds = (s: number) => {
-  sandbox.state.clockOffsetMs += s * 1000;
+  sandbox().state.clockOffsetMs += s * 1000;
 };
 
 async function startDevice(startUrl = ACME_START_URL, scopes = ['sso:account:access']) {
@@ -34,14 +32,14 @@ describe('device code grant', () => {
   it('answers authorization_pending until the person approves, then issues tokens', async () => {
     const { da, poll } = await startDevice();
     expect(da.userCode).toMatch(/^[A-Z]{4}-[A-Z]{4}$/);
-    expect(da.verificationUri).toBe(`${sandbox.url}/device`);
-    expect(da.verificationUriComplete).toBe(`${sandbox.url}/device?user_code=${da.userCode}`);
+    expect(da.verificationUri).toBe(`${sandbox().url}/device`);
+    expect(da.verificationUriComplete).toBe(`${sandbox().url}/device?user_code=${da.userCode}`);
     expect(da.expiresIn).toBe(600);
     expect(da.interval).toBeGreaterThanOrEqual(1);
 
     expect(await errorName(poll())).toBe('AuthorizationPendingException');
     const done = await approve(da.verificationUriComplete ?? '', ALICE);
-    expect(done.url).toBe(`${sandbox.url}/device/approved`);
+    expect(done.url).toBe(`${sandbox().url}/device/approved`);
     advanceSeconds(2); // a well-behaved client waits out the interval
     const token = await poll();
     expect(token.tokenType).toBe('Bearer');
@@ -72,7 +70,7 @@ describe('device code grant', () => {
   it('answers access_denied when the person denies the request', async () => {
     const { da, poll } = await startDevice();
     const done = await deny(da.verificationUriComplete ?? '', ALICE);
-    expect(done.url).toBe(`${sandbox.url}/device/denied`);
+    expect(done.url).toBe(`${sandbox().url}/device/denied`);
     expect(await errorName(poll())).toBe('AccessDeniedException');
   });
 
@@ -117,7 +115,7 @@ describe('client registration', () => {
 
 describe('a bad day', () => {
   it('answers SlowDownException over a rate limit (SSO OIDC models no other throttling error) and InternalServerException on a fault', async () => {
-    sandbox.knobs.set({ rateLimits: { 'sso-oidc:RegisterClient': 1 }, faults: [{ operation: 'sso-oidc:StartDeviceAuthorization', kind: 'internal-error' }] });
+    sandbox().knobs.set({ rateLimits: { 'sso-oidc:RegisterClient': 1 }, faults: [{ operation: 'sso-oidc:StartDeviceAuthorization', kind: 'internal-error' }] });
     const register = () => oidc.send(new RegisterClientCommand({ clientName: 'x', clientType: 'public' }));
     const reg = await register();
     const err = await rejection(register());
@@ -133,27 +131,27 @@ describe('a bad day', () => {
 
 describe('refresh token grant', () => {
   it('rotates: the new refresh token works, the old one is then invalid_grant', async () => {
-    const s = await signInWithDeviceCode(sandbox);
+    const s = await signInWithDeviceCode(sandbox());
     const refresh = (refreshToken: string | undefined) =>
       oidc.send(new CreateTokenCommand({ clientId: s.clientId, clientSecret: s.clientSecret, grantType: 'refresh_token', refreshToken }));
     const second = await refresh(s.refreshToken);
     expect(second.accessToken).not.toBe(s.accessToken);
     expect(second.refreshToken).not.toBe(s.refreshToken);
-    await portalClient(sandbox).send(new ListAccountsCommand({ accessToken: second.accessToken }));
+    await portalClient(sandbox()).send(new ListAccountsCommand({ accessToken: second.accessToken }));
     expect(await errorName(refresh(s.refreshToken))).toBe('InvalidGrantException');
     const third = await refresh(second.refreshToken);
     expect(third.refreshToken).toBeTruthy();
   });
 
   it('ends with the sign-in session (sessionSeconds)', async () => {
-    const s = await signInWithDeviceCode(sandbox);
+    const s = await signInWithDeviceCode(sandbox());
     advanceSeconds(8 * 3600 + 1);
     const err = oidc.send(new CreateTokenCommand({ clientId: s.clientId, clientSecret: s.clientSecret, grantType: 'refresh_token', refreshToken: s.refreshToken }));
     expect(await errorName(err)).toBe('InvalidGrantException');
   });
 
   it('is not issued to a client registered without scopes, as AWS does', async () => {
-    const s = await signInWithDeviceCode(sandbox, { scopes: [] });
+    const s = await signInWithDeviceCode(sandbox(), { scopes: [] });
     expect(s.accessToken).toBeTruthy();
     expect(s.refreshToken).toBeUndefined();
   });
@@ -188,7 +186,7 @@ describe('authorization code grant with PKCE', () => {
     const verifier = randomBytes(48).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     const authorizeUrl = (uri = redirectUri) =>
-      `${sandbox.url}/authorize?${new URLSearchParams({
+      `${sandbox().url}/authorize?${new URLSearchParams({
         response_type: 'code',
         client_id: reg.clientId ?? '',
         redirect_uri: uri,
@@ -216,7 +214,7 @@ describe('authorization code grant with PKCE', () => {
     const token = await redeem(code, verifier);
     expect(token.tokenType).toBe('Bearer');
     expect(token.refreshToken).toBeTruthy();
-    await portalClient(sandbox).send(new ListAccountsCommand({ accessToken: token.accessToken }));
+    await portalClient(sandbox()).send(new ListAccountsCommand({ accessToken: token.accessToken }));
     expect(await errorName(redeem(code, verifier))).toBe('InvalidGrantException');
   });
 

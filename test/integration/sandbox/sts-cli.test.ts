@@ -1,36 +1,33 @@
 // Debian's AWS CLI v2 against the sandbox's STS: answers parse, errors surface with AWS's codes
 // and messages. The CLI costs about a second per run, so the runs go concurrently.
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { DEMO, identityOf, loadDemoOrg, mfaCode, runAwsCli, stsClient, type CliResult } from './sts-fixtures';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, identityOf, mfaCode, runAwsCli, stsClient, useDemoSandbox, type CliResult } from './sts-fixtures';
 
-let sandbox: Sandbox;
+const sandbox = useDemoSandbox();
 let results: Record<string, CliResult>;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ org: loadDemoOrg() });
   // The chain's earlier hops come from the SDK (fast); the CLI runs the hops under test.
   const developer = identityOf(
     (
-      await stsClient(sandbox, DEMO.alice).send(
-        new AssumeRoleCommand({ RoleArn: DEMO.developer, RoleSessionName: 'alice', SerialNumber: DEMO.mfaSerial, TokenCode: mfaCode(sandbox) }),
+      await stsClient(sandbox(), DEMO.alice).send(
+        new AssumeRoleCommand({ RoleArn: DEMO.developer, RoleSessionName: 'alice', SerialNumber: DEMO.mfaSerial, TokenCode: mfaCode(sandbox()) }),
       )
     ).Credentials,
   );
-  const deployer = identityOf((await stsClient(sandbox, developer).send(new AssumeRoleCommand({ RoleArn: DEMO.deployer, RoleSessionName: 'alice' }))).Credentials);
+  const deployer = identityOf((await stsClient(sandbox(), developer).send(new AssumeRoleCommand({ RoleArn: DEMO.deployer, RoleSessionName: 'alice' }))).Credentials);
   const runs: Record<string, Promise<CliResult>> = {
-    callerIdentity: runAwsCli(sandbox, ['sts', 'get-caller-identity'], DEMO.alice),
-    sessionToken: runAwsCli(sandbox, ['sts', 'get-session-token', '--serial-number', DEMO.mfaSerial, '--token-code', mfaCode(sandbox)], DEMO.alice),
-    assumeRole: runAwsCli(sandbox, ['sts', 'assume-role', '--role-arn', DEMO.readOnly, '--role-session-name', 'cli-reader', '--duration-seconds', '7200'], DEMO.alice),
-    untrusted: runAwsCli(sandbox, ['sts', 'assume-role', '--role-arn', DEMO.deployer, '--role-session-name', 'cli'], DEMO.alice),
-    chainedTooLong: runAwsCli(sandbox, ['sts', 'assume-role', '--role-arn', DEMO.deployer, '--role-session-name', 'cli', '--duration-seconds', '7200'], developer),
-    noExternalId: runAwsCli(sandbox, ['sts', 'assume-role', '--role-arn', DEMO.auditor, '--role-session-name', 'cli'], deployer),
-    chainedCaller: runAwsCli(sandbox, ['sts', 'get-caller-identity'], deployer),
+    callerIdentity: runAwsCli(sandbox(), ['sts', 'get-caller-identity'], DEMO.alice),
+    sessionToken: runAwsCli(sandbox(), ['sts', 'get-session-token', '--serial-number', DEMO.mfaSerial, '--token-code', mfaCode(sandbox())], DEMO.alice),
+    assumeRole: runAwsCli(sandbox(), ['sts', 'assume-role', '--role-arn', DEMO.readOnly, '--role-session-name', 'cli-reader', '--duration-seconds', '7200'], DEMO.alice),
+    untrusted: runAwsCli(sandbox(), ['sts', 'assume-role', '--role-arn', DEMO.deployer, '--role-session-name', 'cli'], DEMO.alice),
+    chainedTooLong: runAwsCli(sandbox(), ['sts', 'assume-role', '--role-arn', DEMO.deployer, '--role-session-name', 'cli', '--duration-seconds', '7200'], developer),
+    noExternalId: runAwsCli(sandbox(), ['sts', 'assume-role', '--role-arn', DEMO.auditor, '--role-session-name', 'cli'], deployer),
+    chainedCaller: runAwsCli(sandbox(), ['sts', 'get-caller-identity'], deployer),
   };
   results = Object.fromEntries(await Promise.all(Object.entries(runs).map(async ([k, p]) => [k, await p] as const)));
 });
-afterAll(() => sandbox.close());
 
 const json = (r: CliResult | undefined) => {
   expect(r?.stderr).toBe('');

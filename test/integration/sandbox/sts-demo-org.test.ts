@@ -4,15 +4,10 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { DEMO, identityOf, loadDemoOrg, mfaCode, stsClient } from './sts-fixtures';
+import { describe, expect, it } from 'vitest';
+import { DEMO, identityOf, loadDemoOrg, mfaCode, stsClient, useDemoSandbox } from './sts-fixtures';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({ org: loadDemoOrg() });
-});
-afterAll(() => sandbox.close());
+const sandbox = useDemoSandbox();
 
 describe('demo-org.json', () => {
   it('describes the Acme organization the demo promises', () => {
@@ -42,12 +37,12 @@ describe('demo-org.json', () => {
   });
 
   it('chains alice (MFA) -> Developer -> Deployer -> Auditor, carrying source identity and MFA-ness', async () => {
-    const dev = await stsClient(sandbox, DEMO.alice).send(
+    const dev = await stsClient(sandbox(), DEMO.alice).send(
       new AssumeRoleCommand({
         RoleArn: DEMO.developer,
         RoleSessionName: 'alice',
         SerialNumber: DEMO.mfaSerial,
-        TokenCode: mfaCode(sandbox),
+        TokenCode: mfaCode(sandbox()),
         SourceIdentity: 'alice',
         Tags: [{ Key: 'project', Value: 'rolecall' }],
         TransitiveTagKeys: ['project'],
@@ -55,9 +50,9 @@ describe('demo-org.json', () => {
       }),
     );
     expect(dev.Credentials?.Expiration?.getTime()).toBeGreaterThan(Date.now() + 43100_000);
-    const deployer = await stsClient(sandbox, identityOf(dev.Credentials)).send(new AssumeRoleCommand({ RoleArn: DEMO.deployer, RoleSessionName: 'alice' }));
+    const deployer = await stsClient(sandbox(), identityOf(dev.Credentials)).send(new AssumeRoleCommand({ RoleArn: DEMO.deployer, RoleSessionName: 'alice' }));
     expect(deployer.SourceIdentity).toBe('alice');
-    const deployerClient = stsClient(sandbox, identityOf(deployer.Credentials));
+    const deployerClient = stsClient(sandbox(), identityOf(deployer.Credentials));
     await expect(deployerClient.send(new AssumeRoleCommand({ RoleArn: DEMO.auditor, RoleSessionName: 'alice', ExternalId: 'wrong-id' }))).rejects.toMatchObject({
       name: 'AccessDenied',
     });
@@ -65,20 +60,20 @@ describe('demo-org.json', () => {
       deployerClient.send(new AssumeRoleCommand({ RoleArn: DEMO.auditor, RoleSessionName: 'alice', ExternalId: DEMO.auditorExternalId, DurationSeconds: 7200 })),
     ).rejects.toMatchObject({ message: 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.' });
     const auditor = await deployerClient.send(new AssumeRoleCommand({ RoleArn: DEMO.auditor, RoleSessionName: 'alice', ExternalId: DEMO.auditorExternalId }));
-    const id = await stsClient(sandbox, identityOf(auditor.Credentials)).send(new GetCallerIdentityCommand({}));
+    const id = await stsClient(sandbox(), identityOf(auditor.Credentials)).send(new GetCallerIdentityCommand({}));
     expect(id).toMatchObject({ Arn: 'arn:aws:sts::210987654321:assumed-role/Auditor/alice', Account: '210987654321' });
-    const record = sandbox.state.credentials.get(auditor.Credentials?.AccessKeyId ?? '');
+    const record = sandbox().state.credentials.get(auditor.Credentials?.AccessKeyId ?? '');
     expect(record).toMatchObject({ roleChained: true, mfaAuthenticated: true, sourceIdentity: 'alice', transitiveTags: { project: 'rolecall' } });
   });
 
   it('accepts Identity Center role credentials the portal issues, as the role session they are', async () => {
     const roleArn = 'arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef';
-    const sso = sandbox.state.issue(
+    const sso = sandbox().state.issue(
       {
         kind: 'assumed-role',
         accountId: '444455556666',
         arn: 'arn:aws:sts::444455556666:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice',
-        userId: `${sandbox.state.uniqueIdFor(roleArn, 'AROA')}:alice`,
+        userId: `${sandbox().state.uniqueIdFor(roleArn, 'AROA')}:alice`,
         roleArn,
         mfaAuthenticated: false,
         roleChained: false,
@@ -86,7 +81,7 @@ describe('demo-org.json', () => {
       },
       3600,
     );
-    const client = stsClient(sandbox, { accessKeyId: sso.accessKeyId, secretAccessKey: sso.secretAccessKey, sessionToken: sso.sessionToken });
+    const client = stsClient(sandbox(), { accessKeyId: sso.accessKeyId, secretAccessKey: sso.secretAccessKey, sessionToken: sso.sessionToken });
     expect((await client.send(new GetCallerIdentityCommand({}))).Arn).toBe(sso.arn);
     await expect(client.send(new AssumeRoleCommand({ RoleArn: DEMO.deployer, RoleSessionName: 'alice' }))).rejects.toMatchObject({
       name: 'AccessDenied',

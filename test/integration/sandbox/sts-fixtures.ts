@@ -1,5 +1,5 @@
-// Shared by the sandbox STS / sign-in tests: the demo organization, SDK clients pointed at a
-// sandbox, MFA codes, and Debian's AWS CLI v2 run in an isolated environment.
+// Shared by the sandbox tests: a sandbox started for a file's tests (the demo organization unless
+// told), SDK clients pointed at it, MFA codes, and Debian's AWS CLI v2 run in an isolated environment.
 import { execFile } from 'node:child_process';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STSClient, type Credentials } from '@aws-sdk/client-sts';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { parseOrganization, type Organization } from '../../sandbox/org';
-import type { Sandbox } from '../../sandbox/server';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { parseOrganization, type Organization, type OrganizationInput } from '../../sandbox/org';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { totpCode } from '../../sandbox/totp';
 
 /** Static AWS credentials, as the SDK takes them. */
@@ -21,6 +22,46 @@ export interface AwsCredentialIdentity {
 
 export function loadDemoOrg(): Organization {
   return parseOrganization(JSON.parse(readFileSync(new URL('../../sandbox/demo-org.json', import.meta.url), 'utf8')));
+}
+
+export interface UseSandboxOptions {
+  /** The organization to serve: demo-org.json unless told. */
+  org?: Organization | OrganizationInput;
+  /** A fresh sandbox for every test, instead of one the file's tests share. */
+  perTest?: boolean;
+}
+
+/**
+ * Starts a sandbox for the calling file's tests and closes it after them: one shared by all of them
+ * (beforeAll/afterAll, with the clock and knobs reset before each test), or with `perTest` a fresh
+ * one for each (beforeEach/afterEach). Hooks the file registers afterwards see it running.
+ * The answer is an accessor for the running sandbox.
+ */
+export function useDemoSandbox(opts: UseSandboxOptions = {}): () => Sandbox {
+  let sandbox: Sandbox | undefined;
+  const current = () => {
+    if (!sandbox) throw new Error('the sandbox runs only inside the tests and their hooks');
+    return sandbox;
+  };
+  const start = async () => {
+    sandbox = await startSandbox({ org: opts.org ?? loadDemoOrg() });
+  };
+  const stop = async () => {
+    await sandbox?.close();
+    sandbox = undefined;
+  };
+  if (opts.perTest) {
+    beforeEach(start);
+    afterEach(stop);
+  } else {
+    beforeAll(start);
+    afterAll(stop);
+    beforeEach(() => {
+      current().state.clockOffsetMs = 0;
+      current().knobs.set({});
+    });
+  }
+  return current;
 }
 
 const demo = loadDemoOrg();

@@ -2,26 +2,18 @@
 // SAML Responses and id_tokens signed by the demo IdP keys (and by keys the sandbox must refuse).
 import { generateKeyPairSync } from 'node:crypto';
 import { AssumeRoleWithSAMLCommand, AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildSamlResponse, signIdToken, type SamlResponseOptions } from '../../sandbox/idp-signing';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { DEMO, identityOf, loadDemoOrg, stsClient } from './sts-fixtures';
+import { DEMO, identityOf, stsClient, useDemoSandbox } from './sts-fixtures';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({ org: loadDemoOrg() });
-});
-afterAll(() => sandbox.close());
-beforeEach(() => {
-  sandbox.state.clockOffsetMs = 0;
-});
+const sandbox = useDemoSandbox();
 
 const otherKey = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 describe('AssumeRoleWithSAML', () => {
   const pair = `${DEMO.samlAdmin},${DEMO.samlProvider}`;
   const saml = (o: Partial<SamlResponseOptions> = {}) =>
-    stsClient(sandbox).send(
+    stsClient(sandbox()).send(
       new AssumeRoleWithSAMLCommand({
         RoleArn: DEMO.samlAdmin,
         PrincipalArn: DEMO.samlProvider,
@@ -39,7 +31,7 @@ describe('AssumeRoleWithSAML', () => {
       Audience: 'https://signin.aws.amazon.com/saml',
       NameQualifier: expect.stringMatching(/^[A-Za-z0-9+/]{27}=$/),
     });
-    const id = await stsClient(sandbox, identityOf(out.Credentials)).send(new GetCallerIdentityCommand({}));
+    const id = await stsClient(sandbox(), identityOf(out.Credentials)).send(new GetCallerIdentityCommand({}));
     expect(id.Arn).toBe(out.AssumedRoleUser?.Arn);
   });
 
@@ -55,7 +47,7 @@ describe('AssumeRoleWithSAML', () => {
     const xml = Buffer.from(buildSamlResponse({ roles: [pair], roleSessionName: 'alice' }), 'base64').toString('utf8');
     const altered = Buffer.from(xml.replace('>alice<', '>mallory<')).toString('base64');
     await expect(
-      stsClient(sandbox).send(new AssumeRoleWithSAMLCommand({ RoleArn: DEMO.samlAdmin, PrincipalArn: DEMO.samlProvider, SAMLAssertion: altered })),
+      stsClient(sandbox()).send(new AssumeRoleWithSAMLCommand({ RoleArn: DEMO.samlAdmin, PrincipalArn: DEMO.samlProvider, SAMLAssertion: altered })),
     ).rejects.toMatchObject(refused);
   });
 
@@ -70,7 +62,7 @@ describe('AssumeRoleWithSAML', () => {
 
   it('refuses what is not a SAML Response, and a SessionDuration outside 900..43200', async () => {
     const send = (SAMLAssertion: string) =>
-      stsClient(sandbox).send(new AssumeRoleWithSAMLCommand({ RoleArn: DEMO.samlAdmin, PrincipalArn: DEMO.samlProvider, SAMLAssertion }));
+      stsClient(sandbox()).send(new AssumeRoleWithSAMLCommand({ RoleArn: DEMO.samlAdmin, PrincipalArn: DEMO.samlProvider, SAMLAssertion }));
     await expect(send('not base64 at all!')).rejects.toMatchObject({ name: 'InvalidIdentityTokenException' });
     await expect(send(Buffer.from('<html>hello</html>').toString('base64'))).rejects.toMatchObject({ name: 'InvalidIdentityTokenException' });
     await expect(send(Buffer.from('<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>').toString('base64'))).rejects.toMatchObject({ name: 'InvalidIdentityTokenException' });
@@ -78,7 +70,7 @@ describe('AssumeRoleWithSAML', () => {
   });
 
   it('refuses an expired assertion with ExpiredTokenException', async () => {
-    sandbox.state.clockOffsetMs = 6 * 60_000;
+    sandbox().state.clockOffsetMs = 6 * 60_000;
     await expect(saml()).rejects.toMatchObject({ name: 'ExpiredTokenException', $metadata: { httpStatusCode: 400 } });
   });
 
@@ -92,7 +84,7 @@ describe('AssumeRoleWithSAML', () => {
       message: 'RoleSessionName is required in AuthnResponse',
     });
     await expect(
-      stsClient(sandbox).send(
+      stsClient(sandbox()).send(
         new AssumeRoleWithSAMLCommand({
           RoleArn: DEMO.samlAdmin,
           PrincipalArn: 'arn:aws:iam::777788889999:saml-provider/other',
@@ -106,7 +98,7 @@ describe('AssumeRoleWithSAML', () => {
 describe('AssumeRoleWithWebIdentity', () => {
   const goodClaims = { sub: 'repo:acme/app:ref:refs/heads/main', aud: 'sts.amazonaws.com' };
   const webIdentity = (token: string) =>
-    stsClient(sandbox).send(new AssumeRoleWithWebIdentityCommand({ RoleArn: DEMO.ciDeployer, RoleSessionName: 'ci-run-42', WebIdentityToken: token }));
+    stsClient(sandbox()).send(new AssumeRoleWithWebIdentityCommand({ RoleArn: DEMO.ciDeployer, RoleSessionName: 'ci-run-42', WebIdentityToken: token }));
 
   it('turns an id_token from the registered provider into a role session', async () => {
     const out = await webIdentity(await signIdToken(goodClaims));
@@ -116,7 +108,7 @@ describe('AssumeRoleWithWebIdentity', () => {
       Audience: 'sts.amazonaws.com',
       AssumedRoleUser: { Arn: 'arn:aws:sts::444455556666:assumed-role/CiDeployer/ci-run-42' },
     });
-    const id = await stsClient(sandbox, identityOf(out.Credentials)).send(new GetCallerIdentityCommand({}));
+    const id = await stsClient(sandbox(), identityOf(out.Credentials)).send(new GetCallerIdentityCommand({}));
     expect(id.Arn).toBe('arn:aws:sts::444455556666:assumed-role/CiDeployer/ci-run-42');
   });
 
@@ -145,7 +137,7 @@ describe('AssumeRoleWithWebIdentity', () => {
 
   it('refuses an expired token with ExpiredTokenException', async () => {
     const token = await signIdToken(goodClaims, { expiresInSeconds: 60 });
-    sandbox.state.clockOffsetMs = 120_000;
+    sandbox().state.clockOffsetMs = 120_000;
     await expect(webIdentity(token)).rejects.toMatchObject({
       name: 'ExpiredTokenException',
       message: expect.stringMatching(/^Token expired: current date\/time \d+ must be before the expiration date\/time\d+$/),

@@ -6,25 +6,16 @@ import {
   GetFederationTokenCommand,
   GetSessionTokenCommand,
 } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { DEMO, identityOf, loadDemoOrg, mfaCode, stsClient, stsSigner, type AwsCredentialIdentity } from './sts-fixtures';
+import { describe, expect, it } from 'vitest';
+import { DEMO, identityOf, mfaCode, stsClient, stsSigner, useDemoSandbox, type AwsCredentialIdentity } from './sts-fixtures';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({ org: loadDemoOrg() });
-});
-afterAll(() => sandbox.close());
-beforeEach(() => {
-  sandbox.state.clockOffsetMs = 0;
-  sandbox.knobs.set({});
-});
+const sandbox = useDemoSandbox();
 
-const alice = () => stsClient(sandbox, DEMO.alice);
+const alice = () => stsClient(sandbox(), DEMO.alice);
 
 async function developerSession(sessionName = 'alice'): Promise<AwsCredentialIdentity> {
   const out = await alice().send(
-    new AssumeRoleCommand({ RoleArn: DEMO.developer, RoleSessionName: sessionName, SerialNumber: DEMO.mfaSerial, TokenCode: mfaCode(sandbox) }),
+    new AssumeRoleCommand({ RoleArn: DEMO.developer, RoleSessionName: sessionName, SerialNumber: DEMO.mfaSerial, TokenCode: mfaCode(sandbox()) }),
   );
   return identityOf(out.Credentials);
 }
@@ -40,7 +31,7 @@ describe('GetCallerIdentity', () => {
 
   it('names the assumed-role session behind role credentials', async () => {
     const creds = await developerSession('alice-laptop');
-    const id = await stsClient(sandbox, creds).send(new GetCallerIdentityCommand({}));
+    const id = await stsClient(sandbox(), creds).send(new GetCallerIdentityCommand({}));
     expect(id.Arn).toBe('arn:aws:sts::444455556666:assumed-role/Developer/alice-laptop');
     expect(id.UserId).toMatch(/^AROA[A-Z2-7]{17}:alice-laptop$/);
     expect(id.Account).toBe('444455556666');
@@ -67,7 +58,7 @@ describe('AssumeRole', () => {
   });
 
   it('refuses a wrong MFA code and a role that does not exist like an untrusted one', async () => {
-    const wrong = mfaCode(sandbox) === '000000' ? '111111' : '000000';
+    const wrong = mfaCode(sandbox()) === '000000' ? '111111' : '000000';
     await expect(
       alice().send(new AssumeRoleCommand({ RoleArn: DEMO.developer, RoleSessionName: 'sess', SerialNumber: DEMO.mfaSerial, TokenCode: wrong })),
     ).rejects.toMatchObject({ name: 'AccessDenied', message: 'MultiFactorAuthentication failed with invalid MFA one time pass code. ' });
@@ -86,7 +77,7 @@ describe('AssumeRole', () => {
       message: 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
       $metadata: { httpStatusCode: 400 },
     });
-    const developer = stsClient(sandbox, await developerSession());
+    const developer = stsClient(sandbox(), await developerSession());
     await expect(developer.send(new AssumeRoleCommand({ RoleArn: DEMO.deployer, RoleSessionName: 'sess', DurationSeconds: 3601 }))).rejects.toMatchObject({
       name: 'ValidationError',
       message: 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
@@ -124,9 +115,9 @@ describe('AssumeRole', () => {
 describe('GetSessionToken', () => {
   it('issues MFA-authenticated user credentials for 12 hours by default; they satisfy MFA trust but are chained', async () => {
     const before = Date.now();
-    const out = await alice().send(new GetSessionTokenCommand({ SerialNumber: DEMO.mfaSerial, TokenCode: mfaCode(sandbox) }));
+    const out = await alice().send(new GetSessionTokenCommand({ SerialNumber: DEMO.mfaSerial, TokenCode: mfaCode(sandbox()) }));
     expect(out.Credentials?.Expiration?.getTime()).toBeGreaterThanOrEqual(before + 43199_000);
-    const session = stsClient(sandbox, identityOf(out.Credentials));
+    const session = stsClient(sandbox(), identityOf(out.Credentials));
     expect((await session.send(new GetCallerIdentityCommand({}))).Arn).toBe(DEMO.aliceArn);
     const dev = await session.send(new AssumeRoleCommand({ RoleArn: DEMO.developer, RoleSessionName: 'mfa-session' }));
     expect(dev.AssumedRoleUser?.Arn).toBe('arn:aws:sts::444455556666:assumed-role/Developer/mfa-session');
@@ -137,7 +128,7 @@ describe('GetSessionToken', () => {
 
   it('refuses session credentials and durations beyond 36 hours', async () => {
     const out = await alice().send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
-    const session = stsClient(sandbox, identityOf(out.Credentials));
+    const session = stsClient(sandbox(), identityOf(out.Credentials));
     await expect(session.send(new GetSessionTokenCommand({}))).rejects.toMatchObject({
       name: 'AccessDenied',
       message: 'Cannot call GetSessionToken with session credentials',
@@ -157,7 +148,7 @@ describe('GetFederationToken', () => {
     const out = await alice().send(new GetFederationTokenCommand({ Name: 'bob', Policy: policy }));
     expect(out.FederatedUser).toEqual({ FederatedUserId: '111122223333:bob', Arn: 'arn:aws:sts::111122223333:federated-user/bob' });
     expect(out.PackedPolicySize).toBeGreaterThan(0);
-    const fed = stsClient(sandbox, identityOf(out.Credentials));
+    const fed = stsClient(sandbox(), identityOf(out.Credentials));
     expect((await fed.send(new GetCallerIdentityCommand({}))).Arn).toBe('arn:aws:sts::111122223333:federated-user/bob');
     await expect(fed.send(new AssumeRoleCommand({ RoleArn: DEMO.readOnly, RoleSessionName: 'sess' }))).rejects.toMatchObject({ name: 'AccessDenied' });
     await expect(fed.send(new GetFederationTokenCommand({ Name: 'carol' }))).rejects.toMatchObject({
@@ -171,25 +162,25 @@ describe('GetFederationToken', () => {
 
 describe('SigV4', () => {
   it('refuses a wrong secret, an unknown key, a wrong session token and expired credentials', async () => {
-    const wrongSecret = stsClient(sandbox, { ...DEMO.alice, secretAccessKey: 'x'.repeat(40) });
+    const wrongSecret = stsClient(sandbox(), { ...DEMO.alice, secretAccessKey: 'x'.repeat(40) });
     await expect(wrongSecret.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
       name: 'SignatureDoesNotMatch',
       message: expect.stringContaining('The request signature we calculated does not match the signature you provided.'),
       $metadata: { httpStatusCode: 403 },
     });
-    const unknown = stsClient(sandbox, { accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'y'.repeat(40) });
+    const unknown = stsClient(sandbox(), { accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'y'.repeat(40) });
     await expect(unknown.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
       name: 'InvalidClientTokenId',
       message: 'The security token included in the request is invalid.',
     });
     const creds = await developerSession();
     for (const sessionToken of [undefined, `${creds.sessionToken}x`]) {
-      await expect(stsClient(sandbox, { ...creds, sessionToken }).send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
+      await expect(stsClient(sandbox(), { ...creds, sessionToken }).send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
         name: 'InvalidClientTokenId',
       });
     }
-    sandbox.state.clockOffsetMs = 3601_000;
-    await expect(stsClient(sandbox, creds).send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
+    sandbox().state.clockOffsetMs = 3601_000;
+    await expect(stsClient(sandbox(), creds).send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
       name: 'ExpiredToken',
       message: 'The security token included in the request is expired',
       $metadata: { httpStatusCode: 403 },
@@ -202,7 +193,7 @@ describe('SigV4 on the wire', () => {
     const text = await res.text();
     return { status: res.status, code: /<Code>(.*?)<\/Code>/.exec(text)?.[1], message: /<Message>(.*?)<\/Message>/.exec(text)?.[1], text };
   };
-  const host = () => new URL(sandbox.url);
+  const host = () => new URL(sandbox().url);
   const query = (q: Record<string, string | string[] | null>) =>
     Object.entries(q)
       .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
@@ -213,7 +204,7 @@ describe('SigV4 on the wire', () => {
       { method: 'GET', protocol: 'http:', hostname: host().hostname, port: Number(host().port), path: '/', query: { Action: 'GetCallerIdentity', Version: '2011-06-15' }, headers: { host: host().host } },
       { expiresIn: 60 },
     );
-    const url = `${sandbox.url}/?${query(presigned.query ?? {})}`;
+    const url = `${sandbox().url}/?${query(presigned.query ?? {})}`;
     const ok = await read(await fetch(url));
     expect(ok.status).toBe(200);
     expect(ok.text).toContain(`<Arn>${DEMO.aliceArn}</Arn>`);
@@ -237,15 +228,15 @@ describe('SigV4 on the wire', () => {
         { signingDate },
       );
     const old = await sign(new Date(Date.now() - 20 * 60_000));
-    expect(await read(await fetch(`${sandbox.url}/`, { method: 'POST', headers: old.headers, body }))).toMatchObject({
+    expect(await read(await fetch(`${sandbox().url}/`, { method: 'POST', headers: old.headers, body }))).toMatchObject({
       status: 403,
       code: 'SignatureDoesNotMatch',
       message: expect.stringMatching(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z/),
     });
-    const unsigned = await read(await fetch(`${sandbox.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }));
+    const unsigned = await read(await fetch(`${sandbox().url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }));
     expect(unsigned).toMatchObject({ status: 403, code: 'MissingAuthenticationToken' });
     const unknown = await sign(undefined, 'MakeMeAdmin');
-    expect(await read(await fetch(`${sandbox.url}/`, { method: 'POST', headers: unknown.headers, body: body.replace('GetCallerIdentity', 'MakeMeAdmin') }))).toMatchObject({
+    expect(await read(await fetch(`${sandbox().url}/`, { method: 'POST', headers: unknown.headers, body: body.replace('GetCallerIdentity', 'MakeMeAdmin') }))).toMatchObject({
       status: 400,
       code: 'InvalidAction',
     });
@@ -254,7 +245,7 @@ describe('SigV4 on the wire', () => {
 
 describe('knobs', () => {
   it('answers over the rate limit with STS\'s Throttling error', async () => {
-    sandbox.knobs.set({ rateLimits: { 'sts:GetCallerIdentity': 1 } });
+    sandbox().knobs.set({ rateLimits: { 'sts:GetCallerIdentity': 1 } });
     await alice().send(new GetCallerIdentityCommand({}));
     await expect(alice().send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
       name: 'Throttling',
@@ -264,15 +255,15 @@ describe('knobs', () => {
   });
 
   it('injects 500 and 503 faults as STS server errors; the SDK retries past one', async () => {
-    sandbox.knobs.set({ faults: [{ operation: 'sts:GetCallerIdentity', kind: 'internal-error', count: 1 }] });
+    sandbox().knobs.set({ faults: [{ operation: 'sts:GetCallerIdentity', kind: 'internal-error', count: 1 }] });
     await expect(alice().send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
       name: 'InternalFailure',
       $fault: 'server',
       $metadata: { httpStatusCode: 500 },
     });
-    sandbox.knobs.set({ faults: [{ operation: 'sts:AssumeRole', kind: 'unavailable', count: 1 }] });
-    const retried = await stsClient(sandbox, DEMO.alice, 3).send(new AssumeRoleCommand({ RoleArn: DEMO.readOnly, RoleSessionName: 'retry' }));
+    sandbox().knobs.set({ faults: [{ operation: 'sts:AssumeRole', kind: 'unavailable', count: 1 }] });
+    const retried = await stsClient(sandbox(), DEMO.alice, 3).send(new AssumeRoleCommand({ RoleArn: DEMO.readOnly, RoleSessionName: 'retry' }));
     expect(retried.AssumedRoleUser?.Arn).toBe('arn:aws:sts::444455556666:assumed-role/ReadOnly/retry');
-    expect(sandbox.knobs.count('sts:AssumeRole')).toBeGreaterThanOrEqual(2);
+    expect(sandbox().knobs.count('sts:AssumeRole')).toBeGreaterThanOrEqual(2);
   });
 });

@@ -2,10 +2,9 @@
 // (StringLike, IfExists), sts:TagSession for tags, transitive tags and source identity carried
 // down a role chain. A small organization written for these cases.
 import { AssumeRoleCommand, type Tag } from '@aws-sdk/client-sts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OrganizationInput } from '../../sandbox/org';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { identityOf, stsClient, type AwsCredentialIdentity } from './sts-fixtures';
+import { identityOf, stsClient, useDemoSandbox, type AwsCredentialIdentity } from './sts-fixtures';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -39,14 +38,10 @@ const org: OrganizationInput = {
   ],
 };
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startSandbox({ org });
-});
-afterAll(() => sandbox.close());
+const sandbox = useDemoSandbox({ org });
 
 const assume = (creds: AwsCredentialIdentity, name: string, extra: { Tags?: Tag[]; TransitiveTagKeys?: string[]; ExternalId?: string; SourceIdentity?: string } = {}) =>
-  stsClient(sandbox, creds).send(new AssumeRoleCommand({ RoleArn: arn(name), RoleSessionName: 'trust-test', ...extra }));
+  stsClient(sandbox(), creds).send(new AssumeRoleCommand({ RoleArn: arn(name), RoleSessionName: 'trust-test', ...extra }));
 const deniedFor = (caller: string, action: string, name: string) => ({
   name: 'AccessDenied',
   message: `User: ${caller} is not authorized to perform: ${action} on resource: ${arn(name)}`,

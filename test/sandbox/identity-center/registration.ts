@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { RequestContext } from '../service';
 import { GRANT_AUTHORIZATION_CODE, GRANT_DEVICE_CODE, KNOWN_GRANTS, grantAllowed, identityCenterOf } from './store';
-import { parseBody, sendJson, sendOidcError } from './wire';
+import { parseBody, readClientCall, sendJson, sendOidcError } from './wire';
 
 const RegisterClientRequest = z.object({
   clientName: z.string().min(1),
@@ -72,12 +72,9 @@ export function registerClient(ctx: RequestContext): void {
 }
 
 export function startDeviceAuthorization(ctx: RequestContext): void {
-  const store = identityCenterOf(ctx.state);
-  const parsed = parseBody(ctx, StartDeviceAuthorizationRequest);
-  if (!parsed.ok) return sendOidcError(ctx, 'InvalidRequestException', parsed.problem);
-  const req = parsed.value;
-  const client = store.client(req.clientId, req.clientSecret);
-  if (!client) return sendOidcError(ctx, 'InvalidClientException', 'Invalid client, or its registration has expired.');
+  const call = readClientCall(ctx, StartDeviceAuthorizationRequest);
+  if (!call) return;
+  const { store, req, client } = call;
   if (!grantAllowed(client, GRANT_DEVICE_CODE)) return sendOidcError(ctx, 'UnauthorizedClientException', 'The client is not registered for the device code grant.');
   const instance = store.instanceByStartUrl(req.startUrl);
   if (!instance) return sendOidcError(ctx, 'InvalidRequestException', `Unknown start URL: ${req.startUrl}`);

@@ -6,13 +6,12 @@ import {
   GRANT_REFRESH_TOKEN,
   KNOWN_GRANTS,
   grantAllowed,
-  identityCenterOf,
   s256,
   type ClientRegistration,
   type IdentityCenterStore,
   type SignInSession,
 } from './store';
-import { parseBody, sendJson, sendOidcError, type OidcException } from './wire';
+import { readClientCall, sendJson, sendOidcError, type OidcException } from './wire';
 
 const CreateTokenRequest = z.object({
   clientId: z.string().min(1),
@@ -33,12 +32,9 @@ const POLL_TOLERANCE_MS = 250;
 type Outcome = { session: SignInSession; scopes: string[] } | { exception: OidcException; description: string };
 
 export function createToken(ctx: RequestContext): void {
-  const store = identityCenterOf(ctx.state);
-  const parsed = parseBody(ctx, CreateTokenRequest);
-  if (!parsed.ok) return sendOidcError(ctx, 'InvalidRequestException', parsed.problem);
-  const req = parsed.value;
-  const client = store.client(req.clientId, req.clientSecret);
-  if (!client) return sendOidcError(ctx, 'InvalidClientException', 'Invalid client, or its registration has expired.');
+  const call = readClientCall(ctx, CreateTokenRequest);
+  if (!call) return;
+  const { store, req, client } = call;
   if (!KNOWN_GRANTS.includes(req.grantType)) return sendOidcError(ctx, 'UnsupportedGrantTypeException', `Unsupported grant type: ${req.grantType}`);
   if (!grantAllowed(client, req.grantType)) return sendOidcError(ctx, 'UnauthorizedClientException', `The client is not registered for the ${req.grantType} grant.`);
   const badScope = req.scope?.find((s) => !client.scopes.includes(s));

@@ -4,6 +4,7 @@
 import type { RequestContext } from '../service';
 import { send } from '../service';
 import type { z } from 'zod';
+import { identityCenterOf, type ClientRegistration, type IdentityCenterStore } from './store';
 
 const OIDC_NAMESPACE = 'http://internal.amazon.com/coral/com.amazonaws.sso.oidc/';
 const PORTAL_NAMESPACE = 'http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/';
@@ -73,4 +74,27 @@ export function parseBody<T extends z.ZodType>(ctx: RequestContext, schema: T): 
   const r = schema.safeParse(json);
   if (r.success) return { ok: true, value: r.data };
   return { ok: false, problem: r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ') };
+}
+
+/**
+ * A registered client's call (StartDeviceAuthorization, CreateToken): the body parsed against the
+ * schema, then the live registration its clientId and clientSecret name. When either is wrong the
+ * error (InvalidRequestException, InvalidClientException) is already sent and the answer is undefined.
+ */
+export function readClientCall<T extends z.ZodType<{ clientId: string; clientSecret: string }>>(
+  ctx: RequestContext,
+  schema: T,
+): { store: IdentityCenterStore; req: z.infer<T>; client: ClientRegistration } | undefined {
+  const parsed = parseBody(ctx, schema);
+  if (!parsed.ok) {
+    sendOidcError(ctx, 'InvalidRequestException', parsed.problem);
+    return undefined;
+  }
+  const store = identityCenterOf(ctx.state);
+  const client = store.client(parsed.value.clientId, parsed.value.clientSecret);
+  if (!client) {
+    sendOidcError(ctx, 'InvalidClientException', 'Invalid client, or its registration has expired.');
+    return undefined;
+  }
+  return { store, req: parsed.value, client };
 }
