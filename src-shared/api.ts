@@ -8,6 +8,8 @@ export const ProfileView = z.object({
   kind: z.enum(['sso-role', 'iam-user', 'assume-role', 'web-identity']),
   accountId: z.string().nullable(),
   roleName: z.string().nullable(),
+  /** The role assumed with the source's credentials (assume-role, web-identity); null otherwise. */
+  roleArn: z.string().nullable(),
   region: z.string().nullable(),
   source: z.string().nullable(),
   favorite: z.boolean(),

@@ -19,6 +19,7 @@ export function profileView(p: Profile, expiresAt: Date | undefined): ProfileVie
     name: p.name,
     kind: p.kind,
     ...accountAndRole(p),
+    roleArn: 'roleArn' in p ? p.roleArn : null,
     region: p.region ?? null,
     source: p.kind === 'assume-role' ? p.sourceProfile : p.kind === 'sso-role' ? p.ssoSession : null,
     favorite: p.favorite ?? false,

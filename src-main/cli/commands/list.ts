@@ -1,21 +1,13 @@
 // `rolecall list [--json]`: every profile, where it comes from, and its session.
 import type { Command } from 'commander';
+import type { ProfileView } from '../../../src-shared/api';
 import type { Profile } from '../../../src-shared/profile';
+import { profileView } from '../../core/api';
 import type { SessionInfo } from '../../core/broker/types';
 import type { CliContext } from '../context';
 
-export interface ListedProfile {
-  name: string;
-  kind: Profile['kind'];
-  accountId: string | null;
-  roleName: string | null;
-  roleArn: string | null;
-  region: string | null;
-  /** The source profile (assume-role) or Identity Center instance (sso-role). */
-  source: string | null;
-  /** When the live session expires; null when there is none. */
-  expiresAt: string | null;
-}
+/** A row of `rolecall list`: the core's profile view, without the app's favorite flag. */
+export type ListedProfile = Omit<ProfileView, 'favorite'>;
 
 export function registerList(program: Command, ctx: CliContext): void {
   program
@@ -36,18 +28,8 @@ export function registerList(program: Command, ctx: CliContext): void {
 export function listProfiles(profiles: Profile[], sessions: SessionInfo[], now = Date.now()): ListedProfile[] {
   const live = new Map(sessions.filter((s) => s.expiration && s.expiration.getTime() > now).map((s) => [s.profile, s.expiration as Date]));
   return profiles.map((p) => {
-    const arn = 'roleArn' in p ? p.roleArn : null;
-    const fromArn = arn ? /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(arn) : null;
-    return {
-      name: p.name,
-      kind: p.kind,
-      accountId: p.kind === 'sso-role' ? p.accountId : (fromArn?.[1] ?? null),
-      roleName: p.kind === 'sso-role' ? p.roleName : (fromArn?.[2] ?? null),
-      roleArn: arn,
-      region: p.region ?? null,
-      source: p.kind === 'assume-role' ? p.sourceProfile : p.kind === 'sso-role' ? p.ssoSession : null,
-      expiresAt: live.get(p.name)?.toISOString() ?? null,
-    };
+    const { favorite: _favorite, ...row } = profileView(p, live.get(p.name));
+    return row;
   });
 }
 
