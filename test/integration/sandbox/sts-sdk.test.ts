@@ -7,6 +7,7 @@ import {
   GetSessionTokenCommand,
 } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
+import { UNKNOWN_ACTION_OPERATION } from '../../sandbox/sts';
 import { DEMO, identityOf, mfaCode, stsClient, stsSigner, useDemoSandbox, type AwsCredentialIdentity } from './sts-fixtures';
 
 const sandbox = useDemoSandbox();
@@ -239,7 +240,21 @@ describe('SigV4 on the wire', () => {
     expect(await read(await fetch(`${sandbox().url}/`, { method: 'POST', headers: unknown.headers, body: body.replace('GetCallerIdentity', 'MakeMeAdmin') }))).toMatchObject({
       status: 400,
       code: 'InvalidAction',
+      message: 'Could not find operation MakeMeAdmin for version 2011-06-15',
     });
+  });
+
+  it('counts every unknown Action under one knob name, so made-up actions cannot grow the call counter', async () => {
+    sandbox().knobs.resetCounts();
+    for (const action of ['MakeMeAdmin', 'Nope1', 'Nope2', 'toString', '__proto__']) {
+      const res = await fetch(`${sandbox().url}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `Action=${action}&Version=2011-06-15`,
+      });
+      expect(await read(res)).toMatchObject({ status: 400, code: 'InvalidAction', message: `Could not find operation ${action} for version 2011-06-15` });
+    }
+    expect(Object.fromEntries(sandbox().knobs.calls)).toEqual({ [UNKNOWN_ACTION_OPERATION]: 5 });
   });
 });
 

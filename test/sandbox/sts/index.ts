@@ -24,6 +24,13 @@ const operations: Record<string, Operation> = {
   GetCallerIdentity: { signed: true, run: (_call, caller) => getCallerIdentity(caller) },
 };
 
+/**
+ * The knob name (for rate limits, faults and the call counter) of every Action STS does not have:
+ * one name, so that a client sending made-up actions cannot grow the counter without bound.
+ * The answer stays AWS's InvalidAction naming the action sent.
+ */
+export const UNKNOWN_ACTION_OPERATION = 'sts:InvalidAction';
+
 const paramsCache = new WeakMap<RequestContext, URLSearchParams>();
 function paramsOf(ctx: RequestContext): URLSearchParams {
   let p = paramsCache.get(ctx);
@@ -58,7 +65,7 @@ export function createStsService(): Service {
     operationOf(ctx) {
       if (ctx.url.pathname !== '/') return undefined;
       const action = paramsOf(ctx).get('Action');
-      if (action) return `sts:${action}`;
+      if (action) return Object.hasOwn(operations, action) ? `sts:${action}` : UNKNOWN_ACTION_OPERATION;
       return ctx.req.method === 'POST' ? 'sts:' : undefined;
     },
     async handle(ctx) {
