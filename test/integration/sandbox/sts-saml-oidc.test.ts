@@ -74,6 +74,21 @@ describe('AssumeRoleWithSAML', () => {
     await expect(saml()).rejects.toMatchObject({ name: 'ExpiredTokenException', $metadata: { httpStatusCode: 400 } });
   });
 
+  it("ends the session at the IdP's SessionNotOnOrAfter, and refuses one already past or under 900 s ahead as expired", async () => {
+    const now = Date.now();
+    const limited = await saml({ sessionNotOnOrAfter: new Date(now + 1800_000) });
+    const expiresAt = limited.Credentials?.Expiration?.getTime() ?? 0;
+    expect(expiresAt).toBeLessThanOrEqual(now + 1800_000);
+    expect(expiresAt).toBeGreaterThan(now + 1790_000);
+    for (const sessionNotOnOrAfter of [new Date(now - 60_000), new Date(now + 600_000)]) {
+      await expect(saml({ sessionNotOnOrAfter })).rejects.toMatchObject({
+        name: 'ExpiredTokenException',
+        message: expect.stringContaining(`SessionNotOnOrAfter (${sessionNotOnOrAfter.toISOString()}) leaves less than the 900-second minimum session`),
+        $metadata: { httpStatusCode: 400 },
+      });
+    }
+  });
+
   it('refuses a role the assertion does not name, a missing RoleSessionName and an unknown provider', async () => {
     await expect(saml({ roles: [`${DEMO.developer},${DEMO.samlProvider}`] })).rejects.toMatchObject({
       name: 'AccessDenied',

@@ -14,6 +14,8 @@ const SIGNIN_HOST = { aws: 'signin.aws.amazon.com', 'aws-us-gov': 'signin.amazon
 const LEGACY_AUDIENCE = { aws: 'urn:amazon:webservices', 'aws-us-gov': 'urn:amazon:webservices:govcloud', 'aws-cn': 'urn:amazon:webservices:cn' } as const;
 /** AWS takes an assertion only within five minutes of its IssueInstant. */
 const REDEEM_WITHIN_MS = 5 * 60 * 1000;
+/** The shortest session STS issues (DurationSeconds' minimum). */
+const MIN_SESSION_SECONDS = 900;
 
 const NAME_ID_FORMAT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:';
 
@@ -58,6 +60,17 @@ export function assumeRoleWithSaml(call: StsCall): XmlTree {
   if (!provider) throw invalidIdentityToken("Specified provider doesn't exist");
   const a = verify(call, provider.certificate);
   if (state.now().getTime() - a.issueInstant.getTime() > REDEEM_WITHIN_MS) throw expiredTokenException('Token must be redeemed within 5 minutes of issuance');
+  // AWS documents that the session lasts until the IdP's SessionNotOnOrAfter when that comes before
+  // DurationSeconds runs out, but not what it does when SessionNotOnOrAfter is past or less than
+  // 900 seconds ahead. Rather than issue credentials already expired or shorter than any STS
+  // session, the sandbox refuses such an assertion with the error it gives an expired one
+  // (ExpiredTokenException); this is the sandbox's choice, not documented AWS behaviour.
+  const sessionLeftSeconds = a.sessionNotOnOrAfter && Math.floor((a.sessionNotOnOrAfter.getTime() - state.now().getTime()) / 1000);
+  if (sessionLeftSeconds !== undefined && sessionLeftSeconds < MIN_SESSION_SECONDS) {
+    throw expiredTokenException(
+      `The SAML assertion's SessionNotOnOrAfter (${a.sessionNotOnOrAfter?.toISOString()}) leaves less than the ${MIN_SESSION_SECONDS}-second minimum session; it is now ${state.now().toISOString()}.`,
+    );
+  }
   if (!isSigninEndpoint(a.recipient, org.partition)) {
     throw invalidIdentityToken(`The SubjectConfirmationData Recipient (${a.recipient ?? 'missing'}) is not the AWS sign-in SAML endpoint.`);
   }
@@ -105,9 +118,8 @@ export function assumeRoleWithSaml(call: StsCall): XmlTree {
   const actions = ['sts:AssumeRoleWithSAML', ...(tags.length > 0 ? ['sts:TagSession'] : []), ...(sourceIdentity ? ['sts:SetSourceIdentity'] : [])];
   authorize(role, { type: 'Federated', provider: principalArn }, actions, context, denied);
 
-  let seconds = sessionSeconds(duration, role, false);
-  // The IdP's SessionNotOnOrAfter shortens the session, never lengthens it.
-  if (a.sessionNotOnOrAfter) seconds = Math.min(seconds, Math.floor((a.sessionNotOnOrAfter.getTime() - state.now().getTime()) / 1000));
+  // The IdP's SessionNotOnOrAfter shortens the session, never lengthens it (and leaves at least 900 s: checked above).
+  const seconds = Math.min(sessionSeconds(duration, role, false), sessionLeftSeconds ?? Infinity);
   const rec = issueRoleSession(state, {
     role,
     sessionName,
