@@ -29,6 +29,8 @@ export interface Sandbox {
 }
 
 const MAX_BODY = 1024 * 1024;
+/** How long the rest of an over-long body is read and dropped after the 413, at most. */
+const TOO_LARGE_GRACE_MS = 5000;
 
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const org = parseOrganization(opts.org);
@@ -40,16 +42,31 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     req.on('data', (c: Buffer) => {
+      if (tooLarge) return; // the rest of an over-long body is read and dropped
       size += c.length;
       if (size > MAX_BODY) {
+        tooLarge = true;
+        chunks.length = 0;
+        // Destroying the request at once would cut the 413 off before it reaches the client, and so
+        // would closing while the client is still sending (the unread bytes make the close a reset,
+        // and a client that reads only after sending never sees the answer). So: answer, drop the
+        // rest of the body, and close once the answer is written and the body is in (or after a grace).
+        // (The socket, not the request: destroying a request that has been read in full leaves its connection open.)
+        const close = () => req.socket.destroy();
+        res.once('finish', () => {
+          if (req.complete) return close();
+          req.once('end', close);
+          setTimeout(close, TOO_LARGE_GRACE_MS).unref();
+        });
         send(res, 413, 'Request entity too large', { 'content-type': 'text/plain' });
-        req.destroy();
         return;
       }
       chunks.push(c);
     });
     req.on('end', () => {
+      if (tooLarge) return;
       const ctx: RequestContext = {
         req,
         res,

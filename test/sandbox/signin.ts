@@ -3,6 +3,7 @@
 // 15 minutes), login trades it for a console session and redirects to /console, which shows
 // who is signed in and where. Refusals answer 400 with an error page, as AWS's endpoint does.
 import { randomBytes } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { RequestContext, Service } from './service';
 import { send } from './service';
 import { ExpiringMap, type CredentialRecord, type SandboxState } from './state';
@@ -156,7 +157,7 @@ export function createSigninService(state: SandboxState): Service {
         throw fail('Invalid Action: use getSigninToken or login.');
       } catch (err) {
         if (!(err instanceof SigninError)) throw err;
-        html(ctx, err.status, 'Bad Request', `<h1>HTTP Status ${err.status}</h1>\n<p id="message">${escapeHtml(err.message)}</p>`);
+        html(ctx, err.status, STATUS_CODES[err.status] ?? 'Error', `<h1>HTTP Status ${err.status}</h1>\n<p id="message">${escapeHtml(err.message)}</p>`);
       }
     },
     sendThrottled(ctx) {

@@ -8,7 +8,7 @@ import { authorizePage } from './identity-center/authorize-page';
 import { devicePage } from './identity-center/device-page';
 import { registerClient, startDeviceAuthorization } from './identity-center/registration';
 import { createToken } from './identity-center/tokens';
-import { sendJson, sendOidcError } from './identity-center/wire';
+import { sendOidcError, sendOidcUnavailable } from './identity-center/wire';
 
 /** Knob names of the browser pages; not AWS API operations, but a bad day can slow them too. */
 export const DEVICE_PAGE_OPERATION = 'sso-oidc:DeviceVerificationPage';
@@ -48,7 +48,7 @@ export function createSsoOidcService(): Service {
     },
     sendServerError(ctx: RequestContext, status: 500 | 503) {
       if (status === 500) return sendOidcError(ctx, 'InternalServerException', 'An internal error occurred.');
-      sendJson(ctx, 503, { message: 'Service Unavailable' }, { 'x-amzn-ErrorType': 'ServiceUnavailableException' });
+      sendOidcUnavailable(ctx);
     },
   };
 }

@@ -100,4 +100,16 @@ describe('federation sign-in', () => {
     expect((await login('made-up', 'https://console.aws.amazon.com/')).status).toBe(400);
     expect((await login(token, 'not a url')).status).toBe(400);
   });
+
+  it('titles its error pages after their status: 400 Bad Request, 405 Method Not Allowed', async () => {
+    const title = (body: string) => /<title>(.*?)<\/title>/.exec(body)?.[1];
+    const badRequest = await getSigninToken(DEMO.alice);
+    expect(badRequest.status).toBe(400);
+    expect(title(badRequest.body)).toBe('Bad Request');
+    const post = await fetch(`${sandbox().url}/federation?Action=getSigninToken`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    const body = await post.text();
+    expect(title(body)).toBe('Method Not Allowed');
+    expect(body).toContain('<p id="message">The federation endpoint takes GET requests.</p>');
+  });
 });

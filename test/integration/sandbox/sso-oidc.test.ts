@@ -127,6 +127,20 @@ describe('a bad day', () => {
     expect(fault.$metadata.httpStatusCode).toBe(500);
     expect((await start()).userCode).toBeTruthy(); // the fault was for one call only
   });
+
+  it('answers a 503 fault with ServiceUnavailableException, its type namespaced like the other SSO OIDC errors', async () => {
+    sandbox().knobs.set({ faults: [{ operation: 'sso-oidc:RegisterClient', kind: 'unavailable', count: 2 }] });
+    const res = await fetch(`${sandbox().url}/client/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clientName: 'x', clientType: 'public' }),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('x-amzn-ErrorType')).toBe('ServiceUnavailableException:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/');
+    const err = await rejection(oidc.send(new RegisterClientCommand({ clientName: 'x', clientType: 'public' })));
+    expect(err.name).toBe('ServiceUnavailableException');
+    expect(err.$metadata.httpStatusCode).toBe(503);
+  });
 });
 
 describe('refresh token grant', () => {

@@ -40,6 +40,11 @@ export function sendOidcError(ctx: RequestContext, exception: OidcException, des
   sendJson(ctx, status, { error, error_description: description }, { 'x-amzn-ErrorType': `${exception}:${OIDC_NAMESPACE}` });
 }
 
+/** 503, which botocore does not model for SSO OIDC: named like the modelled exceptions, namespace included. */
+export function sendOidcUnavailable(ctx: RequestContext): void {
+  sendJson(ctx, 503, { message: 'Service Unavailable' }, { 'x-amzn-ErrorType': `ServiceUnavailableException:${OIDC_NAMESPACE}` });
+}
+
 /** Portal exceptions: the modelled ones plus ForbiddenException (403), which AWS answers for a role the user lacks. */
 export type PortalException =
   | 'UnauthorizedException'
