@@ -16,7 +16,7 @@ import { iamUserCredentials } from '../providers/iam-user';
 import { ssoRoleCredentials } from '../providers/sso-role';
 import { webIdentityCredentials } from '../providers/web-identity';
 import type { StepContext, StepResult } from '../providers/types';
-import { readCachedSession, refreshTime, sessionCacheKey, writeCachedSession, type LiveSession } from './session-cache';
+import { readCachedSession, readCachedSessions, refreshTime, sessionCacheKey, writeCachedSession, type LiveSession } from './session-cache';
 import { sanitizeSessionName, sessionNameFromArn } from './session-name';
 import type { CredentialBroker, CredentialRequest, SessionInfo, SsoAccessTokenSource } from './types';
 
@@ -106,12 +106,14 @@ export class Broker implements CredentialBroker {
 
   async sessions(): Promise<SessionInfo[]> {
     const state = await this.o.state.load();
+    const now = Date.now();
+    const names = state.profiles.map((p) => p.name);
+    // What another process refreshed since this one last looked is in the keychain.
+    const stored = await readCachedSessions(this.o.secrets, names.filter((n) => !((this.memory.get(n)?.refreshAt.getTime() ?? 0) > now)));
     const out: SessionInfo[] = [];
-    for (const p of state.profiles) {
-      // Another process may have refreshed it since this one last looked.
-      const mine = this.memory.get(p.name);
-      const s = mine && mine.refreshAt.getTime() > Date.now() ? mine : ((await readCachedSession(this.o.secrets, p.name)) ?? mine);
-      if (s && s.result.expiration.getTime() > Date.now()) out.push({ profile: p.name, expiration: s.result.expiration, refreshAt: s.refreshAt });
+    for (const name of names) {
+      const s = stored.get(name) ?? this.memory.get(name);
+      if (s && s.result.expiration.getTime() > now) out.push({ profile: name, expiration: s.result.expiration, refreshAt: s.refreshAt });
     }
     return out;
   }

@@ -33,10 +33,7 @@ export function refreshTime(expiration: Date, obtainedAt: number, refreshAheadSe
   return new Date(expiration.getTime() - ahead);
 }
 
-export async function readCachedSession(secrets: SecretStore, profile: string): Promise<LiveSession | undefined> {
-  // A corrupt entry is as good as none, and is removed.
-  const c = await readJsonSecret(secrets, sessionCacheKey(profile), CachedSession, 'delete');
-  if (!c) return undefined;
+function liveSession(c: CachedSession): LiveSession {
   return {
     result: {
       accessKeyId: c.accessKeyId,
@@ -48,6 +45,37 @@ export async function readCachedSession(secrets: SecretStore, profile: string): 
     },
     refreshAt: new Date(c.refreshAt),
   };
+}
+
+export async function readCachedSession(secrets: SecretStore, profile: string): Promise<LiveSession | undefined> {
+  // A corrupt entry is as good as none, and is removed.
+  const c = await readJsonSecret(secrets, sessionCacheKey(profile), CachedSession, 'delete');
+  return c ? liveSession(c) : undefined;
+}
+
+/** Every cached session by profile: one keychain round trip where the store can list, else one get() per profile. */
+export async function readCachedSessions(secrets: SecretStore, profiles: string[]): Promise<Map<string, LiveSession>> {
+  const out = new Map<string, LiveSession>();
+  if (!secrets.entries) {
+    for (const p of profiles) {
+      const s = await readCachedSession(secrets, p);
+      if (s) out.set(p, s);
+    }
+    return out;
+  }
+  const raw = await secrets.entries(sessionCacheKey(''));
+  for (const p of profiles) {
+    const text = raw.get(sessionCacheKey(p));
+    if (text === undefined) continue;
+    let parsed;
+    try {
+      parsed = CachedSession.safeParse(JSON.parse(text));
+    } catch {
+      continue; // corrupt: the next read of this profile removes it
+    }
+    if (parsed.success) out.set(p, liveSession(parsed.data));
+  }
+  return out;
 }
 
 export async function writeCachedSession(secrets: SecretStore, profile: string, s: LiveSession): Promise<void> {

@@ -3,7 +3,7 @@
 // event loop. Measured against gnome-keyring over a private D-Bus session (build/with-keyring.sh,
 // Linux, Node 20, 2 KB value): a get() round trip takes about 0.45 ms once the key's entry is
 // kept, about 7 ms when each call makes a new entry (hence the entry cache below).
-import { AsyncEntry, type LinuxStore } from '@napi-rs/keyring';
+import { AsyncEntry, findCredentialsAsync, type LinuxStore } from '@napi-rs/keyring';
 import { RolecallError } from '../errors';
 import type { SecretStore } from './secret-store';
 
@@ -18,7 +18,7 @@ export interface KeyringOptions {
 
 export class KeyringSecretStore implements SecretStore {
   // Making an entry opens a Secret Service session; a kept one still reads the store on every call.
-  private readonly entries = new Map<string, AsyncEntry>();
+  private readonly entryCache = new Map<string, AsyncEntry>();
 
   constructor(
     /** RolecallPaths.keychainService */
@@ -38,13 +38,23 @@ export class KeyringSecretStore implements SecretStore {
     return this.call('delete', key, (e) => e.deletePassword());
   }
 
+  async entries(prefix: string): Promise<Map<string, string>> {
+    try {
+      const all = await findCredentialsAsync(this.service);
+      return new Map(all.filter((c) => c.account.startsWith(prefix)).map((c) => [c.account, c.password]));
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      throw new RolecallError(`Cannot list "${prefix}*" in the OS keychain (${this.service}): ${detail}`, 'keychain', keychainHint(), { cause: e });
+    }
+  }
+
   private async call<T>(verb: string, key: string, op: (entry: AsyncEntry) => Promise<T>): Promise<T> {
     if (!key) throw new RolecallError('A keychain entry needs a non-empty key', 'invalid-input');
     try {
       return await op(this.entry(key));
     } catch (e) {
       // Forget the entry, so the next call starts afresh (e.g. after the keyring daemon restarts).
-      this.entries.delete(key);
+      this.entryCache.delete(key);
       // The library's messages describe the platform failure, never the value.
       const detail = e instanceof Error ? e.message : String(e);
       throw new RolecallError(`Cannot ${verb} "${key}" in the OS keychain (${this.service}): ${detail}`, 'keychain', keychainHint(), { cause: e });
@@ -52,11 +62,11 @@ export class KeyringSecretStore implements SecretStore {
   }
 
   private entry(key: string): AsyncEntry {
-    let entry = this.entries.get(key);
+    let entry = this.entryCache.get(key);
     if (!entry) {
       // Constructing the entry already talks to the platform store (and throws when it is absent).
       entry = new AsyncEntry(this.service, key, { linux: { store: this.options.linuxStore ?? 'secret-service' } });
-      this.entries.set(key, entry);
+      this.entryCache.set(key, entry);
     }
     return entry;
   }

@@ -9,6 +9,11 @@ export interface SecretStore {
   set(key: string, value: string): Promise<void>;
   /** True when something was deleted. */
   delete(key: string): Promise<boolean>;
+  /**
+   * Every entry whose key starts with prefix, in one round trip where the store can: listing
+   * the sessions of thousands of synced profiles one get() at a time takes seconds.
+   */
+  entries?(prefix: string): Promise<Map<string, string>>;
 }
 
 /**

@@ -36,6 +36,21 @@ describe('KeyringSecretStore', () => {
     expect(await s.delete('sso-token/acme')).toBe(false);
   });
 
+  it('lists the entries under a prefix in one call, and only its own service\'s', async () => {
+    const name = service();
+    const mine = store(name);
+    const other = store(`${name} (other)`);
+    await put(mine, 'session/dev', 'a');
+    await put(mine, 'session/prod/Admin', 'b');
+    await put(mine, 'sso-token/acme', 'not a session');
+    await put(other, 'session/dev', 'someone else');
+    const listed = await mine.entries('session/');
+    expect([...listed.entries()].sort()).toEqual([
+      ['session/dev', 'a'],
+      ['session/prod/Admin', 'b'],
+    ]);
+  });
+
   it('sees what another store instance (another process) wrote or deleted since', async () => {
     const name = service();
     const app = store(name);
