@@ -32,4 +32,6 @@ export interface CredentialBroker {
 /** Identity Center access tokens, refreshed silently; throws RolecallError('sign-in-required') when a person must sign in. */
 export interface SsoAccessTokenSource {
   accessToken(ssoSession: string): Promise<{ accessToken: string; expiresAt: Date }>;
+  /** The portal refused this access token (UnauthorizedException): the sign-in is over. */
+  rejected?(ssoSession: string, accessToken: string): Promise<void>;
 }

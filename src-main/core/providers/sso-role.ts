@@ -16,6 +16,7 @@ export async function ssoRoleCredentials(profile: SsoRoleProfile, ctx: StepConte
     return { ...creds, credentialType: 'role' };
   } catch (err) {
     if (err instanceof AwsCallError && err.awsCode === 'UnauthorizedException') {
+      await ctx.sso.rejected?.(session.name, accessToken);
       throw new RolecallError(`profile '${profile.name}': the Identity Center session for ${session.name} expired`, 'sign-in-required', `run: rolecall login sso ${session.name}`, { cause: err });
     }
     if (err instanceof AwsCallError && /Forbidden|ResourceNotFound/.test(err.awsCode)) {

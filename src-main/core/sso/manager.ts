@@ -135,6 +135,11 @@ export class SsoManager implements SsoAccessTokenSource {
    * again"; only when the keychain still holds that token (another process may have signed in
    * meanwhile). A token of the AWS CLI's own is the CLI's to replace.
    */
+  /** The portal refused a token the broker was given: drop it, so status says "sign in again". */
+  async rejected(name: string, accessToken: string): Promise<void> {
+    await this.dropDeadToken(await this.session(name), accessToken);
+  }
+
   private async dropDeadToken(session: SsoSession, accessToken: string): Promise<void> {
     await this.locked(session.name, async () => {
       const r = await this.tokens.get(session.name);

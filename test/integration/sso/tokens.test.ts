@@ -171,4 +171,18 @@ describe('through the core', () => {
     expect(err?.code).toBe('sign-in-required');
     expect(err?.hint).toBe('run: rolecall login sso acme');
   });
+
+  it('a token the portal refuses when fetching role credentials leaves the instance in "sign in again"', async () => {
+    const { createCore } = await import('../../../src-main/core/core');
+    const core = await createCore({ env: h.env, ssoIo: { print: () => undefined, browserAvailable: () => true, openBrowser: approvingBrowser() } });
+    await core.sso.login({ startUrl: ACME, region: 'us-east-1' });
+    await core.sso.sync('acme');
+    // The sign-in ends at AWS behind Rolecall's back (an administrator revoked it, or it timed out).
+    const portal = await createPortalClient('us-east-1', h.env);
+    await portal.logout((await core.sso.accessToken('acme')).accessToken);
+    const err = await failure(core.broker.credentials('team-0001/Developer'));
+    expect(err?.code).toBe('sign-in-required');
+    expect(err?.hint).toBe('run: rolecall login sso acme');
+    expect(await core.sso.status('acme')).toEqual({ state: 'sign-in-required' });
+  });
 });
