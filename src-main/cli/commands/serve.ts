@@ -1,18 +1,43 @@
-// `rolecall serve [--idle-exit SECONDS]`: a headless broker hosting the agent socket, in the
+// `rolecall serve [--idle-exit SECONDS] [--web [--port N]]`: a headless broker hosting the agent socket, in the
 // foreground until interrupted; with --idle-exit (how credential-process starts it in the
-// background) it exits after that long without a request.
+// background) it exits after that long without a request. With --web it also serves the
+// renderer and RolecallApi over loopback HTTP (src-main/web), over the same core.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { isRolecallError } from '../../core/errors';
+import { RolecallError, isRolecallError } from '../../core/errors';
+import type { WebBridge } from '../../web/server';
 import type { CliContext } from '../context';
 import { wholeSeconds } from '../validate';
+
+/** The electron-vite build of the renderer (out/renderer), looked for above this module. */
+function findRendererDir(): string | undefined {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'out', 'renderer');
+    if (existsSync(path.join(candidate, 'index.html'))) return candidate;
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+function portNumber(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= 65535)) throw new RolecallError(`--port: expected a port number 1-65535, got ${JSON.stringify(value)}`, 'invalid-input');
+  return n;
+}
 
 export function registerServe(program: Command, ctx: CliContext): void {
   program
     .command('serve')
     .description('run a broker that CLI processes share through the agent socket')
     .option('--idle-exit <seconds>', 'exit after this many seconds without a request')
-    .action(async (o: { idleExit?: string }) => {
+    .option('--web', 'also serve the Rolecall UI and API on 127.0.0.1 (token-protected)')
+    .option('--port <port>', 'with --web: the port (default: a free one)')
+    .action(async (o: { idleExit?: string; web?: boolean; port?: string }) => {
       const idleSeconds = wholeSeconds(o.idleExit, '--idle-exit');
+      const port = portNumber(o.port);
+      if (port !== undefined && !o.web) throw new RolecallError('--port goes with --web', 'invalid-input');
       const core = await ctx.core();
       const { AgentServer } = await import('../../core/agent/server');
       let stop: () => void = () => undefined;
@@ -25,13 +50,28 @@ export function registerServe(program: Command, ctx: CliContext): void {
         if (idleSeconds && isRolecallError(e) && e.code === 'conflict') return;
         throw e;
       }
+      let bridge: WebBridge | undefined;
+      if (o.web) {
+        try {
+          const [{ startWebBridge }, { createRolecallApi }] = await Promise.all([import('../../web/server'), import('../../core/api')]);
+          const rendererDir = findRendererDir();
+          // The token reaches the page only through the printed address's fragment, not the page itself.
+          bridge = await startWebBridge({ api: createRolecallApi(core), rendererDir, port, tokenInPage: false });
+          if (!rendererDir) ctx.notice('no built renderer (out/renderer) found: serving the API only; build it with: npm run build');
+        } catch (e) {
+          await server.close();
+          throw e;
+        }
+      }
       const onSignal = () => stop();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       if (!idleSeconds) ctx.notice(`agent listening on ${server.socketPath} (Ctrl-C to stop)`);
+      if (bridge) ctx.notice(`web UI on ${bridge.url}#token=${bridge.token} (this address is the key: keep it to yourself)`);
       await stopped;
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      await bridge?.close();
       await server.close();
     });
 }

@@ -1,0 +1,223 @@
+// The web bridge: RolecallApi over loopback HTTP, so the same renderer runs in a browser
+// (`rolecall serve --web`, UI tests). `POST /api/<method>` with `{"args": [...]}` and
+// `Authorization: Bearer <token>`; arguments and results are checked with the shared contract.
+// Every request must name the bridge itself as Host (DNS rebinding), and a POST may carry no
+// Origin but the bridge's own. The token is per start, random, and compared in constant time.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { RolecallApiContract, type RolecallApi, type RolecallMethod } from '../../src-shared/api';
+import { describeIssue } from '../../src-shared/names';
+import { RolecallError, describeError, isRolecallError, type ErrorCode } from '../core/errors';
+import { readStatic } from './static';
+
+export interface WebBridgeOptions {
+  api: RolecallApi;
+  /** The built renderer (out/renderer); without it only the API is served. */
+  rendererDir?: string;
+  /** Default: a free port. */
+  port?: number;
+  /**
+   * Whether `GET /` hands the token to the page as `<meta name="rolecall-token">` (default). Off,
+   * the page gets it only from the URL fragment `#token=...` the starter was shown, so another
+   * local user who can reach the port cannot read it from the page.
+   */
+  tokenInPage?: boolean;
+}
+
+export interface WebBridge {
+  /** http://127.0.0.1:<port>/ (no token in it). */
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 64 * 1024;
+
+const statusOf: Record<ErrorCode, number> = {
+  'invalid-input': 400,
+  'not-found': 404,
+  conflict: 409,
+  'sign-in-required': 403,
+  'mfa-required': 403,
+  'access-denied': 403,
+  'aws-error': 502,
+  keychain: 500,
+  file: 500,
+  agent: 503,
+  timeout: 504,
+};
+
+const commonHeaders = {
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "frame-ancestors 'none'",
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge> {
+  const token = randomBytes(32).toString('hex');
+  const tokenDigest = sha256(token);
+  const tokenInPage = opts.tokenInPage ?? true;
+  let port = 0;
+  const ownOrigins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
+
+  const authorized = (header: string | undefined): boolean => {
+    const m = /^Bearer ([^\s]+)$/.exec(header ?? '');
+    // Digests of equal length, so timingSafeEqual neither throws nor leaks the token's length.
+    return !!m && timingSafeEqual(sha256(m[1]!), tokenDigest);
+  };
+
+  async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, name: string): Promise<void> {
+    if (req.method !== 'POST') throw new HttpError(405, 'use POST', { Allow: 'POST' });
+    const origin = req.headers.origin;
+    if (origin !== undefined && !ownOrigins().includes(origin)) throw new HttpError(403, 'cross-origin request refused');
+    if (!authorized(req.headers.authorization)) throw new HttpError(401, 'a valid token is required', { 'WWW-Authenticate': 'Bearer' });
+    if (!Object.hasOwn(RolecallApiContract, name)) throw new HttpError(404, `no method ${JSON.stringify(name)}`);
+    const method = name as RolecallMethod;
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'the body must be application/json');
+    const body = await readBody(req);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new HttpError(400, 'the body is not JSON');
+    }
+    const raw = typeof parsed === 'object' && parsed !== null && 'args' in parsed ? parsed.args : undefined;
+    if (!Array.isArray(raw)) throw new HttpError(400, 'the body must be {"args": [...]}');
+    const contract = RolecallApiContract[method];
+    const args = contract.args.safeParse(raw);
+    if (!args.success) throw new HttpError(400, describeIssue(args.error, `bad arguments for ${method}`));
+    let result: unknown;
+    try {
+      result = await (opts.api[method] as (...a: unknown[]) => Promise<unknown>)(...args.data);
+    } catch (e) {
+      throw new HttpError(isRolecallError(e) ? statusOf[e.code] : 500, describeError(e));
+    }
+    // Only what the contract describes leaves (zod drops unknown keys).
+    const checked = contract.result.safeParse(result);
+    if (!checked.success) throw new HttpError(500, `the core's answer to ${method} does not match the contract`);
+    sendJson(res, 200, { result: checked.data });
+  }
+
+  async function handleStatic(req: http.IncomingMessage, res: http.ServerResponse, urlPath: string): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'use GET', { Allow: 'GET, HEAD' });
+    if (!opts.rendererDir) throw new HttpError(404, 'not found');
+    let file: { body: Buffer; contentType: string } | undefined;
+    if (urlPath === '/' || urlPath === '/index.html') {
+      const html = await readFile(path.join(opts.rendererDir, 'index.html'), 'utf8').catch(() => undefined);
+      if (html === undefined) throw new HttpError(404, 'not found');
+      file = { body: Buffer.from(tokenInPage ? withToken(html, token) : html), contentType: 'text/html; charset=utf-8' };
+    } else {
+      file = await readStatic(opts.rendererDir, urlPath);
+    }
+    if (!file) throw new HttpError(404, 'not found');
+    res.writeHead(200, { ...commonHeaders, 'Content-Type': file.contentType, 'Content-Length': file.body.length });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // DNS rebinding: a page of another site resolved to 127.0.0.1 still sends its own Host.
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) throw new HttpError(403, 'unexpected Host header');
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    if (!rawPath.startsWith('/')) throw new HttpError(400, 'bad request');
+    const api = /^\/api\/([^/]*)$/.exec(rawPath);
+    if (api) return handleApi(req, res, decodeURIComponentOr(api[1]!));
+    if (rawPath.startsWith('/api/')) throw new HttpError(404, 'not found');
+    return handleStatic(req, res, rawPath);
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      const err = e instanceof HttpError ? e : new HttpError(500, 'internal error');
+      if (res.headersSent) return void res.destroy();
+      if (err.status === 413) {
+        // Closing while the client still sends would turn the close into a reset that loses the
+        // answer: drop the rest of the body, and close once the answer is out and the body is in.
+        const close = () => req.socket.destroy();
+        req.removeAllListeners('data');
+        req.on('data', () => undefined).resume();
+        res.once('finish', () => {
+          if (req.complete) return close();
+          req.once('end', close);
+          setTimeout(close, 5000).unref();
+        });
+      }
+      sendJson(res, err.status, { error: err.message }, err.headers);
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'EADDRINUSE' ? new RolecallError(`port ${opts.port} on 127.0.0.1 is in use`, 'conflict', 'choose another with --port') : e),
+    );
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.removeAllListeners('error');
+      resolve();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** index.html with the token as a meta tag (hex: nothing to escape), for the renderer's web transport. */
+function withToken(html: string, token: string): string {
+  const meta = `<meta name="rolecall-token" content="${token}" />`;
+  return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (h) => `${h}\n    ${meta}`) : meta + html;
+}
+
+function decodeURIComponentOr(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY) return Promise.reject(new HttpError(413, 'the body is too large', { Connection: 'close' }));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) reject(new HttpError(413, 'the body is too large', { Connection: 'close' }));
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...commonHeaders, ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}

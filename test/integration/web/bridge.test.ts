@@ -1,0 +1,255 @@
+// The web bridge over a real core and the sandbox: the API over HTTP with the per-start token,
+// the contract's checks both ways, the Host/Origin guards, static files without traversal, and
+// no secret in any answer.
+import http from 'node:http';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProfileView } from '../../../src-shared/api';
+import type { Profile } from '../../../src-shared/profile';
+import { createRolecallApi } from '../../../src-main/core/api';
+import { startWebBridge, type WebBridge } from '../../../src-main/web/server';
+import { demoOrg, startHarness, type Harness } from '../../helpers/harness';
+
+const ALICE_KEY = demoOrg().users.find((u) => u.name === 'alice')!.accessKeys[0]!;
+const alice: Profile = { name: 'alice', kind: 'iam-user', accessKeyId: ALICE_KEY.accessKeyId };
+const readOnly: Profile = { name: 'dev/ReadOnly', kind: 'assume-role', sourceProfile: 'alice', roleArn: 'arn:aws:iam::444455556666:role/ReadOnly' };
+const OUTSIDE = 'the-file-outside-the-renderer-dir';
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  json: Record<string, unknown>;
+}
+
+let h: Harness;
+let tmp: string;
+let rendererDir: string;
+let bridge: WebBridge;
+let port: number;
+/** Every answer the bridge gave in the test, headers and body, for the secret check. */
+let seen: string[];
+
+/** A raw HTTP request: the path is sent as given (no URL normalization), headers as given. */
+function request(opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method: opts.method ?? 'GET', path: opts.path, headers: { Host: `127.0.0.1:${port}`, ...opts.headers } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (d: string) => (text += d));
+        res.on('end', () => {
+          seen.push(JSON.stringify(res.headers), text);
+          let json: Record<string, unknown> = {};
+          try {
+            json = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            // not JSON: static files
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+const call = (method: string, args: unknown, headers: Record<string, string> = {}) =>
+  request({
+    method: 'POST',
+    path: `/api/${method}`,
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bridge.token}`, ...headers },
+    body: JSON.stringify({ args }),
+  });
+
+async function restart(opts: { tokenInPage?: boolean } = {}): Promise<void> {
+  await bridge.close();
+  bridge = await startWebBridge({ api: createRolecallApi(h.core), rendererDir, ...opts });
+  port = Number(new URL(bridge.url).port);
+}
+
+beforeEach(async () => {
+  seen = [];
+  h = await startHarness();
+  await h.addProfiles(alice, readOnly);
+  await h.storeIamUserKey('alice');
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'rolecall-web-'));
+  rendererDir = path.join(tmp, 'renderer');
+  await mkdir(path.join(rendererDir, 'assets'), { recursive: true });
+  await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><html><head><title>Rolecall</title></head><body><div id="root"></div></body></html>');
+  await writeFile(path.join(rendererDir, 'assets', 'index-abc.js'), 'console.log("hi");');
+  await writeFile(path.join(rendererDir, 'assets', 'index-abc.css'), 'body{}');
+  await writeFile(path.join(tmp, 'secret.txt'), OUTSIDE);
+  await symlink(path.join(tmp, 'secret.txt'), path.join(rendererDir, 'assets', 'link.txt'));
+  bridge = await startWebBridge({ api: createRolecallApi(h.core), rendererDir });
+  port = Number(new URL(bridge.url).port);
+});
+afterEach(async () => {
+  await bridge.close();
+  await h.close();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('web bridge', () => {
+  it('listens on 127.0.0.1 with a fresh 32-byte token per start', async () => {
+    expect(bridge.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(bridge.token).toMatch(/^[0-9a-f]{64}$/);
+    const first = bridge.token;
+    await restart();
+    expect(bridge.token).not.toBe(first);
+  });
+
+  it('lists profiles over HTTP with the token', async () => {
+    const r = await call('listProfiles', []);
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(r.headers['cache-control']).toBe('no-store');
+    const views = ProfileView.array().parse(r.json.result);
+    expect(views.map((v) => [v.name, v.kind, v.accountId, v.roleName, v.expiresAt])).toEqual([
+      ['alice', 'iam-user', null, null, null],
+      ['dev/ReadOnly', 'assume-role', '444455556666', 'ReadOnly', null],
+    ]);
+  });
+
+  it('starts a session: the profile view with an expiresAt, and the list shows it', async () => {
+    const r = await call('startSession', ['dev/ReadOnly']);
+    expect(r.status).toBe(200);
+    const view = ProfileView.parse(r.json.result);
+    expect(view.name).toBe('dev/ReadOnly');
+    const left = (Date.parse(view.expiresAt ?? '') - Date.now()) / 1000;
+    expect(left).toBeGreaterThan(3000);
+    expect(left).toBeLessThanOrEqual(3600);
+    expect(h.sandbox.knobs.count('sts:AssumeRole')).toBe(1);
+    const list = ProfileView.array().parse((await call('listProfiles', [])).json.result);
+    expect(list.find((p) => p.name === 'dev/ReadOnly')?.expiresAt).toBe(view.expiresAt);
+    // stopSession ends it.
+    expect((await call('stopSession', ['dev/ReadOnly'])).json).toEqual({ result: null });
+    const after = ProfileView.array().parse((await call('listProfiles', [])).json.result);
+    expect(after.find((p) => p.name === 'dev/ReadOnly')?.expiresAt).toBeNull();
+  });
+
+  it('answers a RolecallError with its message and a 4xx, never a stack', async () => {
+    const r = await call('startSession', ['nobody']);
+    expect(r.status).toBe(404);
+    expect(Object.keys(r.json)).toEqual(['error']);
+    expect(r.json.error).toMatch(/nobody/);
+    expect(r.text).not.toMatch(/\n\s+at |\.ts:\d+/);
+  });
+
+  it('refuses calls without the token or with a wrong one (401), before the core runs', async () => {
+    const wrong = bridge.token.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    for (const authorization of [undefined, `Bearer ${wrong}`, 'Bearer short', `Basic ${bridge.token}`, `Bearer  ${bridge.token}`, `bearer ${bridge.token}x`, bridge.token]) {
+      const headers: Record<string, string> = authorization === undefined ? {} : { Authorization: authorization };
+      const r = await request({ method: 'POST', path: '/api/startSession', headers: { 'Content-Type': 'application/json', ...headers }, body: '{"args":["dev/ReadOnly"]}' });
+      expect(r.status, String(authorization)).toBe(401);
+      expect(r.json).toEqual({ error: 'a valid token is required' });
+    }
+    expect(h.sandbox.knobs.count('sts:AssumeRole')).toBe(0);
+  });
+
+  it('checks arguments with the contract (400), names methods (404) and verbs (405)', async () => {
+    const bad = await call('startSession', ['dev;rm -rf']);
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatch(/^bad arguments for startSession \(0\): a profile name is/);
+    expect((await call('startSession', [])).status).toBe(400);
+    expect((await call('startSession', ['a', 'b'])).status).toBe(400);
+    expect((await call('listProfiles', 'x')).json).toEqual({ error: 'the body must be {"args": [...]}' });
+    const notJson = await request({ method: 'POST', path: '/api/listProfiles', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bridge.token}` }, body: '{' });
+    expect(notJson).toMatchObject({ status: 400, json: { error: 'the body is not JSON' } });
+    const textPlain = await request({ method: 'POST', path: '/api/listProfiles', headers: { 'Content-Type': 'text/plain', Authorization: `Bearer ${bridge.token}` }, body: '{"args":[]}' });
+    expect(textPlain.status).toBe(415);
+    for (const m of ['deleteEverything', '__proto__', 'constructor', 'toString', 'hasOwnProperty']) expect((await call(m, [])).status, m).toBe(404);
+    for (const method of ['GET', 'PUT', 'DELETE', 'OPTIONS']) {
+      const r = await request({ method, path: '/api/listProfiles', headers: { Authorization: `Bearer ${bridge.token}` } });
+      expect(r.status, method).toBe(405);
+      expect(r.headers.allow).toBe('POST');
+    }
+    expect((await request({ method: 'POST', path: '/index.html' })).status).toBe(405);
+    const huge = await call('listProfiles', ['x'.repeat(100_000)]);
+    expect(huge.status).toBe(413);
+    expect(h.sandbox.knobs.count('sts:AssumeRole')).toBe(0);
+  });
+
+  it('refuses a foreign Host (DNS rebinding) and, on POST, a foreign Origin', async () => {
+    for (const host of ['evil.example', `evil.example:${port}`, `127.0.0.1:${port + 1}`, '127.0.0.1', `[::1]:${port}`]) {
+      expect((await request({ path: '/', headers: { Host: host } })).status, host).toBe(403);
+      const r = await call('listProfiles', [], { Host: host });
+      expect(r.status, host).toBe(403);
+      expect(r.text).not.toContain(bridge.token);
+    }
+    for (const origin of ['http://evil.example', `http://evil.example:${port}`, `https://127.0.0.1:${port}`, `http://127.0.0.1:${port + 1}`, 'null']) {
+      expect((await call('listProfiles', [], { Origin: origin })).status, origin).toBe(403);
+    }
+    expect((await call('listProfiles', [], { Origin: `http://127.0.0.1:${port}` })).status).toBe(200);
+    expect((await call('listProfiles', [], { Host: `localhost:${port}`, Origin: `http://localhost:${port}` })).status).toBe(200);
+  });
+
+  it('serves the renderer with content types, the token as a meta tag in index.html', async () => {
+    const index = await request({ path: '/' });
+    expect(index.status).toBe(200);
+    expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(index.headers['x-frame-options']).toBe('DENY');
+    expect(index.text).toContain(`<head>\n    <meta name="rolecall-token" content="${bridge.token}" />`);
+    expect((await request({ path: '/index.html' })).text).toBe(index.text);
+    const js = await request({ path: '/assets/index-abc.js' });
+    expect([js.status, js.headers['content-type'], js.text]).toEqual([200, 'text/javascript; charset=utf-8', 'console.log("hi");']);
+    const css = await request({ path: '/assets/index-abc.css?v=1' });
+    expect([css.status, css.headers['content-type']]).toEqual([200, 'text/css; charset=utf-8']);
+    const head = await request({ method: 'HEAD', path: '/assets/index-abc.js' });
+    expect([head.status, head.text]).toEqual([200, '']);
+    expect((await request({ path: '/assets/missing.js' })).status).toBe(404);
+    expect((await request({ path: '/assets' })).status).toBe(404);
+    expect((await request({ path: '/api' })).status).toBe(404);
+  });
+
+  it('hands the page no token when tokenInPage is off (the fragment route of rolecall serve --web)', async () => {
+    await restart({ tokenInPage: false });
+    const index = await request({ path: '/' });
+    expect(index.status).toBe(200);
+    expect(index.text).not.toContain(bridge.token);
+    expect(index.text).not.toContain('rolecall-token');
+  });
+
+  it('refuses directory traversal in every spelling, and symlinks that point out', async () => {
+    const attempts = [
+      '/../secret.txt',
+      '/assets/../../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/..%2fsecret.txt',
+      '/assets%2f..%2f..%2fsecret.txt',
+      '/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/assets/..%5c..%5csecret.txt',
+      '/%252e%252e/secret.txt',
+      `/${'..%2f'.repeat(12)}etc%2fpasswd`,
+      '/index.html%00.js',
+      '/%E0%A4%A',
+      '/assets/link.txt',
+      `/${encodeURIComponent(path.join(tmp, 'secret.txt'))}`,
+      '//etc/passwd',
+    ];
+    for (const p of attempts) {
+      const r = await request({ path: p });
+      expect([400, 404], p).toContain(r.status);
+      expect(r.text, p).not.toContain(OUTSIDE);
+      expect(r.text, p).not.toContain('root:');
+    }
+  });
+
+  it('never returns a secret: not the IAM user key, not the issued session', async () => {
+    expect((await call('startSession', ['alice'])).status).toBe(200);
+    expect((await call('startSession', ['dev/ReadOnly'])).status).toBe(200);
+    expect((await call('listProfiles', [])).status).toBe(200);
+    await request({ path: '/' });
+    // The broker's cached session is the one the bridge started.
+    const issued = await h.core.broker.credentials('dev/ReadOnly');
+    expect(h.sandbox.knobs.count('sts:AssumeRole')).toBe(1);
+    const secrets = [ALICE_KEY.accessKeyId, ALICE_KEY.secretAccessKey, issued.accessKeyId, issued.secretAccessKey, issued.sessionToken ?? 'no token?'];
+    const all = seen.join('\n');
+    expect(all.length).toBeGreaterThan(1000);
+    for (const s of secrets) expect(all.split(s).length - 1, `${s.slice(0, 4)}...`).toBe(0);
+  });
+});
