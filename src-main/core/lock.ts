@@ -4,7 +4,7 @@
 // The lock is a file created with O_EXCL ('wx') holding {pid, host, token, time}. While held, its
 // mtime is refreshed, so "stale" means: the owner's pid is dead (same host), or nobody has
 // touched the file for staleMs (a crashed owner on another host, or a reused pid).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,11 @@ interface LockInfo {
   host: string;
   token: string;
   time: string;
+}
+
+/** The lock file for one kind of thing ("session", "sso", ...) and one name, safe for any name. */
+export function lockFileFor(locksDir: string, kind: string, name: string): string {
+  return path.join(locksDir, `${kind}-${createHash('sha256').update(name).digest('hex').slice(0, 16)}.lock`);
 }
 
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T, options: FileLockOptions = {}): Promise<T> {

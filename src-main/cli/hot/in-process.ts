@@ -3,11 +3,9 @@
 // shell loop), one of them passes a gate per profile, loads the core and refreshes; the others
 // wait at the gate and then read its result from the keychain, without loading the SDK at all.
 // The broker's own lock still makes the refresh single across every face.
-import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { Credentials } from '../../../src-shared/profile';
 import type { CredentialRequest } from '../../core/broker/types';
-import { withFileLock } from '../../core/lock';
+import { lockFileFor, withFileLock } from '../../core/lock';
 import type { RolecallPaths } from '../../core/paths';
 import type { CliIO } from '../output';
 
@@ -20,7 +18,7 @@ export async function inProcessCredentials(
   request: CredentialRequest,
   readFresh: () => Credentials | undefined,
 ): Promise<Credentials> {
-  const gate = path.join(paths.locksDir, `cold-${createHash('sha256').update(profile).digest('hex').slice(0, 16)}.lock`);
+  const gate = lockFileFor(paths.locksDir, 'cold', profile);
   // Long enough for what the holder may be doing: a refresh of a long chain against a slow STS
   // (the broker's own calls time out sooner), or an Identity Center sign-in on demand, which
   // waits up to 10 minutes (SIGN_IN_TIMEOUT_MS, not imported: it would pull zod into this chunk)

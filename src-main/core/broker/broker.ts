@@ -1,11 +1,9 @@
 // The credential broker: profile -> chain of steps -> cached, refreshed credentials.
 // Caching (memory, then the keychain), refresh-ahead and single-flight (in this process, and
 // across processes with a lock per profile) live here once; providers only fetch.
-import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { AppState, Credentials, Profile } from '../../../src-shared/profile';
 import { RolecallError } from '../errors';
-import { withFileLock } from '../lock';
+import { lockFileFor, withFileLock } from '../lock';
 import type { RolecallPaths } from '../paths';
 import type { SecretStore } from '../secrets/secret-store';
 import { SingleFlight } from '../single-flight';
@@ -276,6 +274,6 @@ export class Broker implements CredentialBroker {
   }
 
   private lockFile(profile: string): string {
-    return path.join(this.o.paths.locksDir, `session-${createHash('sha256').update(profile).digest('hex').slice(0, 16)}.lock`);
+    return lockFileFor(this.o.paths.locksDir, 'session', profile);
   }
 }

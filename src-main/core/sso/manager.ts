@@ -1,13 +1,11 @@
 // IAM Identity Center for the rest of Rolecall: sign-in, sign-out, status, sync, and the access
 // tokens the broker needs (SsoAccessTokenSource). One sign-in or refresh per instance at a time,
 // across processes: a file lock, and a second look at the keychain once it is held.
-import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { SsoSession } from '../../../src-shared/profile';
 import type { SsoAccessTokenSource } from '../broker/types';
 import { RolecallError } from '../errors';
 import type { StateStore } from '../files/state-store';
-import { withFileLock } from '../lock';
+import { lockFileFor, withFileLock } from '../lock';
 import type { RolecallPaths } from '../paths';
 import type { SecretStore } from '../secrets/secret-store';
 import { SingleFlight } from '../single-flight';
@@ -198,7 +196,7 @@ export class SsoManager implements SsoAccessTokenSource {
   }
 
   private locked<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const file = path.join(this.o.paths.locksDir, `sso-${createHash('sha256').update(name).digest('hex').slice(0, 16)}.lock`);
+    const file = lockFileFor(this.o.paths.locksDir, 'sso', name);
     // Waiters may wait out a whole sign-in that another process is walking a person through.
     return withFileLock(file, fn, { timeoutMs: SIGN_IN_TIMEOUT_MS + 60_000, staleMs: 30_000, pollMs: 25 });
   }
