@@ -1,5 +1,6 @@
 // What the faces (CLI, agent, app, web bridge) need from the credential broker.
 import type { Credentials } from '../../../src-shared/profile';
+import type { AwsCallerSettings } from '../aws/caller-settings';
 
 export interface CredentialRequest {
   /** An MFA code for a hop that needs one (from a prompt, the app's dialog or --mfa-code). */
@@ -11,6 +12,12 @@ export interface CredentialRequest {
    * the broker's own sink: the agent carries them back to the process that asked.
    */
   onNotice?: (message: string) => void;
+  /**
+   * The caller's own AWS settings (awsCallerSettings of its environment). The broker makes this
+   * request's AWS calls with them and keeps its sessions apart per set of settings; absent means
+   * the broker's own environment (an in-process caller).
+   */
+  awsSettings?: AwsCallerSettings;
 }
 
 export interface SessionInfo {
