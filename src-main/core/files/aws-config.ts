@@ -77,13 +77,19 @@ export function renderManagedBlock(entries: ManagedProfileEntry[]): string {
  */
 export async function writeManagedBlock(configFile: string, blockText: string): Promise<boolean> {
   const existing = await readConfig(configFile);
-  const text = existing ?? '';
+  const bytes = existing ?? Buffer.alloc(0);
   if (blockText !== '') checkBlockText(blockText);
+  // The user's bytes are handled as bytes: latin1 maps each byte to one character and back, so
+  // offsets in `text` are byte offsets and a file that is not valid UTF-8 is kept exactly. The
+  // markers, "\r" and "\n" are ASCII, so they are found the same in any ASCII-based encoding.
+  const text = bytes.toString('latin1');
   const range = findManagedBlock(text, configFile);
-  const before = range ? text.slice(0, range.start) : text;
-  const after = range ? text.slice(range.end) : '';
+  const before = range ? bytes.subarray(0, range.start) : bytes;
+  const after = range ? bytes.subarray(range.end) : Buffer.alloc(0);
 
-  const outsideNames = await configProfileNames(before + after);
+  // Only to read profile names: a byte that is not UTF-8 becomes U+FFFD here, never in the file,
+  // and cannot make a name equal to a block name (those are ASCII).
+  const outsideNames = await configProfileNames(Buffer.concat([before, after]).toString('utf8'));
   for (const name of blockText ? await configProfileNames(blockText) : []) {
     if (outsideNames.has(name)) {
       throw new RolecallError(
@@ -97,22 +103,23 @@ export async function writeManagedBlock(configFile: string, blockText: string): 
   // A CRLF file gets a CRLF block, so editors do not see mixed line ends.
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   // Ends with a line break, so the user's bytes after the block start on their own line.
-  const block = (blockText && !blockText.endsWith('\n') ? blockText + '\n' : blockText).replace(/\r?\n/g, eol);
-  let next: string;
-  if (range) next = before + block + after;
-  else if (!block) next = text;
-  else if (text === '') next = block;
-  else next = text + (text.endsWith('\n') ? eol : eol + eol) + block;
-  if (existing !== null && next === existing) return false;
+  const block = Buffer.from((blockText && !blockText.endsWith('\n') ? blockText + '\n' : blockText).replace(/\r?\n/g, eol), 'utf8');
+  let next: Buffer;
+  if (range) next = Buffer.concat([before, block, after]);
+  else if (block.length === 0) next = bytes;
+  else if (bytes.length === 0) next = block;
+  else next = Buffer.concat([bytes, Buffer.from(text.endsWith('\n') ? eol : eol + eol, 'latin1'), block]);
+  // Removing a block from a file that does not exist creates nothing.
+  if (existing === null ? next.length === 0 : next.equals(existing)) return false;
 
   if (existing === null) await mkdir(path.dirname(configFile), { recursive: true, mode: 0o700 });
   await writeFileAtomic(configFile, next, { backupSuffix: BACKUP_SUFFIX, ...(existing === null ? { mode: 0o600 } : {}) });
   return true;
 }
 
-async function readConfig(configFile: string): Promise<string | null> {
+async function readConfig(configFile: string): Promise<Buffer | null> {
   try {
-    return await readFile(configFile, 'utf8');
+    return await readFile(configFile);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new RolecallError(`Cannot read ${configFile}: ${(e as NodeJS.ErrnoException).code ?? e}`, 'file', undefined, { cause: e });

@@ -67,6 +67,33 @@ describe('rolecall config write', () => {
     expect(h().sandbox.knobs.count('sts:AssumeRole')).toBe(1);
   });
 
+  it('keeps bytes that are not UTF-8 outside the block exactly, on the first write and on a rewrite', async () => {
+    // \xff\xfe and a Latin-1 é are not UTF-8: a UTF-8 round trip would write U+FFFD instead.
+    const before = Buffer.from('\xff\xfe# caf\xe9\n[profile mine]\nregion = eu-west-1\n', 'latin1');
+    const after = Buffer.from('\n[profile tools]\n# \x80\xc3 end', 'latin1');
+    const cp = `${process.execPath} ${h().script} credential-process --profile`;
+    const block = (...names: string[]) =>
+      Buffer.from(
+        [
+          '# BEGIN ROLECALL',
+          '# Managed by Rolecall: changes between these markers are replaced on the next sync.',
+          ...names.flatMap((n) => [`[profile ${n}]`, `credential_process = ${cp} ${n}`, 'region = us-east-1', '']),
+          '# END ROLECALL',
+          '',
+        ].join('\n'),
+      );
+    await writeFile(configFile, before);
+    expect(await h().rolecall(['config', 'write'])).toEqual({ code: 0, stdout: `Wrote 2 profiles to ${configFile}\n`, stderr: '' });
+    const first = Buffer.concat([before, Buffer.from('\n'), block('alice', 'dev/ReadOnly')]);
+    expect((await readFile(configFile)).equals(first)).toBe(true);
+
+    // The user adds bytes after the block; a state change rewrites only the block.
+    await writeFile(configFile, Buffer.concat([first, after]));
+    expect(await h().rolecall(['profile', 'remove', 'dev/ReadOnly'])).toMatchObject({ code: 0 });
+    expect(await h().rolecall(['config', 'write'])).toEqual({ code: 0, stdout: `Wrote 1 profile to ${configFile}\n`, stderr: '' });
+    expect((await readFile(configFile)).equals(Buffer.concat([before, Buffer.from('\n'), block('alice'), after]))).toBe(true);
+  });
+
   it('refuses a profile of the same name outside the block, leaving the file exactly as it was', async () => {
     const mine = '[profile alice]\nregion = eu-west-1\n';
     await writeFile(configFile, mine);

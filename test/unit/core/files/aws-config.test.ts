@@ -146,6 +146,55 @@ describe('writeManagedBlock', () => {
     expect(Object.keys(config).sort()).toEqual(['dev', 'mine', 'prod', 'tools']);
   });
 
+  // \xff\xfe is never UTF-8 (a UTF-16 byte order mark), \xe9 is é in Latin-1, \xc3 alone is a
+  // truncated UTF-8 sequence: a UTF-8 round trip would turn each into U+FFFD.
+  const NOT_UTF8_BEFORE = Buffer.from('\xff\xfe# caf\xe9 \xc3\r\n[profile mine]\r\nregion = eu-west-1\r\n', 'latin1');
+  const NOT_UTF8_AFTER = Buffer.from('[profile na\xefve]\r\noutput = json\r\n# \x80\x81 no final newline', 'latin1');
+  const crlf = (text: string) => Buffer.from(text.replace(/\n/g, '\r\n'));
+
+  it('keeps bytes that are not UTF-8 exactly when replacing the block between them', async () => {
+    await seed('');
+    await writeFile(file, Buffer.concat([NOT_UTF8_BEFORE, crlf(block('old')), NOT_UTF8_AFTER]));
+    expect(await writeManagedBlock(file, block('dev', 'prod'))).toBe(true);
+    expect((await readFile(file)).equals(Buffer.concat([NOT_UTF8_BEFORE, crlf(block('dev', 'prod')), NOT_UTF8_AFTER]))).toBe(true);
+    // The backup is the previous file, byte for byte too.
+    expect((await readFile(file + '.rolecall.bak')).equals(Buffer.concat([NOT_UTF8_BEFORE, crlf(block('old')), NOT_UTF8_AFTER]))).toBe(true);
+    // The same content again: recognised as unchanged, not rewritten.
+    expect(await writeManagedBlock(file, block('dev', 'prod'))).toBe(false);
+  });
+
+  it('appends a block to a file that is not UTF-8, and removes it again, keeping the bytes', async () => {
+    await seed('');
+    await writeFile(file, NOT_UTF8_BEFORE);
+    await writeManagedBlock(file, block('dev'));
+    expect((await readFile(file)).equals(Buffer.concat([NOT_UTF8_BEFORE, Buffer.from('\r\n'), crlf(block('dev'))]))).toBe(true);
+    await writeManagedBlock(file, '');
+    expect((await readFile(file)).equals(Buffer.concat([NOT_UTF8_BEFORE, Buffer.from('\r\n')]))).toBe(true);
+  });
+
+  it('writes non-ASCII text of the block as UTF-8 beside Latin-1 bytes of the user', async () => {
+    await seed('');
+    await writeFile(file, NOT_UTF8_BEFORE);
+    const command = credentialProcessCommand('/usr/bin/node', '/home/zoë/rolecall.mjs', 'dev', 'linux');
+    await writeManagedBlock(file, renderManagedBlock([{ name: 'dev', credentialProcess: command }]));
+    const bytes = await readFile(file);
+    expect(bytes.subarray(0, NOT_UTF8_BEFORE.length).equals(NOT_UTF8_BEFORE)).toBe(true);
+    expect(bytes.includes(Buffer.from('"/home/zoë/rolecall.mjs"', 'utf8'))).toBe(true);
+  });
+
+  it('still refuses a block profile defined outside it in a file that is not UTF-8, writing nothing', async () => {
+    await seed('');
+    await writeFile(file, NOT_UTF8_BEFORE);
+    await expect(writeManagedBlock(file, block('mine'))).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('"mine"') });
+    expect((await readFile(file)).equals(NOT_UTF8_BEFORE)).toBe(true);
+    expect(await readdir(path.dirname(file))).toEqual(['config']);
+  });
+
+  it('creates no file when removing the block from a config that does not exist', async () => {
+    expect(await writeManagedBlock(file, '')).toBe(false);
+    await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('removes the block when given an empty one', async () => {
     await seed('[profile mine]\nregion = us-east-1\n\n' + block('dev') + '[profile b]\n');
     await writeManagedBlock(file, '');
