@@ -1,0 +1,49 @@
+// A Rolecall profile may not take a name the user already defines anywhere outside the managed
+// block: above it, below it, or in a file with no block yet. The file is then left exactly as it
+// was (no write, no backup), and the message names the profile and the section to rename.
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BEGIN_MARKER, END_MARKER, renderManagedBlock, writeManagedBlock } from '../../../../src-main/core/files/aws-config';
+
+let dir: string;
+let file: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rolecall-conflicts-'));
+  file = path.join(dir, 'config');
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const block = (...names: string[]) => renderManagedBlock(names.map((name) => ({ name, credentialProcess: `rolecall credential-process --profile ${name}` })));
+const oldBlock = block('old');
+const mine = (section: string) => `${section}\nregion = eu-west-1\n`;
+
+describe('writeManagedBlock name conflicts', () => {
+  it.each([
+    ['above the block', (s: string) => `${s}\n${oldBlock}`],
+    ['below the block', (s: string) => `${oldBlock}\n${s}`],
+    ['between two of the user\'s profiles below it', (s: string) => `${mine('[profile a]')}${oldBlock}${mine('[profile b]')}${s}${mine('[profile c]')}`],
+    ['in a file with no block yet', (s: string) => `${mine('[profile a]')}${s}`],
+  ])('refuses a profile the user defines %s, changing nothing', async (_where, layout) => {
+    for (const [name, section] of [['dev', '[profile dev]'], ['default', '[default]'], ['default', '[profile default]']] as const) {
+      const before = layout(mine(section));
+      await writeFile(file, before);
+      await expect(writeManagedBlock(file, block('x', name))).rejects.toMatchObject({
+        code: 'conflict',
+        message: `Profile "${name}" is already defined in ${file} outside Rolecall's block`,
+      });
+      expect(await readFile(file, 'utf8')).toBe(before);
+      expect(await readdir(dir)).toEqual(['config']); // no backup, no temp file left
+    }
+  });
+
+  it('lets the block keep names that only the old block had, and names the user has in a comment or sub-section', async () => {
+    const before = `${mine('[profile a]')}# [profile dev] is commented out\n${oldBlock}[sso-session dev]\nsso_region = eu-west-1\n[services dev]\nsts =\n  endpoint_url = http://127.0.0.1:1\n`;
+    await writeFile(file, before);
+    expect(await writeManagedBlock(file, block('old', 'dev'))).toBe(true);
+    const after = await readFile(file, 'utf8');
+    expect(after).toBe(before.replace(oldBlock, block('old', 'dev')));
+    expect(after.indexOf(BEGIN_MARKER)).toBeLessThan(after.indexOf(END_MARKER));
+  });
+});
