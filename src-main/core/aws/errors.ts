@@ -20,18 +20,44 @@ interface SdkErrorLike {
   name?: string;
   Code?: string;
   message?: string;
-  $metadata?: { httpStatusCode?: number };
+  $metadata?: { httpStatusCode?: number; attempts?: number };
 }
 
-/** Wraps an SDK error thrown by `operation` (e.g. "sts:AssumeRole"). */
-export function fromSdkError(err: unknown, operation: string): RolecallError {
+/** Where a call went, for messages that point the right way: "AWS STS at https://...". */
+export interface CalledEndpoint {
+  name: string;
+  url: string;
+}
+
+const THROTTLING = /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown|RateExceeded/i;
+
+/** Wraps an SDK error thrown by `operation` (e.g. "sts:AssumeRole") made to `endpoint`. */
+export function fromSdkError(err: unknown, operation: string, endpoint?: CalledEndpoint): RolecallError {
   if (err instanceof RolecallError) return err;
   const e = (err ?? {}) as SdkErrorLike;
   const awsCode = e.Code || e.name || 'UnknownError';
   const message = (e.message || awsCode).replace(/\s+/g, ' ').trim();
-  const network = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|socket hang up|TimeoutError/i.test(`${awsCode} ${message}`);
+  const where = endpoint ? `${endpoint.name} at ${endpoint.url}` : 'AWS';
+  const attempts = e.$metadata?.attempts && e.$metadata.attempts > 1 ? `, ${e.$metadata.attempts} attempts` : '';
+  if (awsCode === 'TimeoutError' || /ETIMEDOUT/.test(message)) {
+    // The handler's own texts name only its setting ("exceeded the configured 10000 ms requestTimeout").
+    const ms = /(\d+) ?ms/.exec(message)?.[1];
+    const within = ms ? ` within ${Math.round(Number(ms) / 1000)} s` : '';
+    const what = /establishing a connection/i.test(message) ? `could not be connected to${within}` : `did not answer${within}`;
+    return new AwsCallError(`${where} ${what} (${operation}${attempts})`, 'timeout', awsCode, operation, 'try again shortly; if it persists, check the network or the AWS_ENDPOINT_URL settings', { cause: err });
+  }
+  const network = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EPIPE|socket hang up/i.test(`${awsCode} ${message}`);
   if (network) {
-    return new AwsCallError(`${operation} could not reach AWS (${message})`, 'aws-error', awsCode, operation, 'check the network or the AWS_ENDPOINT_URL settings', { cause: err });
+    return new AwsCallError(`${operation} could not reach ${where} (${message}${attempts})`, 'aws-error', awsCode, operation, 'check the network or the AWS_ENDPOINT_URL settings', { cause: err });
+  }
+  const status = e.$metadata?.httpStatusCode;
+  const service = endpoint?.name ?? 'AWS';
+  if (status !== undefined && status >= 500) {
+    // AWS's side is failing: retrying later helps, changing anything here does not.
+    return new AwsCallError(`${service} is failing (HTTP ${status} ${awsCode} from ${operation}${attempts})`, 'aws-error', awsCode, operation, 'try again shortly', { cause: err });
+  }
+  if (THROTTLING.test(awsCode)) {
+    return new AwsCallError(`${service} is throttling ${operation} (${awsCode}${attempts})`, 'aws-error', awsCode, operation, 'too many calls at once; try again shortly', { cause: err });
   }
   const code: ErrorCode = /AccessDenied|NotAuthorized|Forbidden/i.test(awsCode) ? 'access-denied' : 'aws-error';
   return new AwsCallError(`${operation} failed: ${awsCode}: ${message}`, code, awsCode, operation, undefined, { cause: err });

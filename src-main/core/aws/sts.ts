@@ -1,11 +1,11 @@
 // The STS calls the broker makes, through the AWS SDK, imported lazily so that the
 // credential_process hot path never pays for it.
 import type { Credentials } from '../../../src-shared/profile';
-import { configuredEndpoint } from './endpoints';
+import { calledEndpoint, sdkClientConfig, withinBudget, type CallDeadline } from './client-config';
 import { fromSdkError } from './errors';
 import { RolecallError } from '../errors';
 
-export interface StsContext {
+export interface StsContext extends CallDeadline {
   region: string;
   env: NodeJS.ProcessEnv;
 }
@@ -23,15 +23,25 @@ const loadSts = () => (stsModule ??= import('@aws-sdk/client-sts'));
 async function client(ctx: StsContext, credentials?: Credentials) {
   const { STSClient } = await loadSts();
   return new STSClient({
-    region: ctx.region,
-    endpoint: configuredEndpoint('sts', ctx.env),
+    ...sdkClientConfig('sts', ctx.region, ctx.env),
     credentials: credentials && {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
       sessionToken: credentials.sessionToken,
     },
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
   });
+}
+
+type StsClient = Awaited<ReturnType<typeof client>>;
+
+/** One STS call within the context's budget; errors name the endpoint. */
+async function send<T>(ctx: StsContext, credentials: Credentials | undefined, operation: string, call: (c: StsClient, abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  try {
+    const c = await client(ctx, credentials);
+    return await withinBudget({ service: 'sts', ...ctx }, operation, (abortSignal) => call(c, abortSignal));
+  } catch (err) {
+    throw fromSdkError(err, operation, calledEndpoint('sts', ctx.region, ctx.env));
+  }
 }
 
 function issued(op: string, c: { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined, arn?: string): IssuedCredentials {
@@ -57,12 +67,8 @@ export interface AssumeRoleInput {
 
 export async function assumeRole(ctx: StsContext, parent: Credentials, input: AssumeRoleInput): Promise<IssuedCredentials> {
   const { AssumeRoleCommand } = await loadSts();
-  try {
-    const out = await (await client(ctx, parent)).send(new AssumeRoleCommand(input));
-    return issued('AssumeRole', out.Credentials, out.AssumedRoleUser?.Arn);
-  } catch (err) {
-    throw fromSdkError(err, 'sts:AssumeRole');
-  }
+  const out = await send(ctx, parent, 'sts:AssumeRole', (c, abortSignal) => c.send(new AssumeRoleCommand(input), { abortSignal }));
+  return issued('AssumeRole', out.Credentials, out.AssumedRoleUser?.Arn);
 }
 
 export async function getSessionToken(
@@ -71,12 +77,8 @@ export async function getSessionToken(
   input: { DurationSeconds?: number; SerialNumber?: string; TokenCode?: string },
 ): Promise<IssuedCredentials> {
   const { GetSessionTokenCommand } = await loadSts();
-  try {
-    const out = await (await client(ctx, user)).send(new GetSessionTokenCommand(input));
-    return issued('GetSessionToken', out.Credentials);
-  } catch (err) {
-    throw fromSdkError(err, 'sts:GetSessionToken');
-  }
+  const out = await send(ctx, user, 'sts:GetSessionToken', (c, abortSignal) => c.send(new GetSessionTokenCommand(input), { abortSignal }));
+  return issued('GetSessionToken', out.Credentials);
 }
 
 export async function assumeRoleWithWebIdentity(
@@ -84,12 +86,8 @@ export async function assumeRoleWithWebIdentity(
   input: { RoleArn: string; RoleSessionName: string; WebIdentityToken: string; DurationSeconds?: number },
 ): Promise<IssuedCredentials> {
   const { AssumeRoleWithWebIdentityCommand } = await loadSts();
-  try {
-    const out = await (await client(ctx)).send(new AssumeRoleWithWebIdentityCommand(input));
-    return issued('AssumeRoleWithWebIdentity', out.Credentials, out.AssumedRoleUser?.Arn);
-  } catch (err) {
-    throw fromSdkError(err, 'sts:AssumeRoleWithWebIdentity');
-  }
+  const out = await send(ctx, undefined, 'sts:AssumeRoleWithWebIdentity', (c, abortSignal) => c.send(new AssumeRoleWithWebIdentityCommand(input), { abortSignal }));
+  return issued('AssumeRoleWithWebIdentity', out.Credentials, out.AssumedRoleUser?.Arn);
 }
 
 export interface CallerIdentity {
@@ -100,10 +98,6 @@ export interface CallerIdentity {
 
 export async function getCallerIdentity(ctx: StsContext, creds: Credentials): Promise<CallerIdentity> {
   const { GetCallerIdentityCommand } = await loadSts();
-  try {
-    const out = await (await client(ctx, creds)).send(new GetCallerIdentityCommand({}));
-    return { Account: out.Account ?? '', Arn: out.Arn ?? '', UserId: out.UserId ?? '' };
-  } catch (err) {
-    throw fromSdkError(err, 'sts:GetCallerIdentity');
-  }
+  const out = await send(ctx, creds, 'sts:GetCallerIdentity', (c, abortSignal) => c.send(new GetCallerIdentityCommand({}), { abortSignal }));
+  return { Account: out.Account ?? '', Arn: out.Arn ?? '', UserId: out.UserId ?? '' };
 }

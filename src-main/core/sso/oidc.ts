@@ -2,8 +2,9 @@
 // client registration cached in the keychain under `sso-client/<region>/<startUrl hash>`.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { calledEndpoint, sdkClientConfig, withinBudget } from '../aws/client-config';
 import { configuredEndpoint } from '../aws/endpoints';
-import { fromSdkError } from '../aws/errors';
+import { fromSdkError, type CalledEndpoint } from '../aws/errors';
 import { RolecallError, type ErrorCode } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
 
@@ -69,21 +70,18 @@ export function oidcEndpoint(region: string, env: NodeJS.ProcessEnv): string {
 
 export async function createOidcClient(region: string, env: NodeJS.ProcessEnv): Promise<OidcClient> {
   const sdk = await import('@aws-sdk/client-sso-oidc');
-  const client = new sdk.SSOOIDCClient({
-    region,
-    endpoint: configuredEndpoint('sso-oidc', env),
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
-  });
-  const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
+  const client = new sdk.SSOOIDCClient(sdkClientConfig('sso-oidc', region, env));
+  const endpoint = calledEndpoint('sso-oidc', region, env);
+  const call = async <T>(operation: string, fn: (abortSignal: AbortSignal) => Promise<T>): Promise<T> => {
     try {
-      return await fn();
+      return await withinBudget({ service: 'sso-oidc', region, env }, operation, fn);
     } catch (err) {
-      throw toOidcError(err, operation);
+      throw toOidcError(err, operation, endpoint);
     }
   };
   return {
     registerClient: ({ flow, scopes, issuerUrl }) =>
-      call('sso-oidc:RegisterClient', async () => {
+      call('sso-oidc:RegisterClient', async (abortSignal) => {
         const out = await client.send(
           new sdk.RegisterClientCommand({
             clientName: 'rolecall',
@@ -93,13 +91,14 @@ export async function createOidcClient(region: string, env: NodeJS.ProcessEnv): 
               ? { grantTypes: ['authorization_code', 'refresh_token'], redirectUris: [REGISTERED_REDIRECT_URI], issuerUrl }
               : { grantTypes: [GRANT_DEVICE_CODE, 'refresh_token'] }),
           }),
+          { abortSignal },
         );
         if (!out.clientId || !out.clientSecret || !out.clientSecretExpiresAt) throw incomplete('RegisterClient');
         return { clientId: out.clientId, clientSecret: out.clientSecret, clientSecretExpiresAt: out.clientSecretExpiresAt, scopes };
       }),
     startDeviceAuthorization: (input) =>
-      call('sso-oidc:StartDeviceAuthorization', async () => {
-        const out = await client.send(new sdk.StartDeviceAuthorizationCommand(input));
+      call('sso-oidc:StartDeviceAuthorization', async (abortSignal) => {
+        const out = await client.send(new sdk.StartDeviceAuthorizationCommand(input), { abortSignal });
         if (!out.deviceCode || !out.userCode || !out.verificationUri || !out.expiresIn) throw incomplete('StartDeviceAuthorization');
         return {
           deviceCode: out.deviceCode,
@@ -111,8 +110,8 @@ export async function createOidcClient(region: string, env: NodeJS.ProcessEnv): 
         };
       }),
     createToken: (input) =>
-      call('sso-oidc:CreateToken', async () => {
-        const out = await client.send(new sdk.CreateTokenCommand(input));
+      call('sso-oidc:CreateToken', async (abortSignal) => {
+        const out = await client.send(new sdk.CreateTokenCommand(input), { abortSignal });
         if (!out.accessToken || !out.expiresIn) throw incomplete('CreateToken');
         return { accessToken: out.accessToken, expiresIn: out.expiresIn, refreshToken: out.refreshToken };
       }),
@@ -122,7 +121,7 @@ export async function createOidcClient(region: string, env: NodeJS.ProcessEnv): 
 const incomplete = (op: string) => new RolecallError(`${op} answered without the expected fields`, 'aws-error');
 
 /** SDK exceptions carry AWS's OAuth error value in `error`; the class name says the same. */
-function toOidcError(err: unknown, operation: string): RolecallError {
+function toOidcError(err: unknown, operation: string, endpoint: CalledEndpoint): RolecallError {
   if (err instanceof RolecallError) return err;
   const e = err as { name?: string; error?: string; error_description?: string };
   const byName: Record<string, string> = {
@@ -138,7 +137,7 @@ function toOidcError(err: unknown, operation: string): RolecallError {
     UnsupportedGrantTypeException: 'unsupported_grant_type',
   };
   const error = e?.error ?? (e?.name ? byName[e.name] : undefined);
-  if (!error) return fromSdkError(err, operation);
+  if (!error) return fromSdkError(err, operation, endpoint);
   const detail = e.error_description ? `: ${e.error_description.replace(/\s+/g, ' ').slice(0, 200)}` : '';
   return new OidcError(`${operation} failed: ${error}${detail}`, error === 'access_denied' ? 'access-denied' : 'aws-error', error, { cause: err });
 }

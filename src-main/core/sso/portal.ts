@@ -1,6 +1,6 @@
 // The Identity Center portal calls behind sign-out and sync, through the AWS SDK (imported
 // lazily). The SDK's own retries are off: sync paces and retries itself (see pacer.ts).
-import { configuredEndpoint } from '../aws/endpoints';
+import { sdkClientConfig, withinBudget } from '../aws/client-config';
 
 export interface PortalAccount {
   accountId: string;
@@ -17,24 +17,24 @@ const PAGE_SIZE = 100;
 
 export async function createPortalClient(region: string, env: NodeJS.ProcessEnv): Promise<PortalClient> {
   const sdk = await import('@aws-sdk/client-sso');
-  const client = new sdk.SSOClient({
-    region,
-    endpoint: configuredEndpoint('sso', env),
-    maxAttempts: 1,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 20_000 },
-  });
+  const client = new sdk.SSOClient(sdkClientConfig('sso', region, env, { retries: false }));
+  // Each call within its own budget (and the per-attempt deadlines), so a hang ends as an error sync can retry.
+  const within = <T>(operation: string, send: (abortSignal: AbortSignal) => Promise<T>) => withinBudget({ service: 'sso', region, env }, operation, send);
   return {
     async listAccounts(accessToken, nextToken) {
-      const out = await client.send(new sdk.ListAccountsCommand({ accessToken, nextToken, maxResults: PAGE_SIZE }));
+      const command = new sdk.ListAccountsCommand({ accessToken, nextToken, maxResults: PAGE_SIZE });
+      const out = await within('sso:ListAccounts', (abortSignal) => client.send(command, { abortSignal }));
       const accounts = (out.accountList ?? []).flatMap((a) => (a.accountId ? [{ accountId: a.accountId, accountName: a.accountName ?? a.accountId }] : []));
       return { accounts, nextToken: out.nextToken || undefined };
     },
     async listAccountRoles(accessToken, accountId, nextToken) {
-      const out = await client.send(new sdk.ListAccountRolesCommand({ accessToken, accountId, nextToken, maxResults: PAGE_SIZE }));
+      const command = new sdk.ListAccountRolesCommand({ accessToken, accountId, nextToken, maxResults: PAGE_SIZE });
+      const out = await within('sso:ListAccountRoles', (abortSignal) => client.send(command, { abortSignal }));
       return { roleNames: (out.roleList ?? []).flatMap((r) => (r.roleName ? [r.roleName] : [])), nextToken: out.nextToken || undefined };
     },
     async logout(accessToken) {
-      await client.send(new sdk.LogoutCommand({ accessToken }));
+      const command = new sdk.LogoutCommand({ accessToken });
+      await within('sso:Logout', (abortSignal) => client.send(command, { abortSignal }));
     },
   };
 }
