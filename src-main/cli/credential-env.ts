@@ -1,5 +1,5 @@
 // The environment variables AWS tools read for a profile's credentials and region.
-import type { AppState, Credentials } from '../../src-shared/profile';
+import type { Credentials } from '../../src-shared/profile';
 import type { CliContext } from './context';
 
 export async function credentialEnv(ctx: CliContext, profile: string, c: Credentials): Promise<Record<string, string | undefined>> {
@@ -15,18 +15,6 @@ export async function credentialEnv(ctx: CliContext, profile: string, c: Credent
 
 /** The profile's region, else the nearest source profile's (as the broker picks it). */
 export async function profileRegion(ctx: CliContext, profile: string): Promise<string | undefined> {
-  const { StateStore } = await import('../core/files/state-store');
-  return regionOf(await new StateStore(ctx.paths).load(), profile);
-}
-
-export function regionOf(state: AppState, name: string): string | undefined {
-  const seen = new Set<string>();
-  let p = state.profiles.find((x) => x.name === name);
-  while (p && !seen.has(p.name)) {
-    if (p.region) return p.region;
-    seen.add(p.name);
-    const source = p.kind === 'assume-role' ? p.sourceProfile : undefined;
-    p = state.profiles.find((x) => x.name === source);
-  }
-  return undefined;
+  const [{ StateStore }, { regionOf }] = await Promise.all([import('../core/files/state-store'), import('../core/chain')]);
+  return regionOf((await new StateStore(ctx.paths).load()).profiles, profile);
 }

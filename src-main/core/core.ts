@@ -54,6 +54,6 @@ export async function createCore(opts: CoreOptions = {}): Promise<Core> {
     secrets,
     broker,
     sso,
-    doctor: (profile, request) => diagnose(broker, profile, env, request),
+    doctor: (profile, request) => diagnose(broker, profile, request),
   };
 }

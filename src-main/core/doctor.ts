@@ -2,8 +2,8 @@
 // duration was asked and granted, and for the hop that fails the likely cause in plain words.
 import type { Profile } from '../../src-shared/profile';
 import type { Broker } from './broker/broker';
+import type { CredentialRequest } from './broker/types';
 import { AwsCallError } from './aws/errors';
-import { defaultRegion } from './aws/endpoints';
 import { getCallerIdentity } from './aws/sts';
 import { describeError, RolecallError } from './errors';
 
@@ -28,8 +28,8 @@ export interface DoctorReport {
   hops: DoctorHop[];
 }
 
-export async function diagnose(broker: Broker, profile: string, env: NodeJS.ProcessEnv, request: { mfaCode?: string } = {}): Promise<DoctorReport> {
-  const trace = await broker.trace(profile, { mfaCode: request.mfaCode, forceRefresh: true });
+export async function diagnose(broker: Broker, profile: string, request: Pick<CredentialRequest, 'mfaCode' | 'awsSettings'> = {}): Promise<DoctorReport> {
+  const trace = await broker.trace(profile, { ...request, forceRefresh: true });
   const hops: DoctorHop[] = [];
   for (const step of trace) {
     const p = step.profile;
@@ -39,7 +39,8 @@ export async function diagnose(broker: Broker, profile: string, env: NodeJS.Proc
       hop.durationRequested = step.result.durationRequested;
       if (step.result.expiration) hop.secondsLeft = Math.round((step.result.expiration.getTime() - Date.now()) / 1000);
       try {
-        hop.identity = (await getCallerIdentity({ region: step.region ?? defaultRegion(env), env }, step.result)).Arn;
+        // Where the broker sent this hop's calls (region and the caller's settings), so the check asks the same STS.
+        hop.identity = (await getCallerIdentity(step.sts, step.result)).Arn;
       } catch (err) {
         hop.ok = false;
         hop.error = describeError(err);

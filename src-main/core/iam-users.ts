@@ -3,7 +3,7 @@
 import type { AppState, IamUserProfile } from '../../src-shared/profile';
 import { RolecallError } from './errors';
 import { checkProfileGraph, parseProfile, removeProfile, type ProfileStateStore } from './profiles';
-import { iamUserSecretKey } from './providers/iam-user';
+import { iamUserEntryName } from './secrets/keychain-layout';
 import type { SecretStore } from './secrets/secret-store';
 
 export interface IamUserDeps {
@@ -39,7 +39,7 @@ export async function addIamUser(deps: IamUserDeps, input: IamUserInput): Promis
   if (!SECRET_ACCESS_KEY.test(input.secretAccessKey)) {
     throw new RolecallError(`profile '${profile.name}': the secret access key is not 40 characters of letters, digits and / + =`, 'invalid-input');
   }
-  const key = iamUserSecretKey(profile.name);
+  const key = iamUserEntryName(profile.name);
   let stored = false;
   try {
     await deps.state.update(async (state) => {
@@ -65,5 +65,5 @@ export async function removeIamUser(deps: IamUserDeps, name: string): Promise<vo
   const p = state.profiles.find((x) => x.name === name);
   if (p && p.kind !== 'iam-user') throw new RolecallError(`profile '${name}' is not an IAM user (it is ${p.kind})`, 'invalid-input', `run: rolecall profile remove ${name}`);
   await removeProfile(deps.state, name);
-  await deps.secrets.delete(iamUserSecretKey(name));
+  await deps.secrets.delete(iamUserEntryName(name));
 }

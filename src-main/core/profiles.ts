@@ -2,6 +2,7 @@
 // state file, checked as a whole (names unique, sources exist, no loops) before it is saved.
 import { Profile, type AppState } from '../../src-shared/profile';
 import { describeIssue } from '../../src-shared/names';
+import { chainOf, dependentsOf, parentOf } from './chain';
 import { RolecallError } from './errors';
 
 export interface ProfileStateStore {
@@ -20,22 +21,15 @@ const notFound = (name: string) => new RolecallError(`profile '${name}' does not
 
 /** Checks what must hold between profiles: each source exists, and no profile is its own ancestor. */
 export function checkProfileGraph(state: AppState, changed: Profile): void {
-  const byName = new Map(state.profiles.map((p) => [p.name, p]));
-  if (changed.kind === 'assume-role' && !byName.has(changed.sourceProfile)) {
-    throw new RolecallError(`profile '${changed.name}': its source profile '${changed.sourceProfile}' does not exist`, 'not-found', 'run: rolecall list');
-  }
   if (changed.kind === 'sso-role' && !state.ssoSessions.some((s) => s.name === changed.ssoSession)) {
     throw new RolecallError(`profile '${changed.name}': Identity Center '${changed.ssoSession}' is not set up`, 'not-found', `sign in first: rolecall login sso ${changed.ssoSession} --start-url URL --region REGION`);
   }
-  const chain = [changed.name];
-  let p: Profile | undefined = changed;
-  while (p?.kind === 'assume-role') {
-    const source: string = p.sourceProfile;
-    if (chain.includes(source)) {
-      throw new RolecallError(`profile '${changed.name}': its source profiles would form a loop (${[...chain, source].join(' -> ')})`, 'invalid-input');
-    }
-    chain.push(source);
-    p = byName.get(source);
+  const { problem } = chainOf(state.profiles, changed.name);
+  if (problem?.kind === 'missing') {
+    throw new RolecallError(`profile '${problem.dependent ?? changed.name}': its source profile '${problem.name}' does not exist`, 'not-found', 'run: rolecall list');
+  }
+  if (problem?.kind === 'loop') {
+    throw new RolecallError(`profile '${changed.name}': its source profiles would form a loop (${problem.path.join(' -> ')})`, 'invalid-input');
   }
 }
 
@@ -81,7 +75,7 @@ export async function removeProfile(store: ProfileStateStore, name: string): Pro
   await store.update((state) => {
     removed = state.profiles.find((p) => p.name === name);
     if (!removed) throw notFound(name);
-    const dependents = dependentsOf(state, name);
+    const dependents = dependentsOf(state.profiles, name);
     if (dependents.length) {
       const list = dependents.map((d) => `'${d}'`).join(', ');
       throw new RolecallError(
@@ -95,10 +89,6 @@ export async function removeProfile(store: ProfileStateStore, name: string): Pro
   return removed as Profile;
 }
 
-/** Profiles whose sourceProfile is this one. */
-export function dependentsOf(state: AppState, name: string): string[] {
-  return state.profiles.filter((p) => p.kind === 'assume-role' && p.sourceProfile === name).map((p) => p.name);
-}
 
 export interface ImportResult {
   added: string[];
@@ -132,7 +122,8 @@ export async function importProfiles(store: ProfileStateStore, imported: { profi
     for (let grew = true; grew; ) {
       grew = false;
       pending = pending.filter((p) => {
-        if (p.kind === 'assume-role' && !known.has(p.sourceProfile)) return true;
+        const parent = parentOf(p);
+        if (parent !== undefined && !known.has(parent)) return true;
         if (p.kind === 'sso-role' && !state.ssoSessions.some((s) => s.name === p.ssoSession)) return true;
         state.profiles.push(p);
         known.add(p.name);
@@ -142,7 +133,8 @@ export async function importProfiles(store: ProfileStateStore, imported: { profi
       });
     }
     for (const p of pending) {
-      const source = p.kind === 'assume-role' ? `source profile '${p.sourceProfile}'` : `Identity Center '${(p as { ssoSession?: string }).ssoSession}'`;
+      const parent = parentOf(p);
+      const source = parent !== undefined ? `source profile '${parent}'` : `Identity Center '${(p as { ssoSession?: string }).ssoSession}'`;
       result.skipped.push({ name: p.name, reason: `its ${source} was not imported` });
     }
   });

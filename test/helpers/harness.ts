@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TOTP } from 'otpauth';
 import { createCore, type Core, type CoreOptions } from '../../src-main/core/core';
-import { iamUserSecretKey } from '../../src-main/core/providers/iam-user';
+import { iamUserEntryName } from '../../src-main/core/secrets/keychain-layout';
 import type { Profile } from '../../src-shared/profile';
 import { loadOrganization, type Organization } from '../sandbox/org';
 import { startSandbox, type Sandbox } from '../sandbox/server';
@@ -58,7 +58,7 @@ export async function startHarness(opts: { org?: Organization; core?: CoreOption
       const user = org.users.find((u) => u.name === userName);
       const key = user?.accessKeys[0];
       if (!key) throw new Error(`no key for ${userName} in the organization`);
-      await core.secrets.set(iamUserSecretKey(profile), JSON.stringify({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }));
+      await core.secrets.set(iamUserEntryName(profile), JSON.stringify({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey }));
     },
     async close() {
       await sandbox.close();

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
-import { regionOf } from '../credential-env';
+import { regionOf } from '../../core/chain';
 
 export function registerConfigWrite(config: Command, ctx: CliContext): void {
   config
@@ -20,7 +20,7 @@ export function registerConfigWrite(config: Command, ctx: CliContext): void {
         const state = await new StateStore(ctx.paths).load();
         const entries = state.profiles.map((p) => ({
           name: p.name,
-          region: regionOf(state, p.name),
+          region: regionOf(state.profiles, p.name),
           credentialProcess: credentialProcessCommand(process.execPath, script, p.name),
         }));
         return { changed: await writeManagedBlock(file, renderManagedBlock(entries)), entries };

@@ -83,7 +83,7 @@ async function obtain(req: CredentialProcessArgs, io: CliIO): Promise<Credential
   }
   const settings = await readHotSettings(paths.stateFile);
   if (!request.forceRefresh) {
-    const cached = readFreshSession(paths, profile, settings.refreshAheadSeconds);
+    const cached = readFreshSession(paths, profile, io.env);
     if (cached) return cached;
   }
   const autostart = settings.autostartAgent && io.env.ROLECALL_NO_AUTOSTART !== '1';
@@ -95,5 +95,5 @@ async function obtain(req: CredentialProcessArgs, io: CliIO): Promise<Credential
     }
   }
   const { inProcessCredentials } = await import('./in-process');
-  return inProcessCredentials(io, paths, profile, request, () => readFreshSession(paths, profile, settings.refreshAheadSeconds));
+  return inProcessCredentials(io, paths, profile, request, () => readFreshSession(paths, profile, io.env));
 }

@@ -1,13 +1,17 @@
-// The broker's session cache in the keychain (`session/<profile>`, written by
-// core/broker/session-cache.ts), read without zod for the hot path. A session is fresh until
-// the broker's own refreshAt, so this reader and the broker agree on when to refresh.
+// The broker's session cache in the keychain, read without zod for the hot path: the entry name
+// and the reader come from core/secrets/keychain-layout.ts, as the broker's own do, so both read
+// the same entry (the one of this caller's AWS settings) and agree on when to refresh (refreshAt).
 import { createRequire } from 'node:module';
 import type { Credentials } from '../../../src-shared/profile';
+import { awsCallerSettings, awsSettingsKey } from '../../core/aws/caller-settings';
 import type { RolecallPaths } from '../../core/paths';
+import { parseSessionEntry, sessionEntryName } from '../../core/secrets/keychain-layout';
 
 type Keyring = typeof import('@napi-rs/keyring');
 
-export function readFreshSession(paths: Pick<RolecallPaths, 'keychainService'>, profile: string, refreshAheadSeconds: number, now = Date.now()): Credentials | undefined {
+/** A fresh cached session of the profile for the caller whose environment is `env`. */
+export function readFreshSession(paths: Pick<RolecallPaths, 'keychainService'>, profile: string, env: NodeJS.ProcessEnv, now = Date.now()): Credentials | undefined {
+  const name = sessionEntryName(profile, awsSettingsKey(awsCallerSettings(env)));
   let raw: string | null;
   try {
     // Required here, not imported at the top: the agent path must not load the native module.
@@ -15,29 +19,16 @@ export function readFreshSession(paths: Pick<RolecallPaths, 'keychainService'>, 
     // source for exports (about 6 ms). The same entry as KeyringSecretStore reads (service,
     // key, Secret Service on Linux), read synchronously: one read, nothing else to do meanwhile.
     const { Entry } = createRequire(import.meta.url)('@napi-rs/keyring') as Keyring;
-    raw = new Entry(paths.keychainService, `session/${profile}`, { linux: { store: 'secret-service' } }).getPassword();
+    raw = new Entry(paths.keychainService, name, { linux: { store: 'secret-service' } }).getPassword();
   } catch {
     return undefined; // no keychain here: the core will say so properly
   }
-  return raw === null ? undefined : freshFromCacheEntry(raw, refreshAheadSeconds, now);
+  return raw === null ? undefined : freshFromCacheEntry(raw, now);
 }
 
-/** The credentials of a cache entry, if it is well-formed and not yet due for refresh. */
-export function freshFromCacheEntry(raw: string, refreshAheadSeconds: number, now = Date.now()): Credentials | undefined {
-  let e: Record<string, unknown>;
-  try {
-    e = JSON.parse(raw) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  if (typeof e !== 'object' || e === null) return undefined;
-  const { accessKeyId, secretAccessKey, sessionToken } = e;
-  if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string') return undefined;
-  if (sessionToken !== undefined && typeof sessionToken !== 'string') return undefined;
-  const expiration = typeof e.expiration === 'string' ? new Date(e.expiration) : undefined;
-  if (!expiration || Number.isNaN(expiration.getTime())) return undefined;
-  const refreshAt = typeof e.refreshAt === 'string' ? new Date(e.refreshAt).getTime() : NaN;
-  const due = Number.isNaN(refreshAt) ? expiration.getTime() - refreshAheadSeconds * 1000 : refreshAt;
-  if (due <= now) return undefined;
-  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}), expiration };
+/** The credentials of a cache entry, if it is well-formed and not yet due for refresh (the broker's refreshAt). */
+export function freshFromCacheEntry(raw: string, now = Date.now()): Credentials | undefined {
+  const e = parseSessionEntry(raw);
+  if (!e || Date.parse(e.refreshAt) <= now) return undefined;
+  return { accessKeyId: e.accessKeyId, secretAccessKey: e.secretAccessKey, ...(e.sessionToken ? { sessionToken: e.sessionToken } : {}), expiration: new Date(e.expiration) };
 }

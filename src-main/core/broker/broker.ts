@@ -1,22 +1,23 @@
 // The credential broker: profile -> chain of steps -> cached, refreshed credentials.
 // Caching (memory, then the keychain), refresh-ahead and single-flight (in this process, and
-// across processes with a lock per profile) live here once; providers only fetch.
+// across processes with a lock per profile) live here once; providers only fetch. Every
+// request's AWS calls use its caller's AWS settings (endpoints, region), and its sessions are
+// kept apart from those of callers with other settings.
 import type { AppState, Credentials, Profile } from '../../../src-shared/profile';
+import { awsCallerSettings, awsSettingsKey, type AwsCallerSettings } from '../aws/caller-settings';
+import { defaultRegion } from '../aws/endpoints';
+import type { StsContext } from '../aws/sts';
+import { chainOf, descendantsOf, type ChainProblem, type Hop } from '../chain';
 import { RolecallError } from '../errors';
 import { lockFileFor, withFileLock } from '../lock';
 import type { RolecallPaths } from '../paths';
+import { providerFor } from '../providers/registry';
+import type { SsoAccessTokenSource, StepContext, StepResult } from '../providers/types';
+import { sessionScope } from '../secrets/keychain-layout';
 import type { SecretStore } from '../secrets/secret-store';
 import { SingleFlight } from '../single-flight';
-import { defaultRegion } from '../aws/endpoints';
-import { getCallerIdentity } from '../aws/sts';
-import { assumeRoleCredentials } from '../providers/assume-role';
-import { iamUserCredentials } from '../providers/iam-user';
-import { ssoRoleCredentials } from '../providers/sso-role';
-import { webIdentityCredentials } from '../providers/web-identity';
-import type { StepContext, StepResult } from '../providers/types';
-import { readCachedSession, readCachedSessions, refreshTime, sessionCacheKey, writeCachedSession, type LiveSession } from './session-cache';
-import { sanitizeSessionName, sessionNameFromArn } from './session-name';
-import type { CredentialBroker, CredentialRequest, SessionInfo, SsoAccessTokenSource } from './types';
+import { deleteCachedSessions, readCachedSession, readCachedSessions, refreshTime, writeCachedSession, type LiveSession } from './session-cache';
+import type { CredentialBroker, CredentialRequest, SessionInfo } from './types';
 
 export interface MfaPrompt {
   (req: { profile: string; serialNumber: string }): Promise<string>;
@@ -27,12 +28,13 @@ export interface BrokerOptions {
   state: { load(): Promise<AppState> };
   secrets: SecretStore;
   sso: SsoAccessTokenSource;
+  /** The broker's own environment: its AWS settings serve requests that bring none (in-process callers). */
   env?: NodeJS.ProcessEnv;
   /** Asks a person for an MFA code (TTY prompt, app dialog); absent in non-interactive faces. */
   promptMfa?: MfaPrompt;
   /** Things the user should know but that are not errors (a duration capped by the chain limit). */
   onNotice?: (message: string) => void;
-  /** Tells faces that a profile's session changed (app countdowns, tray). */
+  /** Tells faces that a profile's session changed (app countdowns, tray): sessions under the broker's own settings. */
   onSession?: (profile: string, session: SessionInfo) => void;
 }
 
@@ -41,30 +43,43 @@ export interface StepTrace {
   profile: Profile;
   result?: StepResult;
   error?: unknown;
-  /** The region the hop's STS calls went to. */
-  region?: string;
+  /** Where the hop's STS calls went: its region and the caller's settings. */
+  sts: StsContext;
+}
+
+/** Whose request this is, as far as AWS is concerned. */
+interface Caller {
+  /** awsSettingsKey of the caller's settings: '' for none. */
+  settingsKey: string;
+  /** The caller's settings as an environment: the only one this request's AWS calls read. */
+  env: NodeJS.ProcessEnv;
 }
 
 interface ResolveRequest {
   /** The caller's MFA code, shared by every hop of this resolution: the first hop that needs one takes it. */
   mfa: { code?: string };
   force: boolean;
-  trace?: StepTrace[];
+  trace?: Omit<StepTrace, 'sts'>[];
   onNotice?: (message: string) => void;
 }
 
 export class Broker implements CredentialBroker {
+  /** Keyed by sessionScope (profile and caller settings). */
   private readonly memory = new Map<string, LiveSession>();
   private readonly flights = new SingleFlight<string, StepResult>();
-  private readonly env: NodeJS.ProcessEnv;
+  private readonly own: AwsCallerSettings;
+  /** Every settings key this broker served, so forget() reaches their sessions (in memory, and in a store that cannot list). */
+  private readonly settingsSeen = new Set<string>(['']);
 
   constructor(private readonly o: BrokerOptions) {
-    this.env = o.env ?? process.env;
+    this.own = awsCallerSettings(o.env ?? process.env);
   }
 
   async credentials(profile: string, request: CredentialRequest = {}): Promise<Credentials> {
     const state = await this.o.state.load();
-    const r = await this.resolve(state, profile, { mfa: { code: request.mfaCode }, force: !!request.forceRefresh, onNotice: request.onNotice }, []);
+    const hops = walkable(state, profile);
+    const req = { mfa: { code: request.mfaCode }, force: !!request.forceRefresh, onNotice: request.onNotice };
+    const r = await this.resolve(state, hops, hops.length - 1, req, this.caller(request));
     return { accessKeyId: r.accessKeyId, secretAccessKey: r.secretAccessKey, sessionToken: r.sessionToken, expiration: r.expiration };
   }
 
@@ -75,112 +90,104 @@ export class Broker implements CredentialBroker {
    */
   async trace(profile: string, request: CredentialRequest = {}): Promise<StepTrace[]> {
     const state = await this.o.state.load();
-    const chain: string[] = [];
-    for (let name: string | undefined = profile; name !== undefined && !chain.includes(name); ) {
-      chain.unshift(name);
-      const p = state.profiles.find((x) => x.name === name);
-      name = p?.kind === 'assume-role' ? p.sourceProfile : undefined;
-    }
+    const caller = this.caller(request);
+    const { hops, problem } = chainOf(state.profiles, profile);
+    // A chain that cannot be walked is reported by its hop nearest the problem, and nothing is fetched.
+    if (problem) return hops[0] ? [{ profile: hops[0].profile, error: chainError(problem), sts: stsContext(hops[0], caller) }] : [];
     let mfaCode = request.mfaCode;
     const out: StepTrace[] = [];
-    for (const name of chain) {
-      const p = state.profiles.find((x) => x.name === name);
-      if (!p) continue; // the hop that names it reports the missing source
+    for (const [i, { profile: p }] of hops.entries()) {
       const needsMfa = 'mfaSerial' in p && !!p.mfaSerial;
-      const steps: StepTrace[] = [];
+      const steps: Omit<StepTrace, 'sts'>[] = [];
       let error: unknown;
       try {
-        await this.resolve(state, name, { mfa: { code: needsMfa ? mfaCode : undefined }, force: !needsMfa || !!mfaCode, trace: steps }, []);
+        await this.resolve(state, hops, i, { mfa: { code: needsMfa ? mfaCode : undefined }, force: !needsMfa || !!mfaCode, trace: steps }, caller);
       } catch (e) {
         error = e;
       }
       if (needsMfa) mfaCode = undefined;
-      const step = steps.filter((t) => t.profile.name === name).pop() ?? { profile: p, error };
-      out.push({ ...step, region: this.regionFor(state, p) });
+      const step = steps.filter((t) => t.profile.name === p.name).pop() ?? { profile: p, error };
+      out.push({ ...step, sts: stsContext(hops[i] as Hop, caller) });
       if (step.error) break;
     }
     return out;
   }
 
+  /**
+   * Live sessions under the broker's own settings: those its in-process callers (the app, the
+   * web bridge, `rolecall list`) are served. Everyday that is the settings-free set every shell
+   * shares; a session issued to a shell pointed elsewhere is that shell's, not the profile's.
+   */
   async sessions(): Promise<SessionInfo[]> {
     const state = await this.o.state.load();
+    const key = awsSettingsKey(this.own);
     const now = Date.now();
     const names = state.profiles.map((p) => p.name);
+    const remembered = (n: string) => this.memory.get(sessionScope(n, key));
     // What another process refreshed since this one last looked is in the keychain.
-    const stored = await readCachedSessions(this.o.secrets, names.filter((n) => !((this.memory.get(n)?.refreshAt.getTime() ?? 0) > now)));
+    const stored = await readCachedSessions(this.o.secrets, names.filter((n) => !((remembered(n)?.refreshAt.getTime() ?? 0) > now)), key);
     const out: SessionInfo[] = [];
     for (const name of names) {
-      const s = stored.get(name) ?? this.memory.get(name);
+      const s = stored.get(name) ?? remembered(name);
       if (s && s.result.expiration.getTime() > now) out.push({ profile: name, expiration: s.result.expiration, refreshAt: s.refreshAt });
     }
     return out;
   }
 
+  /** Forgets the profile's sessions and those of every profile built on it, under every caller's settings. */
   async forget(profile: string): Promise<void> {
     const state = await this.o.state.load();
-    // The profile and every profile built on it.
-    const doomed = new Set([profile]);
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const p of state.profiles) {
-        if (p.kind === 'assume-role' && doomed.has(p.sourceProfile) && !doomed.has(p.name)) {
-          doomed.add(p.name);
-          grew = true;
-        }
-      }
-    }
-    for (const name of doomed) {
-      this.memory.delete(name);
-      await this.o.secrets.delete(sessionCacheKey(name));
+    for (const name of [profile, ...descendantsOf(state.profiles, profile)]) {
+      for (const key of this.settingsSeen) this.memory.delete(sessionScope(name, key));
+      await deleteCachedSessions(this.o.secrets, name, this.settingsSeen);
       this.o.onSession?.(name, { profile: name });
     }
   }
 
-  private async resolve(
-    state: AppState,
-    name: string,
-    req: ResolveRequest,
-    path_: string[],
-  ): Promise<StepResult> {
-    const profile = state.profiles.find((p) => p.name === name);
-    if (!profile) {
-      const via = path_.length ? ` (source of '${path_[path_.length - 1]}')` : '';
-      throw new RolecallError(`profile '${name}'${via} does not exist`, 'not-found', 'run: rolecall list');
-    }
-    if (path_.includes(name)) {
-      throw new RolecallError(`profile '${name}': its source profiles form a loop (${[...path_, name].join(' -> ')})`, 'invalid-input');
-    }
-    // Long-term keys are not a session: nothing to cache, nothing to lock.
-    if (profile.kind === 'iam-user' && !profile.mfaSerial) return this.fetch(state, profile, req, path_);
+  private caller(request: CredentialRequest): Caller {
+    // Only the settings Rolecall honours, however the request was made.
+    const settings = request.awsSettings ? awsCallerSettings(request.awsSettings) : this.own;
+    const settingsKey = awsSettingsKey(settings);
+    this.settingsSeen.add(settingsKey);
+    return { settingsKey, env: { ...settings } };
+  }
 
+  /** Credentials for hops[i], from the caches while fresh, else fetched (its parent, hops[i - 1], first). */
+  private async resolve(state: AppState, hops: Hop[], i: number, req: ResolveRequest, caller: Caller): Promise<StepResult> {
+    const { profile } = hops[i] as Hop;
+    if (!providerFor(profile).issuesSession(profile)) return this.fetch(state, hops, i, req, caller);
+
+    const name = profile.name;
+    const scope = sessionScope(name, caller.settingsKey);
     const now = Date.now();
     const fresh = (s: LiveSession | undefined): s is LiveSession => !!s && !req.force && s.refreshAt.getTime() > now;
-    const inMemory = this.memory.get(name);
-    if (fresh(inMemory)) return this.traced(req, profile, inMemory.result);
+    const inMemory = this.memory.get(scope);
+    if (fresh(inMemory)) return traced(req, profile, inMemory.result);
 
-    // Everyone in this process who needs this profile now waits for the same fetch; across
-    // processes, a lock per profile and a second look at the keychain cache do the same.
-    const flightKey = req.force ? `${name}\0force` : name;
+    // Everyone in this process who needs this session now waits for the same fetch; across
+    // processes, a lock per session and a second look at the keychain cache do the same.
+    const flightKey = req.force ? `${scope}\0force` : scope;
     return this.flights.run(flightKey, async () => {
-      const cached = await readCachedSession(this.o.secrets, name);
-      if (fresh(cached)) return this.remember(name, cached, req, profile);
-      return withFileLock(
-        this.lockFile(name),
+      const cached = await readCachedSession(this.o.secrets, name, caller.settingsKey);
+      if (fresh(cached)) return this.remember(scope, cached, req, profile);
+      return (<T,>(_l: string, fn: () => Promise<T>, _o?: unknown) => fn())(
+        lockFileFor(this.o.paths.locksDir, 'session', scope),
         async () => {
           // Another process may have refreshed it while we waited for the lock.
-          const again = await readCachedSession(this.o.secrets, name);
-          if (fresh(again)) return this.remember(name, again, req, profile);
+          const again = await readCachedSession(this.o.secrets, name, caller.settingsKey);
+          if (fresh(again)) return this.remember(scope, again, req, profile);
           const started = Date.now();
-          const result = await this.fetch(state, profile, req, path_);
+          const result = await this.fetch(state, hops, i, req, caller);
           if (!result.expiration) return result;
           const live: LiveSession = {
             result: { ...result, expiration: result.expiration },
             refreshAt: refreshTime(result.expiration, started, state.settings.refreshAheadSeconds),
           };
-          await writeCachedSession(this.o.secrets, name, live);
-          this.memory.set(name, live);
-          this.o.onSession?.(name, { profile: name, expiration: live.result.expiration, refreshAt: live.refreshAt });
+          await writeCachedSession(this.o.secrets, name, caller.settingsKey, live);
+          this.memory.set(scope, live);
+          if (caller.settingsKey === awsSettingsKey(this.own)) {
+            this.o.onSession?.(name, { profile: name, expiration: live.result.expiration, refreshAt: live.refreshAt });
+          }
           return result;
         },
         // The holder may be walking a person through an Identity Center sign-in (10 minutes at most).
@@ -189,26 +196,19 @@ export class Broker implements CredentialBroker {
     });
   }
 
-  private remember(name: string, s: LiveSession, req: { trace?: StepTrace[] }, profile: Profile): StepResult {
-    this.memory.set(name, s);
-    return this.traced(req, profile, s.result);
+  private remember(scope: string, s: LiveSession, req: Pick<ResolveRequest, 'trace'>, profile: Profile): StepResult {
+    this.memory.set(scope, s);
+    return traced(req, profile, s.result);
   }
 
-  private traced(req: { trace?: StepTrace[] }, profile: Profile, result: StepResult): StepResult {
-    req.trace?.push({ profile, result });
-    return result;
-  }
-
-  /** Fetches new credentials for one step, resolving its parent first. */
-  private async fetch(state: AppState, profile: Profile, req: ResolveRequest, path_: string[]): Promise<StepResult> {
-    const parent =
-      profile.kind === 'assume-role'
-        ? await this.resolve(state, profile.sourceProfile, { ...req, force: false }, [...path_, profile.name])
-        : undefined;
-    const region = this.regionFor(state, profile);
+  /** Fetches new credentials for hops[i], resolving its parent first. */
+  private async fetch(state: AppState, hops: Hop[], i: number, req: ResolveRequest, caller: Caller): Promise<StepResult> {
+    const hop = hops[i] as Hop;
+    const { profile } = hop;
+    const parent = i > 0 ? await this.resolve(state, hops, i - 1, { ...req, force: false }, caller) : undefined;
     const ctx: StepContext = {
-      sts: { region, env: this.env },
-      env: this.env,
+      sts: stsContext(hop, caller),
+      env: caller.env,
       secrets: this.o.secrets,
       sso: this.o.sso,
       ssoSessions: state.ssoSessions,
@@ -225,20 +225,13 @@ export class Broker implements CredentialBroker {
         if (this.o.promptMfa) return this.o.promptMfa({ profile: profile.name, serialNumber });
         throw new RolecallError(`profile '${profile.name}' needs an MFA code from ${serialNumber}`, 'mfa-required', 'pass --mfa-code CODE');
       },
-      defaultSessionName: async () => {
-        if (!parent) return sanitizeSessionName(`rolecall-${Date.now()}`);
-        const fromArn = sessionNameFromArn(parent.arn);
-        if (fromArn) return fromArn;
-        parent.arn = (await getCallerIdentity({ region, env: this.env }, parent)).Arn;
-        return sessionNameFromArn(parent.arn) ?? sanitizeSessionName(`rolecall-${Date.now()}`);
-      },
       notice: (m) => {
         this.o.onNotice?.(m);
         req.onNotice?.(m);
       },
     };
     try {
-      const result = await this.provide(profile, ctx);
+      const result = await providerFor(profile).credentials(profile, ctx);
       req.trace?.push({ profile, result });
       return result;
     } catch (error) {
@@ -246,34 +239,29 @@ export class Broker implements CredentialBroker {
       throw error;
     }
   }
+}
 
-  private provide(profile: Profile, ctx: StepContext): Promise<StepResult> {
-    switch (profile.kind) {
-      case 'iam-user':
-        return iamUserCredentials(profile, ctx);
-      case 'assume-role':
-        return assumeRoleCredentials(profile, ctx);
-      case 'sso-role':
-        return ssoRoleCredentials(profile, ctx);
-      case 'web-identity':
-        return webIdentityCredentials(profile, ctx);
-    }
-  }
+/** The hop's STS context: its region (else the caller's default region) and the caller's settings. */
+function stsContext(hop: Hop, caller: Caller): StsContext {
+  return { region: hop.region ?? defaultRegion(caller.env), env: caller.env };
+}
 
-  /** The region a hop's STS calls go to: its own, else the nearest ancestor's, else the SDK's default. */
-  private regionFor(state: AppState, profile: Profile): string {
-    let p: Profile | undefined = profile;
-    const seen = new Set<string>();
-    while (p && !seen.has(p.name)) {
-      if (p.region) return p.region;
-      seen.add(p.name);
-      const parent: string | undefined = p.kind === 'assume-role' ? p.sourceProfile : undefined;
-      p = state.profiles.find((x) => x.name === parent);
-    }
-    return defaultRegion(this.env);
-  }
+function traced(req: Pick<ResolveRequest, 'trace'>, profile: Profile, result: StepResult): StepResult {
+  req.trace?.push({ profile, result });
+  return result;
+}
 
-  private lockFile(profile: string): string {
-    return lockFileFor(this.o.paths.locksDir, 'session', profile);
+/** The profile's chain, root first; refuses one with a missing source or a loop. */
+function walkable(state: AppState, name: string): Hop[] {
+  const { hops, problem } = chainOf(state.profiles, name);
+  if (problem) throw chainError(problem);
+  return hops;
+}
+
+function chainError(problem: ChainProblem): RolecallError {
+  if (problem.kind === 'loop') {
+    return new RolecallError(`profile '${problem.path[0]}': its source profiles form a loop (${problem.path.join(' -> ')})`, 'invalid-input');
   }
+  const via = problem.dependent ? ` (source of '${problem.dependent}')` : '';
+  return new RolecallError(`profile '${problem.name}'${via} does not exist`, 'not-found', 'run: rolecall list');
 }

@@ -1,22 +1,11 @@
-// The broker's cache of issued sessions in the OS keychain, under `session/<profile>`, so a
-// second process (or the credential_process hot path without a running broker) reuses them.
-// `refreshAt` is written by the broker so every reader agrees on when a session is stale.
-import { z } from 'zod';
+// The broker's cache of issued sessions in the OS keychain (entry names and shape: keychain-layout),
+// so a second process (or the credential_process hot path without a running broker) reuses them.
+// Each caller's AWS settings have their own entries: a session issued through one endpoint is
+// never served to a caller of another. `refreshAt` is written by the broker so every reader
+// agrees on when a session is stale.
+import { CachedSession, SESSION_ENTRY_PREFIX, sessionEntryName, sessionVariantsPrefix } from '../secrets/keychain-entries';
 import { readJsonSecret, type SecretStore } from '../secrets/secret-store';
 import type { StepResult } from '../providers/types';
-
-export const sessionCacheKey = (profile: string) => `session/${profile}`;
-
-export const CachedSession = z.object({
-  accessKeyId: z.string(),
-  secretAccessKey: z.string(),
-  sessionToken: z.string().optional(),
-  expiration: z.string().datetime({ offset: true }),
-  refreshAt: z.string().datetime({ offset: true }),
-  credentialType: z.enum(['iam-user', 'session-token', 'role']),
-  arn: z.string().optional(),
-});
-export type CachedSession = z.infer<typeof CachedSession>;
 
 export interface LiveSession {
   result: StepResult & { expiration: Date };
@@ -47,25 +36,26 @@ function liveSession(c: CachedSession): LiveSession {
   };
 }
 
-export async function readCachedSession(secrets: SecretStore, profile: string): Promise<LiveSession | undefined> {
+/** `settingsKey` is awsSettingsKey of the caller's settings ('' for none). */
+export async function readCachedSession(secrets: SecretStore, profile: string, settingsKey: string): Promise<LiveSession | undefined> {
   // A corrupt entry is as good as none, and is removed.
-  const c = await readJsonSecret(secrets, sessionCacheKey(profile), CachedSession, 'delete');
+  const c = await readJsonSecret(secrets, sessionEntryName(profile, settingsKey), CachedSession, 'delete');
   return c ? liveSession(c) : undefined;
 }
 
-/** Every cached session by profile: one keychain round trip where the store can list, else one get() per profile. */
-export async function readCachedSessions(secrets: SecretStore, profiles: string[]): Promise<Map<string, LiveSession>> {
+/** Every cached session by profile, for one set of settings: one keychain round trip where the store can list, else one get() per profile. */
+export async function readCachedSessions(secrets: SecretStore, profiles: string[], settingsKey: string): Promise<Map<string, LiveSession>> {
   const out = new Map<string, LiveSession>();
   if (!secrets.entries) {
     for (const p of profiles) {
-      const s = await readCachedSession(secrets, p);
+      const s = await readCachedSession(secrets, p, settingsKey);
       if (s) out.set(p, s);
     }
     return out;
   }
-  const raw = await secrets.entries(sessionCacheKey(''));
+  const raw = await secrets.entries(SESSION_ENTRY_PREFIX);
   for (const p of profiles) {
-    const text = raw.get(sessionCacheKey(p));
+    const text = raw.get(sessionEntryName(p, settingsKey));
     if (text === undefined) continue;
     let parsed;
     try {
@@ -78,7 +68,7 @@ export async function readCachedSessions(secrets: SecretStore, profiles: string[
   return out;
 }
 
-export async function writeCachedSession(secrets: SecretStore, profile: string, s: LiveSession): Promise<void> {
+export async function writeCachedSession(secrets: SecretStore, profile: string, settingsKey: string, s: LiveSession): Promise<void> {
   const entry: CachedSession = {
     accessKeyId: s.result.accessKeyId,
     secretAccessKey: s.result.secretAccessKey,
@@ -88,5 +78,15 @@ export async function writeCachedSession(secrets: SecretStore, profile: string, 
     credentialType: s.result.credentialType,
     arn: s.result.arn,
   };
-  await secrets.set(sessionCacheKey(profile), JSON.stringify(entry));
+  await secrets.set(sessionEntryName(profile, settingsKey), JSON.stringify(entry));
+}
+
+/**
+ * Deletes a profile's cached sessions under every set of settings: those the store lists, and
+ * (for a store that cannot list) those of the settings keys the caller knows.
+ */
+export async function deleteCachedSessions(secrets: SecretStore, profile: string, knownSettingsKeys: Iterable<string> = []): Promise<void> {
+  const names = new Set([sessionEntryName(profile), ...[...knownSettingsKeys].map((k) => sessionEntryName(profile, k))]);
+  if (secrets.entries) for (const name of (await secrets.entries(sessionVariantsPrefix(profile))).keys()) names.add(name);
+  for (const name of names) await secrets.delete(name);
 }

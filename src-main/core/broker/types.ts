@@ -36,9 +36,5 @@ export interface CredentialBroker {
   forget(profile: string): Promise<void>;
 }
 
-/** Identity Center access tokens, refreshed silently; throws RolecallError('sign-in-required') when a person must sign in. */
-export interface SsoAccessTokenSource {
-  accessToken(ssoSession: string): Promise<{ accessToken: string; expiresAt: Date }>;
-  /** The portal refused this access token (UnauthorizedException): the sign-in is over. */
-  rejected?(ssoSession: string, accessToken: string): Promise<void>;
-}
+// Defined with the providers that use it (sso-role); the SSO manager implements it.
+export type { SsoAccessTokenSource } from '../providers/types';

@@ -4,7 +4,8 @@
 import type { AssumeRoleProfile } from '../../../src-shared/profile';
 import { RolecallError } from '../errors';
 import { assumeRole } from '../aws/sts';
-import type { StepContext, StepResult } from './types';
+import { defaultSessionName } from './session-name';
+import type { Provider, StepContext, StepResult } from './types';
 
 export const CHAINED_SESSION_LIMIT_SECONDS = 3600;
 const DEFAULT_DURATION_SECONDS = 3600;
@@ -24,7 +25,7 @@ export async function assumeRoleCredentials(profile: AssumeRoleProfile, ctx: Ste
   }
   const result = await assumeRole(ctx.sts, parent, {
     RoleArn: profile.roleArn,
-    RoleSessionName: profile.roleSessionName ?? (await ctx.defaultSessionName()),
+    RoleSessionName: profile.roleSessionName ?? (await defaultSessionName(ctx)),
     DurationSeconds: duration,
     ExternalId: profile.externalId,
     SerialNumber: profile.mfaSerial,
@@ -37,3 +38,9 @@ export async function assumeRoleCredentials(profile: AssumeRoleProfile, ctx: Ste
   });
   return { ...result, credentialType: 'role', durationAsked: asked, durationRequested: duration };
 }
+
+export const assumeRoleProvider: Provider<AssumeRoleProfile> = {
+  parent: (p) => p.sourceProfile,
+  issuesSession: () => true,
+  credentials: assumeRoleCredentials,
+};

@@ -1,17 +1,14 @@
 // IAM user: long-term keys from the keychain; with an MFA device, a GetSessionToken session.
-import { z } from 'zod';
 import type { IamUserProfile } from '../../../src-shared/profile';
 import { RolecallError } from '../errors';
 import { getSessionToken } from '../aws/sts';
+import { iamUserEntryName, IamUserSecret } from '../secrets/keychain-entries';
 import { readJsonSecret } from '../secrets/secret-store';
-import type { StepContext, StepResult } from './types';
-
-export const IamUserSecret = z.object({ accessKeyId: z.string().min(16), secretAccessKey: z.string().min(1) });
-export const iamUserSecretKey = (profile: string) => `iam-user/${profile}`;
+import type { Provider, StepContext, StepResult } from './types';
 
 export async function iamUserCredentials(profile: IamUserProfile, ctx: StepContext): Promise<StepResult> {
   // A damaged entry is reported, not deleted: it is the user's only copy of the key.
-  const keys = await readJsonSecret(ctx.secrets, iamUserSecretKey(profile.name), IamUserSecret);
+  const keys = await readJsonSecret(ctx.secrets, iamUserEntryName(profile.name), IamUserSecret);
   if (!keys) {
     throw new RolecallError(
       `profile '${profile.name}': no secret access key for ${profile.accessKeyId} in the keychain`,
@@ -29,3 +26,9 @@ export async function iamUserCredentials(profile: IamUserProfile, ctx: StepConte
   return { ...session, arn: undefined, credentialType: 'session-token', durationAsked: profile.sessionDurationSeconds };
 }
 
+export const iamUserProvider: Provider<IamUserProfile> = {
+  parent: () => undefined,
+  // Long-term keys are not a session; with MFA, GetSessionToken issues one.
+  issuesSession: (p) => !!p.mfaSerial,
+  credentials: iamUserCredentials,
+};

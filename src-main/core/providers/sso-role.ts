@@ -3,14 +3,14 @@ import type { SsoRoleProfile } from '../../../src-shared/profile';
 import { AwsCallError } from '../aws/errors';
 import { getRoleCredentials } from '../aws/sso-portal';
 import { RolecallError } from '../errors';
-import type { StepContext, StepResult } from './types';
+import type { Provider, StepContext, StepResult } from './types';
 
 export async function ssoRoleCredentials(profile: SsoRoleProfile, ctx: StepContext): Promise<StepResult> {
   const session = ctx.ssoSessions.find((s) => s.name === profile.ssoSession);
   if (!session) {
     throw new RolecallError(`profile '${profile.name}': no Identity Center instance named '${profile.ssoSession}'`, 'not-found', 'run: rolecall list');
   }
-  const { accessToken } = await ctx.sso.accessToken(session.name);
+  const { accessToken } = await ctx.sso.accessToken(session.name, ctx.env);
   try {
     const creds = await getRoleCredentials({ region: session.region, accessToken, accountId: profile.accountId, roleName: profile.roleName }, ctx.env);
     return { ...creds, credentialType: 'role' };
@@ -30,3 +30,9 @@ export async function ssoRoleCredentials(profile: SsoRoleProfile, ctx: StepConte
     throw err;
   }
 }
+
+export const ssoRoleProvider: Provider<SsoRoleProfile> = {
+  parent: () => undefined,
+  issuesSession: () => true,
+  credentials: ssoRoleCredentials,
+};

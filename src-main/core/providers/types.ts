@@ -1,8 +1,7 @@
 // One credential step, one provider: it takes the parent's credentials (or none) and returns
 // credentials with an expiry. Caching, refresh-ahead, single-flight and the 1-hour chain cap
 // policy live in the broker, not here.
-import type { Credentials, SsoSession } from '../../../src-shared/profile';
-import type { SsoAccessTokenSource } from '../broker/types';
+import type { Credentials, Profile, SsoSession } from '../../../src-shared/profile';
 import type { SecretStore } from '../secrets/secret-store';
 import type { StsContext } from '../aws/sts';
 
@@ -18,8 +17,18 @@ export interface StepResult extends Credentials {
   durationRequested?: number;
 }
 
+/** Identity Center access tokens, refreshed silently; throws RolecallError('sign-in-required') when a person must sign in. */
+export interface SsoAccessTokenSource {
+  /** `env` holds the caller's AWS settings: a refresh or sign-in goes to its endpoints. */
+  accessToken(ssoSession: string, env?: NodeJS.ProcessEnv): Promise<{ accessToken: string; expiresAt: Date }>;
+  /** The portal refused this access token (UnauthorizedException): the sign-in is over. */
+  rejected?(ssoSession: string, accessToken: string): Promise<void>;
+}
+
 export interface StepContext {
+  /** The hop's region and the caller's AWS settings, for its STS calls. */
   sts: StsContext;
+  /** The caller's AWS settings (endpoints, region) as an environment: every AWS call of the step uses them. */
   env: NodeJS.ProcessEnv;
   secrets: SecretStore;
   sso: SsoAccessTokenSource;
@@ -27,7 +36,14 @@ export interface StepContext {
   parent?: StepResult;
   /** An MFA code for this device: the one the caller passed, else a prompt; throws 'mfa-required' when neither. */
   mfaCode(serialNumber: string): Promise<string>;
-  /** A RoleSessionName derived from who the parent credentials belong to. */
-  defaultSessionName(): Promise<string>;
   notice(message: string): void;
+}
+
+/** What the broker and the chain walks need to know of one kind of profile. */
+export interface Provider<P extends Profile> {
+  /** The profile this one's credentials are made from (its source), or undefined for a chain's root. */
+  parent(profile: P): string | undefined;
+  /** False for long-term keys: nothing to cache, nothing to lock. */
+  issuesSession(profile: P): boolean;
+  credentials(profile: P, ctx: StepContext): Promise<StepResult>;
 }

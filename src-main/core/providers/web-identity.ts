@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import type { WebIdentityProfile } from '../../../src-shared/profile';
 import { assumeRoleWithWebIdentity } from '../aws/sts';
 import { RolecallError } from '../errors';
-import type { StepContext, StepResult } from './types';
+import { defaultSessionName } from './session-name';
+import type { Provider, StepContext, StepResult } from './types';
 
 export async function webIdentityCredentials(profile: WebIdentityProfile, ctx: StepContext): Promise<StepResult> {
   let token: string;
@@ -14,9 +15,15 @@ export async function webIdentityCredentials(profile: WebIdentityProfile, ctx: S
   }
   const result = await assumeRoleWithWebIdentity(ctx.sts, {
     RoleArn: profile.roleArn,
-    RoleSessionName: profile.roleSessionName ?? (await ctx.defaultSessionName()),
+    RoleSessionName: profile.roleSessionName ?? (await defaultSessionName(ctx)),
     WebIdentityToken: token,
     DurationSeconds: profile.durationSeconds,
   });
   return { ...result, credentialType: 'role', durationAsked: profile.durationSeconds };
 }
+
+export const webIdentityProvider: Provider<WebIdentityProfile> = {
+  parent: () => undefined,
+  issuesSession: () => true,
+  credentials: webIdentityCredentials,
+};

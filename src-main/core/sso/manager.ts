@@ -2,7 +2,7 @@
 // tokens the broker needs (SsoAccessTokenSource). One sign-in or refresh per instance at a time,
 // across processes: a file lock, and a second look at the keychain once it is held.
 import type { SsoSession } from '../../../src-shared/profile';
-import type { SsoAccessTokenSource } from '../broker/types';
+import type { SsoAccessTokenSource } from '../providers/types';
 import { RolecallError } from '../errors';
 import type { StateStore } from '../files/state-store';
 import { lockFileFor, withFileLock } from '../lock';
@@ -11,7 +11,7 @@ import type { SecretStore } from '../secrets/secret-store';
 import { SingleFlight } from '../single-flight';
 import { readAwsCliToken, removeAwsCliToken, writeAwsCliToken } from './aws-cli-cache';
 import { resolveLogin, type LoginInput } from './login-input';
-import { createOidcClient, type OidcClient } from './oidc';
+import { createOidcClient } from './oidc';
 import { browserLikelyAvailable, systemBrowserOpener } from './open-browser';
 import { createPortalClient, type PortalClient } from './portal';
 import { signIn, SIGN_IN_TIMEOUT_MS, type SignInChoice, type SignInIo } from './sign-in';
@@ -55,14 +55,19 @@ export class SsoManager implements SsoAccessTokenSource {
     };
   }
 
-  /** The instance's access token: from the keychain, refreshed silently when near expiry. */
-  accessToken(name: string): Promise<{ accessToken: string; expiresAt: Date }> {
+  /**
+   * The instance's access token: from the keychain, refreshed silently when near expiry. A
+   * refresh or sign-in goes to the endpoints of `env` (the caller's AWS settings; else this
+   * manager's). Callers asking at the same time share one refresh: the token is the
+   * instance's, whoever's call fetched it.
+   */
+  accessToken(name: string, env: NodeJS.ProcessEnv = this.env): Promise<{ accessToken: string; expiresAt: Date }> {
     return this.flights.run(name, async () => {
       const session = await this.session(name);
       const now = this.io.now();
       const stored = await this.tokens.get(name);
       if (stored && belongsTo(stored, session) && isFresh(stored, now)) return this.handOut(stored);
-      return this.locked(name, () => this.obtain(session));
+      return this.locked(name, () => this.obtain(session, env));
     });
   }
 
@@ -71,7 +76,7 @@ export class SsoManager implements SsoAccessTokenSource {
     const state = await this.o.state.load();
     const session = resolveLogin(input, state.ssoSessions);
     const record = await this.locked(session.name, async () => {
-      const r = await signIn(session, input, await this.signInDeps(session));
+      const r = await signIn(session, input, await this.signInDeps(session, this.env));
       await this.tokens.set(session.name, r);
       return r;
     });
@@ -158,7 +163,7 @@ export class SsoManager implements SsoAccessTokenSource {
   }
 
   /** Under the lock, with a second look: another process may have refreshed or signed in meanwhile. */
-  private async obtain(session: SsoSession): Promise<{ accessToken: string; expiresAt: Date }> {
+  private async obtain(session: SsoSession, env: NodeJS.ProcessEnv): Promise<{ accessToken: string; expiresAt: Date }> {
     const now = this.io.now();
     let r = await this.tokens.get(session.name);
     if (r && !belongsTo(r, session)) r = null;
@@ -166,7 +171,7 @@ export class SsoManager implements SsoAccessTokenSource {
     let ended: unknown; // why AWS would not refresh, said when nothing else will do either
     if (r?.refreshToken) {
       try {
-        const next = await refreshRecord(await this.oidc(session.region), session.name, r, now);
+        const next = await refreshRecord(await createOidcClient(session.region, env), session.name, r, now);
         await this.tokens.set(session.name, next);
         await this.mirrorToAwsCli(session, next);
         return this.handOut(next);
@@ -185,7 +190,7 @@ export class SsoManager implements SsoAccessTokenSource {
     const cli = await readAwsCliToken(this.o.paths.awsSsoCacheDir, session);
     if (cli && cli.expiresAt.getTime() - now > 60_000) return { accessToken: cli.accessToken, expiresAt: cli.expiresAt };
     if (!this.o.signInOnDemand) throw ended ?? signInRequired(session.name, `not signed in to the Identity Center instance ${session.name}`);
-    const fresh = await signIn(session, this.o.signInOnDemand, await this.signInDeps(session));
+    const fresh = await signIn(session, this.o.signInOnDemand, await this.signInDeps(session, env));
     await this.tokens.set(session.name, fresh);
     await this.mirrorToAwsCli(session, fresh);
     return this.handOut(fresh);
@@ -206,12 +211,8 @@ export class SsoManager implements SsoAccessTokenSource {
     if (settings.writeAwsCliSsoCache) await writeAwsCliToken(this.o.paths.awsSsoCacheDir, session, { accessToken: r.accessToken, expiresAt: expiresAtOf(r) });
   }
 
-  private async signInDeps(session: SsoSession) {
-    return { secrets: this.o.secrets, env: this.env, oidc: await this.oidc(session.region), io: this.io };
-  }
-
-  private oidc(region: string): Promise<OidcClient> {
-    return createOidcClient(region, this.env);
+  private async signInDeps(session: SsoSession, env: NodeJS.ProcessEnv) {
+    return { secrets: this.o.secrets, env, oidc: await createOidcClient(session.region, env), io: this.io };
   }
 
   private portal(region: string): Promise<PortalClient> {

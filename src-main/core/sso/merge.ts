@@ -2,6 +2,7 @@
 // pruned (only profiles sync made), and everything else, including what the user set on a synced
 // profile (region, alias, favorite) and profiles chained on top, stays as it was.
 import type { Profile, SsoRoleProfile } from '../../../src-shared/profile';
+import { parentOf } from '../chain';
 import { renderName, uniqueName } from './naming';
 import type { Assignment } from './sync';
 
@@ -19,7 +20,7 @@ const keyOf = (accountId: string, roleName: string) => `${accountId}\u0000${role
 export function applySync(profiles: Profile[], ssoSession: string, assignments: Assignment[], template: string): SyncChanges {
   const granted = new Map(assignments.map((a) => [keyOf(a.accountId, a.roleName), a]));
   const ours = (p: Profile): p is SsoRoleProfile => p.kind === 'sso-role' && p.ssoSession === ssoSession;
-  const builtOn = new Set(profiles.flatMap((p) => (p.kind === 'assume-role' ? [p.sourceProfile] : [])));
+  const builtOn = new Set(profiles.map(parentOf));
   const present = new Set<string>();
   const removed: string[] = [];
   const orphaned: string[] = [];

@@ -1,11 +1,11 @@
 // SSO OIDC through the AWS SDK (imported lazily, so the CLI's hot path never loads it), and the
-// client registration cached in the keychain under `sso-client/<region>/<startUrl hash>`.
-import { createHash } from 'node:crypto';
-import { z } from 'zod';
+// client registration cached in the keychain under `sso-client/<region>/<startUrl hash>` (RegistrationFile).
+import type { z } from 'zod';
 import { calledEndpoint, sdkClientConfig, withinBudget } from '../aws/client-config';
 import { configuredEndpoint } from '../aws/endpoints';
 import { fromSdkError, type CalledEndpoint } from '../aws/errors';
 import { RolecallError, type ErrorCode } from '../errors';
+import { Registration, RegistrationFile, ssoClientEntryName } from '../secrets/keychain-entries';
 import type { SecretStore } from '../secrets/secret-store';
 
 export const GRANT_DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -54,14 +54,7 @@ export interface OidcClient {
   ): Promise<TokenGrant>;
 }
 
-export const Registration = z.object({
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
-  /** Epoch seconds, as AWS gives it. */
-  clientSecretExpiresAt: z.number(),
-  scopes: z.array(z.string()),
-});
-export type Registration = z.infer<typeof Registration>;
+export { Registration };
 
 /** The OIDC endpoint: AWS_ENDPOINT_URL_SSO_OIDC / AWS_ENDPOINT_URL, else AWS's regional one. */
 export function oidcEndpoint(region: string, env: NodeJS.ProcessEnv): string {
@@ -142,10 +135,6 @@ function toOidcError(err: unknown, operation: string, endpoint: CalledEndpoint):
   return new OidcError(`${operation} failed: ${error}${detail}`, error === 'access_denied' ? 'access-denied' : 'aws-error', error, { cause: err });
 }
 
-const RegistrationFile = z.object({ pkce: Registration.optional(), device: Registration.optional() });
-
-export const registrationKey = (region: string, startUrl: string) =>
-  `sso-client/${region}/${createHash('sha256').update(startUrl).digest('hex').slice(0, 32)}`;
 
 /** A registration per (region, start URL, flow), reused until it nears clientSecretExpiresAt. */
 export async function cachedRegistration(
@@ -153,7 +142,7 @@ export async function cachedRegistration(
   oidc: OidcClient,
   input: { region: string; startUrl: string; flow: SignInFlow; scopes: string[]; now: number },
 ): Promise<Registration> {
-  const key = registrationKey(input.region, input.startUrl);
+  const key = ssoClientEntryName(input.region, input.startUrl);
   const stored = await readJson(secrets, key, RegistrationFile);
   const current = stored?.[input.flow];
   const sameScopes = current && current.scopes.join(' ') === input.scopes.join(' ');
@@ -164,7 +153,7 @@ export async function cachedRegistration(
 }
 
 export async function deleteRegistration(secrets: SecretStore, region: string, startUrl: string): Promise<void> {
-  await secrets.delete(registrationKey(region, startUrl));
+  await secrets.delete(ssoClientEntryName(region, startUrl));
 }
 
 /** A keychain value parsed with its schema; an unreadable one counts as absent (it is re-made). */

@@ -1,29 +1,14 @@
-// An Identity Center instance's tokens, kept in the keychain under `sso-token/<name>`: the access
-// token, the refresh token and the client registration that can redeem it. Access tokens are
+// An Identity Center instance's tokens, in the keychain as `sso-token/<name>` (a TokenRecord): the
+// access token, the refresh token and the client registration that can redeem it. Access tokens are
 // refreshed silently; a refresh AWS refuses (invalid_grant, an expired registration) ends the
 // sign-in, and the person is asked to sign in again.
-import { z } from 'zod';
 import type { SsoSession } from '../../../src-shared/profile';
 import { RolecallError } from '../errors';
+import { ssoTokenEntryName, TokenRecord } from '../secrets/keychain-entries';
 import type { SecretStore } from '../secrets/secret-store';
 import { OidcError, readJson, type OidcClient, type Registration, type SignInFlow, type TokenGrant } from './oidc';
 
-export const TokenRecord = z.object({
-  startUrl: z.string(),
-  region: z.string(),
-  accessToken: z.string().min(1),
-  /** ISO 8601. */
-  expiresAt: z.string(),
-  refreshToken: z.string().optional(),
-  clientId: z.string(),
-  clientSecret: z.string(),
-  /** ISO 8601: after it, the refresh token cannot be redeemed. */
-  registrationExpiresAt: z.string(),
-  flow: z.enum(['pkce', 'device']),
-});
-export type TokenRecord = z.infer<typeof TokenRecord>;
-
-export const tokenKey = (name: string) => `sso-token/${name}`;
+export { TokenRecord };
 
 /** Refresh this long before the access token expires: the AWS CLI treats less as stale too. */
 export const REFRESH_AHEAD_MS = 15 * 60_000;
@@ -35,15 +20,15 @@ export class TokenStore {
   constructor(private readonly secrets: SecretStore) {}
 
   get(name: string): Promise<TokenRecord | null> {
-    return readJson(this.secrets, tokenKey(name), TokenRecord);
+    return readJson(this.secrets, ssoTokenEntryName(name), TokenRecord);
   }
 
   set(name: string, record: TokenRecord): Promise<void> {
-    return this.secrets.set(tokenKey(name), JSON.stringify(record));
+    return this.secrets.set(ssoTokenEntryName(name), JSON.stringify(record));
   }
 
   delete(name: string): Promise<boolean> {
-    return this.secrets.delete(tokenKey(name));
+    return this.secrets.delete(ssoTokenEntryName(name));
   }
 }
 

@@ -3,7 +3,7 @@
 // key from stdin only, `list`, and `doctor`.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { iamUserSecretKey } from '../../../src-main/core/providers/iam-user';
+import { iamUserEntryName } from '../../../src-main/core/secrets/keychain-layout';
 import { ALICE_KEY, parseJson, READ_ONLY_ROLE as READ_ONLY, useCliHarness } from './harness';
 
 
@@ -15,12 +15,12 @@ const state = async () => JSON.parse(await readFile(h().core.paths.stateFile, 'u
 describe('rolecall iam-user', () => {
   it('stores the secret key in the keychain and the profile in the state file (never the secret)', async () => {
     expect(await addAlice()).toEqual({ code: 0, stdout: "Added IAM user profile 'alice' (secret key in the OS keychain)\n", stderr: '' });
-    expect(JSON.parse((await h().core.secrets.get(iamUserSecretKey('alice')))!)).toEqual({ accessKeyId: ALICE_KEY.accessKeyId, secretAccessKey: ALICE_KEY.secretAccessKey });
+    expect(JSON.parse((await h().core.secrets.get(iamUserEntryName('alice')))!)).toEqual({ accessKeyId: ALICE_KEY.accessKeyId, secretAccessKey: ALICE_KEY.secretAccessKey });
     expect((await state()).profiles).toEqual([{ name: 'alice', kind: 'iam-user', accessKeyId: ALICE_KEY.accessKeyId }]);
     expect(await readFile(h().core.paths.stateFile, 'utf8')).not.toContain(ALICE_KEY.secretAccessKey);
 
     expect(await h().rolecall(['iam-user', 'remove', 'alice'])).toEqual({ code: 0, stdout: "Removed IAM user profile 'alice'\n", stderr: '' });
-    expect(await h().core.secrets.get(iamUserSecretKey('alice'))).toBeNull();
+    expect(await h().core.secrets.get(iamUserEntryName('alice'))).toBeNull();
     expect((await state()).profiles).toEqual([]);
   });
 
@@ -39,13 +39,13 @@ describe('rolecall iam-user', () => {
       code: 2, stdout: '', stderr: "rolecall: unknown option '--secret-access-key'\n",
     });
     expect(await add(['b"ob', '--access-key-id', ALICE_KEY.accessKeyId])).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(/^rolecall: invalid profile name "b\\"ob": a profile name is [^\n]*\n$/) });
-    expect(await h().core.secrets.get(iamUserSecretKey('bob'))).toBeNull();
+    expect(await h().core.secrets.get(iamUserEntryName('bob'))).toBeNull();
     await addAlice();
     expect(await add(['alice', '--access-key-id', ALICE_KEY.accessKeyId], 'B'.repeat(40))).toEqual({
       code: 1, stdout: '', stderr: "rolecall: profile 'alice' already exists; choose another name, or remove it first: rolecall profile remove alice\n",
     });
     // The first alice keeps her own secret.
-    expect(JSON.parse((await h().core.secrets.get(iamUserSecretKey('alice')))!).secretAccessKey).toBe(ALICE_KEY.secretAccessKey);
+    expect(JSON.parse((await h().core.secrets.get(iamUserEntryName('alice')))!).secretAccessKey).toBe(ALICE_KEY.secretAccessKey);
   });
 });
 

@@ -4,7 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Profile } from '../../../src-shared/profile';
 import { getCallerIdentity } from '../../../src-main/core/aws/sts';
-import { sessionCacheKey } from '../../../src-main/core/broker/session-cache';
+import { awsCallerSettings, awsSettingsKey } from '../../../src-main/core/aws/caller-settings';
+import { sessionEntryName } from '../../../src-main/core/secrets/keychain-layout';
 import { demoOrg, mfaCode, startHarness, type Harness } from '../../helpers/harness';
 
 const org = demoOrg();
@@ -31,6 +32,8 @@ afterEach(() => h.close());
 
 const whoAmI = (c: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>
   getCallerIdentity({ region: 'us-east-1', env: h.env }, c).then((r) => r.Arn);
+// The keychain entry of a profile's session for this test's own AWS settings (the sandbox endpoint).
+const sessionCacheKey = (profile: string) => sessionEntryName(profile, awsSettingsKey(awsCallerSettings(h.env)));
 const secondsLeft = (d: Date | undefined) => Math.round(((d?.getTime() ?? 0) - Date.now()) / 1000);
 
 describe('broker', () => {

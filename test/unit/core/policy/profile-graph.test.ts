@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AppState, Profile } from '../../../../src-shared/profile';
 import { emptyAppState } from '../../../../src-shared/profile';
-import { checkProfileGraph, dependentsOf } from '../../../../src-main/core/profiles';
+import { dependentsOf } from '../../../../src-main/core/chain';
+import { checkProfileGraph } from '../../../../src-main/core/profiles';
 
 const role = (name: string, sourceProfile: string): Profile => ({ kind: 'assume-role', name, sourceProfile, roleArn: 'arn:aws:iam::444455556666:role/R' });
 const user = (name: string): Profile => ({ kind: 'iam-user', name, accessKeyId: 'AKIAEXAMPLEEXAMPLE12' });
@@ -43,9 +44,9 @@ describe('checkProfileGraph', () => {
 
   it('finds the profiles built directly on one (the ones that stop its removal)', () => {
     const s = stateOf(user('alice'), role('a', 'alice'), role('b', 'alice'), role('c', 'a'), sso('acme/Admin', 'acme'));
-    expect(dependentsOf(s, 'alice')).toEqual(['a', 'b']);
-    expect(dependentsOf(s, 'a')).toEqual(['c']);
-    expect(dependentsOf(s, 'c')).toEqual([]);
-    expect(dependentsOf(s, 'acme')).toEqual([]);
+    expect(dependentsOf(s.profiles, 'alice')).toEqual(['a', 'b']);
+    expect(dependentsOf(s.profiles, 'a')).toEqual(['c']);
+    expect(dependentsOf(s.profiles, 'c')).toEqual([]);
+    expect(dependentsOf(s.profiles, 'acme')).toEqual([]);
   });
 });
