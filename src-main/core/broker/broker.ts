@@ -170,7 +170,7 @@ export class Broker implements CredentialBroker {
     return this.flights.run(flightKey, async () => {
       const cached = await readCachedSession(this.o.secrets, name, caller.settingsKey);
       if (fresh(cached)) return this.remember(scope, cached, req, profile);
-      return (<T,>(_l: string, fn: () => Promise<T>, _o?: unknown) => fn())(
+      return withFileLock(
         lockFileFor(this.o.paths.locksDir, 'session', scope),
         async () => {
           // Another process may have refreshed it while we waited for the lock.
