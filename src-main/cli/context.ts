@@ -2,7 +2,7 @@
 // commands that need no AWS call never load the SDK). Credentials come from the running agent
 // when there is one (one broker, one cache for every process), else from the in-process core.
 import type { Credentials } from '../../src-shared/profile';
-import { AgentClient, AgentUnavailable } from '../core/agent/client';
+import { AgentClient, AgentNotTrusted, AgentUnavailable } from '../core/agent/client';
 import type { CredentialRequest, SessionInfo } from '../core/broker/types';
 import type { Core } from '../core/core';
 import { resolvePaths, type RolecallPaths } from '../core/paths';
@@ -27,7 +27,8 @@ export class CliContext {
   }
 
   agent(): AgentClient {
-    return new AgentClient(this.paths);
+    // This process's AWS settings travel with its requests; the agent's own environment is not ours.
+    return new AgentClient(this.paths, { env: this.io.env });
   }
 
   /** Credentials through the agent if one runs, else the in-process broker; asks for an MFA code at a terminal. */
@@ -71,6 +72,8 @@ export class CliContext {
       return await withAgent(this.agent());
     } catch (e) {
       if (!(e instanceof AgentUnavailable)) throw e;
+      // Something at the socket failed the owner checks or the handshake: never used, but said.
+      if (e instanceof AgentNotTrusted) this.notice(e.message);
     }
     return inProcess(await this.core());
   }

@@ -1,28 +1,50 @@
 // Talks to a running agent. On the credential_process hot path, so it imports only Node
-// built-ins and the zod-free wire helpers.
+// built-ins and the zod-free wire helpers. It trusts nothing at the socket path: before
+// connecting it checks who owns the socket and its directory, and before sending a request it
+// makes the agent prove it knows the token (handshake.ts); the token itself never leaves.
+import { lstat } from 'node:fs/promises';
 import net from 'node:net';
+import path from 'node:path';
 import type { Credentials } from '../../../src-shared/profile';
+import { awsCallerSettings } from '../aws/caller-settings';
 import type { CredentialRequest, SessionInfo } from '../broker/types';
 import { RolecallError } from '../errors';
 import type { RolecallPaths } from '../paths';
+import { agentEndpoint, HANDSHAKE_VERSION, isNonce, newNonce, parseMessage, proofMatches, proofOf } from './handshake';
 import { readAgentToken } from './token';
-import { credentialsFromWire, MAX_LINE_BYTES, parseResponse, sessionsFromWire, type AgentRequestType } from './wire';
+import { credentialsFromWire, MAX_LINE_BYTES, MAX_PRE_AUTH_BYTES, parseResponse, sessionsFromWire, type AgentRequestType } from './wire';
 
 // Long enough for an Identity Center sign-in the agent may be walking a person through (10 minutes at most).
 const CREDENTIALS_TIMEOUT_MS = 11 * 60_000;
 
 /** No agent answers here: callers fall back to doing the work themselves. */
 export class AgentUnavailable extends RolecallError {
-  constructor(detail: string) {
-    super(`No Rolecall agent is running (${detail})`, 'agent', 'start one: rolecall serve');
+  constructor(detail: string, message = `No Rolecall agent is running (${detail})`, hint = 'start one: rolecall serve') {
+    super(message, 'agent', hint);
+  }
+}
+
+/**
+ * Something at the agent's socket failed the checks (another user's directory or socket, or a
+ * listener that cannot prove it knows the token). It is never used: callers say so and work
+ * in-process, as when no agent runs.
+ */
+export class AgentNotTrusted extends AgentUnavailable {
+  constructor(
+    readonly socket: string,
+    readonly reason: string,
+  ) {
+    super(reason, `not using the agent at ${socket}: ${reason}; working in-process`, 'if it is not yours, remove it; see rolecall agent status');
   }
 }
 
 export interface AgentClientOptions {
-  /** How long to wait for an answer that needs no AWS call. */
+  /** How long to wait for an answer that needs no AWS call (and for the handshake). */
   quickTimeoutMs?: number;
   /** How long to wait for credentials (the broker may be calling AWS). */
   credentialsTimeoutMs?: number;
+  /** The caller's environment: its AWS settings travel with each credentials request. Default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class AgentClient {
@@ -33,7 +55,13 @@ export class AgentClient {
 
   /** Credentials from the agent's broker; the notices it gave while getting them go to req.onNotice. */
   async credentials(profile: string, req: CredentialRequest = {}): Promise<Credentials> {
-    const fields = { profile, ...(req.mfaCode ? { mfaCode: req.mfaCode } : {}), ...(req.forceRefresh ? { forceRefresh: true } : {}) };
+    const fields = {
+      profile,
+      ...(req.mfaCode ? { mfaCode: req.mfaCode } : {}),
+      ...(req.forceRefresh ? { forceRefresh: true } : {}),
+      // Always sent, empty included: the agent's own environment must never stand in for the caller's.
+      awsSettings: req.awsSettings ?? awsCallerSettings(this.options.env ?? process.env),
+    };
     const { credentials, notices } = credentialsFromWire(await this.request('credentials', fields, this.options.credentialsTimeoutMs ?? CREDENTIALS_TIMEOUT_MS));
     for (const n of notices) req.onNotice?.(n);
     return credentials;
@@ -53,7 +81,7 @@ export class AgentClient {
     return typeof r?.pid === 'number' ? r.pid : 0;
   }
 
-  /** True when an agent answers. */
+  /** True when an agent answers (and proves itself). */
   async alive(): Promise<boolean> {
     return this.ping().then(
       () => true,
@@ -68,18 +96,60 @@ export class AgentClient {
   async request(type: AgentRequestType, fields: Record<string, unknown>, timeoutMs = this.options.quickTimeoutMs ?? 5000): Promise<unknown> {
     const token = await readAgentToken(this.paths.agentTokenFile);
     if (!token) throw new AgentUnavailable('no agent token');
-    const line = await exchange(this.paths.agentSocket, JSON.stringify({ token, type, ...fields }) + '\n', timeoutMs);
+    const socket = this.paths.agentSocket;
+    if (process.platform !== 'win32') await checkSocketOwner(socket);
+    const line = await exchange(
+      { endpoint: agentEndpoint(socket, token), socket, token },
+      JSON.stringify({ type, ...fields }) + '\n',
+      this.options.quickTimeoutMs ?? 5000,
+      timeoutMs,
+    );
     return parseResponse(line);
   }
 }
 
-/** Sends one line and reads one line back. */
-function exchange(socketPath: string, message: string, timeoutMs: number): Promise<string> {
+/**
+ * Before connecting: the socket's directory must be ours, a real directory (not a symlink) that
+ * no one else may enter, and the socket ours too. Otherwise another user could have made it (a
+ * computable path under a shared temp dir) to catch our requests.
+ */
+export async function checkSocketOwner(socket: string, uid: number | undefined = process.getuid?.()): Promise<void> {
+  if (uid === undefined) return;
+  const dir = path.dirname(socket);
+  const st = async (p: string) =>
+    lstat(p).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
+      throw new AgentNotTrusted(socket, `cannot inspect ${p} (${e.code ?? e.message})`);
+    });
+  const d = await st(dir);
+  if (!d) throw new AgentUnavailable('no socket');
+  if (d.isSymbolicLink()) throw new AgentNotTrusted(socket, `its directory ${dir} is a symbolic link`);
+  if (!d.isDirectory()) throw new AgentNotTrusted(socket, `${dir} is not a directory`);
+  if (d.uid !== uid) throw new AgentNotTrusted(socket, `its directory ${dir} belongs to another user (uid ${d.uid})`);
+  const s = await st(socket);
+  // A regular file or nothing: no agent (a crashed one's leftovers are the next agent's to clear).
+  if (!s || !s.isSocket()) throw new AgentUnavailable('no socket');
+  if (s.uid !== uid) throw new AgentNotTrusted(socket, `the socket belongs to another user (uid ${s.uid})`);
+  if (d.mode & 0o077) throw new AgentNotTrusted(socket, `its directory ${dir} is open to other users (mode ${(d.mode & 0o777).toString(8)})`);
+}
+
+interface Peer {
+  endpoint: string;
+  /** For messages: the path people know. */
+  socket: string;
+  token: string;
+}
+
+/** The handshake, then one request line, and one answer line back. */
+function exchange(peer: Peer, message: string, handshakeTimeoutMs: number, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const sock = net.connect(socketPath);
+    const sock = net.connect(peer.endpoint);
+    const clientNonce = newNonce();
     let buffer = '';
     let connected = false;
+    let proven = false;
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (err: Error | null, line?: string) => {
       if (settled) return;
       settled = true;
@@ -88,25 +158,43 @@ function exchange(socketPath: string, message: string, timeoutMs: number): Promi
       if (err) reject(err);
       else resolve(line ?? '');
     };
-    const timer = setTimeout(
-      () => finish(new RolecallError(`The Rolecall agent did not answer within ${Math.round(timeoutMs / 1000)}s`, 'timeout', 'restart it: rolecall agent stop, then try again')),
-      timeoutMs,
-    );
+    const arm = (ms: number, err: () => Error) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => finish(err()), ms);
+    };
+    // Until the agent has proven itself it gets the short timeout: a listener that accepts and
+    // stays silent must not hold the caller for the 11 minutes a sign-in may take.
+    arm(handshakeTimeoutMs, () => new AgentUnavailable(`it did not answer the handshake within ${Math.round(handshakeTimeoutMs / 1000)}s`));
     sock.setEncoding('utf8');
     sock.once('connect', () => {
       connected = true;
-      sock.write(message);
+      sock.write(JSON.stringify({ type: 'hello', v: HANDSHAKE_VERSION, clientNonce }) + '\n');
     });
+    const onChallenge = (line: string) => {
+      const m = parseMessage(line);
+      if (!m || m.type !== 'challenge' || !isNonce(m.serverNonce) || !proofMatches(peer.token, 'server', clientNonce, m.serverNonce, m.serverProof)) {
+        return finish(new AgentNotTrusted(peer.socket, 'it could not prove it knows the agent token'));
+      }
+      proven = true;
+      arm(timeoutMs, () => new RolecallError(`The Rolecall agent did not answer within ${Math.round(timeoutMs / 1000)}s`, 'timeout', 'restart it: rolecall agent stop, then try again'));
+      sock.write(JSON.stringify({ type: 'proof', clientProof: proofOf(peer.token, 'client', clientNonce, m.serverNonce) }) + '\n' + message);
+    };
     sock.on('data', (chunk: string) => {
       buffer += chunk;
-      const nl = buffer.indexOf('\n');
-      if (nl >= 0) finish(null, buffer.slice(0, nl));
+      let nl: number;
+      while (!settled && (nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (!proven) onChallenge(line);
+        else return finish(null, line);
+      }
+      if (!proven && buffer.length > MAX_PRE_AUTH_BYTES) finish(new AgentNotTrusted(peer.socket, 'it sent an over-long handshake'));
       else if (buffer.length > MAX_LINE_BYTES) finish(new RolecallError('The Rolecall agent sent an over-long answer', 'agent'));
     });
     sock.once('error', (e: NodeJS.ErrnoException) => {
       finish(connected ? new AgentUnavailable(`connection lost: ${e.code ?? e.message}`) : new AgentUnavailable(e.code ?? e.message));
     });
-    // Closed without an answer: an agent that refused our token, or one that died meanwhile.
+    // Closed without an answer: an agent that refused our proof, or one that died meanwhile.
     sock.once('close', () => finish(new AgentUnavailable('it closed the connection without answering')));
   });
 }

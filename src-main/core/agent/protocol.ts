@@ -1,13 +1,30 @@
-// The agent's requests, validated on the server (the client side is wire.ts, zod-free).
+// The agent's requests, validated on the server (the client side is wire.ts, zod-free). They
+// carry no token: a connection proves it knows the token once, in the handshake (handshake.ts).
 import { z } from 'zod';
 import { ProfileName } from '../../../src-shared/names';
+import { isAwsSettingName } from '../aws/caller-settings';
 
 const Common = {
-  /** The per-install token from paths.agentTokenFile: every request carries it. */
-  token: z.string().min(1).max(256),
   /** Echoed in the answer, so a client may pipeline requests. */
   id: z.union([z.string().max(64), z.number().int()]).optional(),
 };
+
+/** More than Rolecall reads (a region, a global and a few per-service endpoints), fewer than could hurt. */
+const MAX_AWS_SETTINGS = 32;
+
+const ONLY_NAMES = 'only AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are accepted';
+
+/** The caller's own AWS settings (awsCallerSettings of its environment): names Rolecall reads, string values. */
+export const AwsSettings = z
+  // zod's record would silently drop a JSON "__proto__" key; refuse it like any other foreign name.
+  .custom<unknown>((v) => typeof v !== 'object' || v === null || !Object.hasOwn(v, '__proto__'), ONLY_NAMES)
+  .pipe(z.record(z.string().max(128), z.string().max(2048)))
+  .check((ctx) => {
+    const names = Object.keys(ctx.value);
+    if (names.length > MAX_AWS_SETTINGS) ctx.issues.push({ code: 'custom', message: `at most ${MAX_AWS_SETTINGS} settings`, input: ctx.value });
+    // Checked here rather than on the record's keys, whose failures zod reports only as "Invalid key".
+    for (const n of names.filter((n) => !isAwsSettingName(n))) ctx.issues.push({ code: 'custom', message: `not a setting Rolecall reads; ${ONLY_NAMES}`, input: n, path: [n] });
+  });
 
 export const AgentRequest = z.discriminatedUnion('type', [
   z.object({
@@ -16,6 +33,7 @@ export const AgentRequest = z.discriminatedUnion('type', [
     profile: ProfileName,
     mfaCode: z.string().regex(/^\d{6}$/, 'an MFA code is 6 digits').optional(),
     forceRefresh: z.boolean().optional(),
+    awsSettings: AwsSettings.optional(),
   }),
   z.object({ ...Common, type: z.literal('sessions') }),
   z.object({ ...Common, type: z.literal('forget'), profile: ProfileName }),

@@ -1,7 +1,7 @@
 // The agent: the broker's face on a local socket, so every CLI process and the app share one
-// broker (one cache, one refresh per hop). Newline-delimited JSON; every request carries the
-// per-install token, and a connection whose first message lacks it is closed without a word.
-import { timingSafeEqual } from 'node:crypto';
+// broker (one cache, one refresh per hop). Newline-delimited JSON. A connection first goes
+// through the mutual challenge-response of handshake.ts (the token never crosses the socket);
+// until it has, it may send only a few KB, and only a few dozen such connections are kept.
 import { chmod, lstat, unlink } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -11,8 +11,9 @@ import { RolecallError, isRolecallError } from '../errors';
 import { withFileLock } from '../lock';
 import { ensureDataDir, type RolecallPaths } from '../paths';
 import { AgentRequest } from './protocol';
+import { agentEndpoint, HANDSHAKE_VERSION, isNonce, newNonce, parseMessage, proofMatches, proofOf } from './handshake';
 import { ensureAgentToken } from './token';
-import { MAX_LINE_BYTES, toWireCredentials, toWireSession, type AgentResponse, type WireError } from './wire';
+import { MAX_LINE_BYTES, MAX_PRE_AUTH_BYTES, toWireCredentials, toWireSession, type AgentResponse, type WireError } from './wire';
 
 export interface AgentServerOptions {
   /** Call onIdle after this many seconds without a request (0 or absent: never). */
@@ -24,10 +25,15 @@ export interface AgentServerOptions {
   authTimeoutMs?: number;
 }
 
+/** Connections kept while they have not proven they know the token. */
+export const MAX_UNPROVEN_CONNECTIONS = 64;
+
 export class AgentServer {
   private server?: net.Server;
-  private token = Buffer.alloc(0);
+  private token = '';
   private readonly connections = new Set<net.Socket>();
+  /** Connections that have not proven they know the token yet, oldest first. */
+  private readonly unproven = new Set<net.Socket>();
   private inFlight = 0;
   private idleTimer?: NodeJS.Timeout;
 
@@ -44,8 +50,8 @@ export class AgentServer {
   /** Starts listening; RolecallError('conflict') when another agent already answers on the socket. */
   async listen(): Promise<void> {
     await ensureDataDir(this.paths);
-    this.token = Buffer.from(await ensureAgentToken(this.paths.agentTokenFile));
-    const socket = this.paths.agentSocket;
+    this.token = await ensureAgentToken(this.paths.agentTokenFile);
+    const socket = agentEndpoint(this.paths.agentSocket, this.token);
     // Under a lock, so two agents starting at once cannot both judge the socket stale and
     // the second unlink the first one's fresh socket.
     await withFileLock(path.join(this.paths.locksDir, 'agent-listen.lock'), async () => {
@@ -96,16 +102,49 @@ export class AgentServer {
 
   private onConnection(sock: net.Socket): void {
     this.connections.add(sock);
-    sock.on('close', () => this.connections.delete(sock));
+    // Unauthenticated connections are capped: a new one pushes out the oldest that has not
+    // proven itself yet (a real caller does so within a millisecond or two of connecting).
+    if (this.unproven.size >= MAX_UNPROVEN_CONNECTIONS) {
+      const oldest = this.unproven.values().next().value;
+      if (oldest) {
+        this.unproven.delete(oldest);
+        oldest.destroy();
+      }
+    }
+    this.unproven.add(sock);
+    const authTimer = setTimeout(() => sock.destroy(), this.options.authTimeoutMs ?? 5000);
+    sock.on('close', () => {
+      this.connections.delete(sock);
+      this.unproven.delete(sock);
+      clearTimeout(authTimer);
+    });
     sock.on('error', () => undefined);
     sock.setEncoding('utf8');
-    let authenticated = false;
+    let stage: 'hello' | 'proof' | 'ready' = 'hello';
+    let clientNonce = '';
+    let serverNonce = '';
+    let preAuthBytes = 0;
     let buffer = '';
     let queue = Promise.resolve();
-    const authTimer = setTimeout(() => sock.destroy(), this.options.authTimeoutMs ?? 5000);
-    sock.on('close', () => clearTimeout(authTimer));
     const reply = (r: AgentResponse) => {
       if (!sock.destroyed) sock.write(JSON.stringify(r) + '\n');
+    };
+
+    // Until the caller has proven it knows the token, anything unexpected ends the connection
+    // without a word: it learns nothing about the agent, not even why.
+    const handshake = (line: string) => {
+      const m = parseMessage(line);
+      if (stage === 'hello') {
+        if (!m || m.type !== 'hello' || m.v !== HANDSHAKE_VERSION || !isNonce(m.clientNonce)) return void sock.destroy();
+        clientNonce = m.clientNonce;
+        serverNonce = newNonce();
+        stage = 'proof';
+        return void sock.write(JSON.stringify({ type: 'challenge', serverNonce, serverProof: proofOf(this.token, 'server', clientNonce, serverNonce) }) + '\n');
+      }
+      if (!m || m.type !== 'proof' || !proofMatches(this.token, 'client', clientNonce, serverNonce, m.clientProof)) return void sock.destroy();
+      stage = 'ready';
+      this.unproven.delete(sock);
+      clearTimeout(authTimer);
     };
 
     sock.on('data', (chunk: string) => {
@@ -114,10 +153,16 @@ export class AgentServer {
       while ((nl = buffer.indexOf('\n')) >= 0 && !sock.destroyed) {
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
-        if (line.trim()) handle(line);
+        if (stage !== 'ready') {
+          preAuthBytes += line.length + 1;
+          if (preAuthBytes > MAX_PRE_AUTH_BYTES) return void sock.destroy();
+          handshake(line);
+        } else if (line.trim()) handle(line);
       }
-      if (buffer.length > MAX_LINE_BYTES) {
-        if (authenticated) reply({ ok: false, error: { message: 'request too large', code: 'invalid-input' } });
+      if (sock.destroyed) return;
+      if (stage !== 'ready' && preAuthBytes + buffer.length > MAX_PRE_AUTH_BYTES) sock.destroy();
+      else if (buffer.length > MAX_LINE_BYTES) {
+        reply({ ok: false, error: { message: 'request too large', code: 'invalid-input' } });
         sock.destroy();
       }
     });
@@ -132,26 +177,15 @@ export class AgentServer {
       try {
         msg = JSON.parse(line);
       } catch {
-        // Only a caller that has shown the token hears about its mistakes.
-        if (!authenticated) return void sock.destroy();
         return reply({ ok: false, error: { message: 'bad request: not JSON', code: 'invalid-input' } });
       }
-      const m = (typeof msg === 'object' && msg !== null ? msg : {}) as { token?: unknown; id?: unknown };
-      if (!this.tokenMatches(m.token)) return void sock.destroy();
-      authenticated = true;
-      clearTimeout(authTimer);
+      const m = (typeof msg === 'object' && msg !== null ? msg : {}) as { id?: unknown };
       const id = typeof m.id === 'string' || typeof m.id === 'number' ? m.id : undefined;
       const parsed = AgentRequest.safeParse(msg);
       if (!parsed.success) return reply({ id, ok: false, error: { message: describeIssue(parsed.error, 'bad request'), code: 'invalid-input' } });
       reply(await this.dispatch(parsed.data));
       if (parsed.data.type === 'shutdown') sock.end(() => (this.options.onShutdown ?? (() => void this.close()))());
     };
-  }
-
-  private tokenMatches(given: unknown): boolean {
-    if (typeof given !== 'string' || this.token.length === 0) return false;
-    const b = Buffer.from(given);
-    return b.length === this.token.length && timingSafeEqual(b, this.token);
   }
 
   private async dispatch(req: AgentRequest): Promise<AgentResponse> {
@@ -173,7 +207,13 @@ export class AgentServer {
       case 'credentials': {
         // The notices this request causes go back to its caller, who prints them as an in-process broker would.
         const notices: string[] = [];
-        const opts = { ...(req.mfaCode ? { mfaCode: req.mfaCode } : {}), ...(req.forceRefresh ? { forceRefresh: true } : {}), onNotice: (m: string) => notices.push(m) };
+        const opts = {
+          ...(req.mfaCode ? { mfaCode: req.mfaCode } : {}),
+          ...(req.forceRefresh ? { forceRefresh: true } : {}),
+          // The caller's own endpoints and region, never this process's: the agent serves many shells.
+          awsSettings: req.awsSettings ?? {},
+          onNotice: (m: string) => notices.push(m),
+        };
         return toWireCredentials(await this.broker.credentials(req.profile, opts), notices);
       }
       case 'sessions':

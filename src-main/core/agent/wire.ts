@@ -1,4 +1,4 @@
-// The agent's wire format: one JSON object per line each way. This file is what the client
+// The agent's wire format: one JSON object per line each way, after the handshake (handshake.ts). This file is what the client
 // (on the credential_process hot path) shares with the server, so it imports nothing: zod alone
 // adds about 45 ms to a 70 ms Node start here, so the client checks the few response fields by hand.
 import type { Credentials } from '../../../src-shared/profile';
@@ -33,6 +33,9 @@ export type AgentResponse = { id?: string | number; ok: true; result: unknown } 
 
 /** Longest line either side accepts: requests are tiny, and a session list of thousands of profiles still fits. */
 export const MAX_LINE_BYTES = 1024 * 1024;
+
+/** What a connection may send before it has proven it knows the token (a hello and a proof take ~200 bytes). */
+export const MAX_PRE_AUTH_BYTES = 4 * 1024;
 
 const ERROR_CODES: readonly ErrorCode[] = [
   'invalid-input', 'not-found', 'conflict', 'sign-in-required', 'mfa-required', 'access-denied', 'aws-error', 'keychain', 'file', 'agent', 'timeout',

@@ -1,7 +1,8 @@
-// The agent socket: token checks, framing and validation errors, file modes, idle exit, one
-// agent per data dir. The broker behind it is a stub; the real one is tested through the CLI.
+// The agent socket: requests after the handshake, framing and validation errors, the caller's AWS
+// settings, file modes, idle exit, one agent per data dir. The handshake itself, owner checks and
+// pre-auth limits: agent-handshake.test.ts. The broker behind it is a stub; the real one is
+// tested through the CLI.
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { AgentServer } from '../../../src-main/core/agent/server';
 import type { CredentialBroker, CredentialRequest } from '../../../src-main/core/broker/types';
 import { RolecallError } from '../../../src-main/core/errors';
 import { resolvePaths, type RolecallPaths } from '../../../src-main/core/paths';
+import { authenticated, rawConnect } from './agent-raw';
 
 const EXPIRES = new Date('2031-01-02T03:04:05.000Z');
 
@@ -48,25 +50,26 @@ async function start(opts: ConstructorParameters<typeof AgentServer>[2] = {}): P
 }
 
 /** Sends raw bytes and collects whatever comes back until the server closes or `ms` pass. */
-function raw(data: string, ms = 800): Promise<{ received: string; closedByServer: boolean }> {
-  return new Promise((resolve) => {
-    const c = net.connect(paths.agentSocket);
-    let received = '';
-    let closedByServer = false;
-    c.setEncoding('utf8');
-    c.on('connect', () => c.write(data));
-    c.on('data', (d: string) => (received += d));
-    c.on('error', () => undefined);
-    c.on('close', () => {
-      closedByServer = true;
-      clearTimeout(t);
-      resolve({ received, closedByServer });
-    });
-    const t = setTimeout(() => {
-      c.destroy();
-      resolve({ received, closedByServer });
-    }, ms);
-  });
+async function raw(data: string, ms = 800): Promise<{ received: string; closedByServer: boolean }> {
+  const c = await rawConnect(paths.agentSocket);
+  c.send(data);
+  const closedByServer = await c.closed(ms);
+  c.end();
+  return { received: c.received(), closedByServer };
+}
+
+/** Sends lines after a full handshake and returns the answers, parsed. */
+async function ask(lines: string[], count = lines.length): Promise<Record<string, unknown>[]> {
+  const c = await authenticated(paths.agentSocket, await token());
+  c.send(lines.join('\n') + '\n');
+  const answers: Record<string, unknown>[] = [];
+  for (let i = 0; i < count; i++) {
+    const l = await c.line();
+    if (l === undefined) break;
+    answers.push(JSON.parse(l) as Record<string, unknown>);
+  }
+  c.end();
+  return answers;
 }
 
 const token = async () => (await import('node:fs/promises')).readFile(paths.agentTokenFile, 'utf8').then((t) => t.trim());
@@ -84,10 +87,10 @@ afterEach(async () => {
 describe('agent server and client', () => {
   it('answers credentials, sessions, forget and ping to a client holding the token', async () => {
     await start();
-    const client = new AgentClient(paths);
+    const client = new AgentClient(paths, { env: {} });
     const creds = await client.credentials('dev', { mfaCode: '123456' });
     expect(creds).toEqual({ accessKeyId: 'ASIASTUB', secretAccessKey: 'stub-secret', sessionToken: 'stub-token', expiration: EXPIRES });
-    expect(broker.calls).toEqual([{ profile: 'dev', request: { mfaCode: '123456', onNotice: expect.any(Function) } }]);
+    expect(broker.calls).toEqual([{ profile: 'dev', request: { mfaCode: '123456', awsSettings: {}, onNotice: expect.any(Function) } }]);
     expect(await client.sessions()).toEqual([{ profile: 'a', expiration: EXPIRES, refreshAt: new Date(EXPIRES.getTime() - 900_000) }]);
     await client.forget('dev');
     expect(broker.forgotten).toEqual(['dev']);
@@ -124,9 +127,37 @@ describe('agent server and client', () => {
     expect(await new AgentClient(paths).ping()).toBe(process.pid);
   });
 
-  it('closes the connection without a byte for a caller without the right token', async () => {
+  it("sends the caller's own AWS settings with each credentials request, and only those", async () => {
     await start();
-    for (const msg of ['{"type":"ping"}\n', '{"type":"ping","token":"0000"}\n', 'not json at all\n', `{"type":"credentials","profile":"dev","token":"${'a'.repeat(64)}"}\n`]) {
+    const env = { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9/', AWS_PROFILE: 'other', AWS_ACCESS_KEY_ID: 'AKIAOTHER', HOME: '/home/ann', AWS_DEFAULT_REGION: '' };
+    await new AgentClient(paths, { env }).credentials('dev');
+    // A request's own settings win over the client's environment.
+    await new AgentClient(paths, { env }).credentials('dev', { awsSettings: { AWS_REGION: 'ap-south-1' } });
+    expect(broker.calls.map((c) => c.request?.awsSettings)).toEqual([{ AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:9/', AWS_REGION: 'eu-west-1' }, { AWS_REGION: 'ap-south-1' }]);
+  });
+
+  it('refuses AWS settings that are not names Rolecall reads, not strings, or too many', async () => {
+    await start();
+    const req = (awsSettings: unknown, id: number) => JSON.stringify({ type: 'credentials', profile: 'dev', awsSettings, id });
+    const many = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`AWS_ENDPOINT_URL_S${i}`, 'http://x']));
+    const answers = await ask([
+      req({ AWS_PROFILE: 'other' }, 1),
+      req({ AWS_REGION: 5 }, 2),
+      req(many, 3),
+      '{"type":"credentials","profile":"dev","id":4,"awsSettings":{"__proto__":"x"}}',
+      req(['AWS_REGION'], 5),
+      req({ AWS_REGION: 'x'.repeat(3000) }, 6),
+    ]);
+    expect(answers.map((a) => [a.id, a.ok, (a.error as { code?: string }).code])).toEqual([1, 2, 3, 4, 5, 6].map((id) => [id, false, 'invalid-input']));
+    expect((answers[0]!.error as { message: string }).message).toMatch(/^bad request \(awsSettings\.AWS_PROFILE\): not a setting Rolecall reads; only AWS_REGION/);
+    expect(broker.calls).toEqual([]);
+  });
+
+  it('closes the connection without a byte for a caller that skips the handshake', async () => {
+    await start();
+    const t = await token();
+    // The old protocol's token-in-every-request is no way in either, even with the right token.
+    for (const msg of ['{"type":"ping"}\n', `{"type":"ping","token":"${t}"}\n`, 'not json at all\n', `{"type":"credentials","profile":"dev","token":"${t}"}\n`, '{"type":"hello","v":1,"clientNonce":"short"}\n', `{"type":"hello","v":2,"clientNonce":"${'a'.repeat(64)}"}\n`]) {
       const r = await raw(msg);
       expect(r).toEqual({ received: '', closedByServer: true });
     }
@@ -141,23 +172,19 @@ describe('agent server and client', () => {
 
   it('answers bad JSON and bad requests from an authenticated caller with an error, and keeps serving', async () => {
     await start();
-    const t = await token();
-    const r = await raw(
-      [
-        JSON.stringify({ token: t, type: 'ping', id: 1 }),
-        '{this is not json',
-        JSON.stringify({ token: t, type: 'credentials', profile: 'bad name;rm', id: 2 }),
-        JSON.stringify({ token: t, type: 'launch-missiles', id: 3 }),
-        JSON.stringify({ token: t, type: 'credentials', profile: 'dev', mfaCode: '12', id: 4 }),
-        JSON.stringify({ token: t, type: 'ping', id: 5 }),
-      ].join('\n') + '\n',
-    );
-    const answers = r.received.trim().split('\n').map((l) => JSON.parse(l));
+    const answers = (await ask([
+      JSON.stringify({ type: 'ping', id: 1 }),
+      '{this is not json',
+      JSON.stringify({ type: 'credentials', profile: 'bad name;rm', id: 2 }),
+      JSON.stringify({ type: 'launch-missiles', id: 3 }),
+      JSON.stringify({ type: 'credentials', profile: 'dev', mfaCode: '12', id: 4 }),
+      JSON.stringify({ type: 'ping', id: 5 }),
+    ])) as { id?: number; ok: boolean; result?: unknown; error: { message: string; code: string } }[];
     expect(answers).toHaveLength(6);
     expect(answers[0]).toEqual({ id: 1, ok: true, result: { pid: process.pid } });
     expect(answers[1]).toEqual({ ok: false, error: { message: 'bad request: not JSON', code: 'invalid-input' } });
     expect(answers[2]).toMatchObject({ id: 2, ok: false, error: { code: 'invalid-input' } });
-    expect(answers[2].error.message).toMatch(/^bad request \(profile\): a profile name is/);
+    expect(answers[2]!.error.message).toMatch(/^bad request \(profile\): a profile name is/);
     expect(answers[3]).toMatchObject({ id: 3, ok: false, error: { code: 'invalid-input' } });
     expect(answers[4]).toMatchObject({ id: 4, ok: false, error: { message: 'bad request (mfaCode): an MFA code is 6 digits' } });
     expect(answers[5]).toEqual({ id: 5, ok: true, result: { pid: process.pid } });
