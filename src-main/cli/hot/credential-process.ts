@@ -3,7 +3,7 @@
 // (c) start a background agent and ask it, or (with autostart off) load the core in-process,
 // the only step that loads the AWS SDK.
 import type { Credentials } from '../../../src-shared/profile';
-import { AgentClient, AgentUnavailable } from '../../core/agent/client';
+import { AgentClient, AgentNotTrusted, AgentUnavailable } from '../../core/agent/client';
 import type { CredentialRequest } from '../../core/broker/types';
 import { isRolecallError } from '../../core/errors';
 import { resolvePaths } from '../../core/paths';
@@ -73,26 +73,35 @@ export async function withMfaRetry<T>(io: CliIO, req: CredentialProcessArgs, fn:
 async function obtain(req: CredentialProcessArgs, io: CliIO): Promise<Credentials> {
   const { profile, ...request } = req;
   const paths = resolvePaths(io.env);
-  const agent = new AgentClient(paths);
+  // The caller's AWS settings go with each request: the agent's own environment is not ours.
+  const agent = new AgentClient(paths, { env: io.env });
   // The agent's broker hands back its notices; print them as the in-process broker does (core-factory).
   const viaAgent = { ...request, onNotice: (m: string) => void io.stderr.write(`rolecall: ${m}\n`) };
-  try {
-    return await agent.credentials(profile, viaAgent);
-  } catch (e) {
-    if (!(e instanceof AgentUnavailable)) throw e;
-  }
+  // An agent that fails the owner checks or the handshake is never used again in this run (not
+  // even to start one in its place): say so, and do the work here.
+  let trusted = true;
+  const ask = async (): Promise<Credentials | undefined> => {
+    try {
+      return await agent.credentials(profile, viaAgent);
+    } catch (e) {
+      if (e instanceof AgentNotTrusted) {
+        trusted = false;
+        io.stderr.write(`rolecall: ${e.message}\n`);
+      } else if (!(e instanceof AgentUnavailable)) throw e;
+      return undefined;
+    }
+  };
+  const first = await ask();
+  if (first) return first;
   const settings = await readHotSettings(paths.stateFile);
   if (!request.forceRefresh) {
     const cached = readFreshSession(paths, profile, io.env);
     if (cached) return cached;
   }
-  const autostart = settings.autostartAgent && io.env.ROLECALL_NO_AUTOSTART !== '1';
+  const autostart = trusted && settings.autostartAgent && io.env.ROLECALL_NO_AUTOSTART !== '1';
   if (autostart && (await (await import('./autostart')).ensureAgent(paths, settings.agentIdleSeconds, io.env))) {
-    try {
-      return await agent.credentials(profile, viaAgent);
-    } catch (e) {
-      if (!(e instanceof AgentUnavailable)) throw e;
-    }
+    const second = await ask();
+    if (second) return second;
   }
   const { inProcessCredentials } = await import('./in-process');
   return inProcessCredentials(io, paths, profile, request, () => readFreshSession(paths, profile, io.env));
