@@ -62,13 +62,21 @@ function defaultDataDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home:
 }
 
 function agentSocketPath(dataDir: string, platform: NodeJS.Platform, env: NodeJS.ProcessEnv, p: path.PlatformPath): string {
+  // A base name only: the pipe's real name adds a part derived from the token (agent/handshake.ts).
   if (platform === 'win32') return `\\\\.\\pipe\\rolecall-${shortHash(dataDir.toLowerCase())}`;
   const inDataDir = p.join(dataDir, 'agent.sock');
   if (Buffer.byteLength(inDataDir) <= MAX_SOCKET_PATH_BYTES) return inDataDir;
-  // A deep data dir would overflow sun_path, so the socket moves to a private (0700, checked by
-  // ensureDataDir) directory under the temp dir, named after the data dir so installs stay apart.
-  const tmp = env.TMPDIR || os.tmpdir();
-  return p.join(tmp, `rolecall-${shortHash(dataDir)}`, 'agent.sock');
+  // A deep data dir would overflow sun_path. The per-user runtime dir is the next best place
+  // (private by the XDG spec, which also says to ignore a relative one); else a directory under
+  // the temp dir, where other users can compute the name and create it first: ensureDataDir and
+  // the client both refuse one that is not a private directory of the user's.
+  const name = `rolecall-${shortHash(dataDir)}`;
+  const runtime = env.XDG_RUNTIME_DIR;
+  if (runtime && p.isAbsolute(runtime)) {
+    const inRuntime = p.join(runtime, name, 'agent.sock');
+    if (Buffer.byteLength(inRuntime) <= MAX_SOCKET_PATH_BYTES) return inRuntime;
+  }
+  return p.join(env.TMPDIR || os.tmpdir(), name, 'agent.sock');
 }
 
 /** Creates the data dir (and locks dir, and a relocated socket dir) private to the user. */
