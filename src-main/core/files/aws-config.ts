@@ -83,7 +83,10 @@ export async function writeManagedBlock(configFile: string, blockText: string): 
   // offsets in `text` are byte offsets and a file that is not valid UTF-8 is kept exactly. The
   // markers, "\r" and "\n" are ASCII, so they are found the same in any ASCII-based encoding.
   const text = bytes.toString('latin1');
-  const range = findManagedBlock(text, configFile);
+  // A UTF-8 byte order mark (some Windows editors add one) is not part of a first marker line.
+  const bom = text.startsWith('\xef\xbb\xbf') ? 3 : 0;
+  const found = findManagedBlock(text.slice(bom), configFile);
+  const range = found && { start: found.start + bom, end: found.end + bom };
   const before = range ? bytes.subarray(0, range.start) : bytes;
   const after = range ? bytes.subarray(range.end) : Buffer.alloc(0);
 

@@ -190,6 +190,14 @@ describe('writeManagedBlock', () => {
     expect(await readdir(path.dirname(file))).toEqual(['config']);
   });
 
+  it('finds a block on the first line behind a UTF-8 byte order mark, keeping the mark', async () => {
+    await seed('');
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    await writeFile(file, Buffer.concat([bom, Buffer.from(block('old') + '[profile mine]\n')]));
+    expect(await writeManagedBlock(file, block('dev'))).toBe(true);
+    expect((await readFile(file)).equals(Buffer.concat([bom, Buffer.from(block('dev') + '[profile mine]\n')]))).toBe(true);
+  });
+
   it('creates no file when removing the block from a config that does not exist', async () => {
     expect(await writeManagedBlock(file, '')).toBe(false);
     await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
