@@ -3,6 +3,8 @@
 // `Authorization: Bearer <token>`; arguments and results are checked with the shared contract.
 // Every request must name the bridge itself as Host (DNS rebinding), and a POST may carry no
 // Origin but the bridge's own. The token is per start, random, and compared in constant time.
+// It is never in a page the bridge serves: anyone who can reach the port could read it there.
+// The page gets it from the URL fragment `#token=...` its starter was shown (never sent to a server).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,12 +21,6 @@ export interface WebBridgeOptions {
   rendererDir?: string;
   /** Default: a free port. */
   port?: number;
-  /**
-   * Whether `GET /` hands the token to the page as `<meta name="rolecall-token">` (default). Off,
-   * the page gets it only from the URL fragment `#token=...` the starter was shown, so another
-   * local user who can reach the port cannot read it from the page.
-   */
-  tokenInPage?: boolean;
 }
 
 export interface WebBridge {
@@ -74,7 +70,6 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest();
 export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge> {
   const token = randomBytes(32).toString('hex');
   const tokenDigest = sha256(token);
-  const tokenInPage = opts.tokenInPage ?? true;
   let port = 0;
   const ownOrigins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
 
@@ -123,7 +118,7 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     if (urlPath === '/' || urlPath === '/index.html') {
       const html = await readFile(path.join(opts.rendererDir, 'index.html'), 'utf8').catch(() => undefined);
       if (html === undefined) throw new HttpError(404, 'not found');
-      file = { body: Buffer.from(tokenInPage ? withToken(html, token) : html), contentType: 'text/html; charset=utf-8' };
+      file = { body: Buffer.from(html), contentType: 'text/html; charset=utf-8' };
     } else {
       file = await readStatic(opts.rendererDir, urlPath);
     }
@@ -184,12 +179,6 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
         server.closeAllConnections();
       }),
   };
-}
-
-/** index.html with the token as a meta tag (hex: nothing to escape), for the renderer's web transport. */
-function withToken(html: string, token: string): string {
-  const meta = `<meta name="rolecall-token" content="${token}" />`;
-  return /<head[^>]*>/i.test(html) ? html.replace(/<head[^>]*>/i, (h) => `${h}\n    ${meta}`) : meta + html;
 }
 
 function decodeURIComponentOr(s: string): string {

@@ -56,7 +56,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
           const [{ startWebBridge }, { createRolecallApi }] = await Promise.all([import('../../web/server'), import('../../core/api')]);
           const rendererDir = findRendererDir();
           // The token reaches the page only through the printed address's fragment, not the page itself.
-          bridge = await startWebBridge({ api: createRolecallApi(core), rendererDir, port, tokenInPage: false });
+          bridge = await startWebBridge({ api: createRolecallApi(core), rendererDir, port });
           if (!rendererDir) ctx.notice('no built renderer (out/renderer) found: serving the API only; build it with: npm run build');
         } catch (e) {
           await server.close();

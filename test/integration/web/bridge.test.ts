@@ -65,9 +65,9 @@ const call = (method: string, args: unknown, headers: Record<string, string> = {
     body: JSON.stringify({ args }),
   });
 
-async function restart(opts: { tokenInPage?: boolean } = {}): Promise<void> {
+async function restart(): Promise<void> {
   await bridge.close();
-  bridge = await startWebBridge({ api: createRolecallApi(h.core), rendererDir, ...opts });
+  bridge = await startWebBridge({ api: createRolecallApi(h.core), rendererDir });
   port = Number(new URL(bridge.url).port);
 }
 
@@ -187,12 +187,14 @@ describe('web bridge', () => {
     expect((await call('listProfiles', [], { Host: `localhost:${port}`, Origin: `http://localhost:${port}` })).status).toBe(200);
   });
 
-  it('serves the renderer with content types, the token as a meta tag in index.html', async () => {
+  it('serves the renderer with content types, and index.html as it is, without the token', async () => {
     const index = await request({ path: '/' });
     expect(index.status).toBe(200);
     expect(index.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(index.headers['x-frame-options']).toBe('DENY');
-    expect(index.text).toContain(`<head>\n    <meta name="rolecall-token" content="${bridge.token}" />`);
+    // Anyone who can reach the port can fetch the page; the token comes only in the starter's URL fragment.
+    expect(index.text).toBe('<!doctype html><html><head><title>Rolecall</title></head><body><div id="root"></div></body></html>');
+    expect(index.text).not.toContain(bridge.token);
     expect((await request({ path: '/index.html' })).text).toBe(index.text);
     const js = await request({ path: '/assets/index-abc.js' });
     expect([js.status, js.headers['content-type'], js.text]).toEqual([200, 'text/javascript; charset=utf-8', 'console.log("hi");']);
@@ -203,14 +205,6 @@ describe('web bridge', () => {
     expect((await request({ path: '/assets/missing.js' })).status).toBe(404);
     expect((await request({ path: '/assets' })).status).toBe(404);
     expect((await request({ path: '/api' })).status).toBe(404);
-  });
-
-  it('hands the page no token when tokenInPage is off (the fragment route of rolecall serve --web)', async () => {
-    await restart({ tokenInPage: false });
-    const index = await request({ path: '/' });
-    expect(index.status).toBe(200);
-    expect(index.text).not.toContain(bridge.token);
-    expect(index.text).not.toContain('rolecall-token');
   });
 
   it('refuses directory traversal in every spelling, and symlinks that point out', async () => {
