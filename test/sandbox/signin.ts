@@ -20,6 +20,8 @@ interface SigninToken {
 
 interface ConsoleSession {
   arn: string;
+  /** What the console can do, in a sentence. */
+  permissions: string;
   region: string;
   destination: string;
   issuer?: string;
@@ -111,6 +113,7 @@ function login(ctx: RequestContext, tokens: Map<string, SigninToken>, sessions: 
   const id = randomBytes(24).toString('base64url');
   sessions.set(id, {
     arn: rec.arn,
+    permissions: permissionsOf(rec),
     region: regionOf(destination, ctx.state.org.region),
     destination: destination.toString(),
     issuer: q.get('Issuer') ?? undefined,
@@ -118,6 +121,15 @@ function login(ctx: RequestContext, tokens: Map<string, SigninToken>, sessions: 
   });
   ctx.res.writeHead(302, { location: `${ctx.baseUrl}/console?session=${id}`, 'content-length': '0', 'x-amzn-RequestId': ctx.requestId });
   ctx.res.end();
+}
+
+/** A console of a session without permissions can show nothing and change nothing: the page says so. */
+function permissionsOf(rec: CredentialRecord): string {
+  if (rec.permissions === 'none') {
+    return 'This session has no permissions: GetFederationToken was called without a session policy (Policy or PolicyArns).';
+  }
+  if (rec.kind === 'federated-user') return `Permissions: the session policy passed to GetFederationToken, within those of ${rec.userArn ?? 'the IAM user'}.`;
+  return `Permissions: those of ${rec.roleArn ?? rec.arn}.`;
 }
 
 function consolePage(ctx: RequestContext, sessions: Map<string, ConsoleSession>): void {
@@ -130,6 +142,7 @@ function consolePage(ctx: RequestContext, sessions: Map<string, ConsoleSession>)
     'AWS Management Console (sandbox)',
     `<h1>AWS Management Console (sandbox)</h1>\n` +
       `<p id="signed-in">Signed in as ${escapeHtml(s.arn)} in ${escapeHtml(s.region)}</p>\n` +
+      `<p id="permissions">${escapeHtml(s.permissions)}</p>\n` +
       `<p id="expires">Session expires at ${s.expiresAt.toISOString()}</p>\n` +
       `<p id="destination">Destination: ${escapeHtml(s.destination)}</p>\n` +
       (s.issuer ? `<p id="issuer">Issuer: ${escapeHtml(s.issuer)}</p>\n` : ''),

@@ -30,6 +30,16 @@ interface Signature {
 }
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
+/**
+ * The region names of each partition the organization file allows, as the regionRegex of the
+ * partitions data in AWS's SDKs (smithy endpoint rules, partitions.json) matches them, plus each
+ * partition's global pseudo-region.
+ */
+const PARTITION_REGIONS: Record<'aws' | 'aws-us-gov' | 'aws-cn', RegExp> = {
+  aws: /^(?:(?:us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+|aws-global)$/,
+  'aws-us-gov': /^(?:us-gov-\w+-\d+|aws-us-gov-global)$/,
+  'aws-cn': /^(?:cn-\w+-\d+|aws-cn-global)$/,
+};
 /** AWS refuses requests signed more than 15 minutes away from its clock. */
 const MAX_SKEW_MS = 15 * 60 * 1000;
 
@@ -48,6 +58,10 @@ export function verifySigV4(r: SignedRequest, service: string): SigV4Outcome {
   if ('incomplete' in parsed) return reject('IncompleteSignature', parsed.incomplete, 400);
   const sig = parsed;
 
+  // Each partition is its own AWS with its own IAM: keys of one are unknown in another
+  // (https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/partitions.html),
+  // so a request signed for a region outside the organization's partition names no key it knows.
+  if (!PARTITION_REGIONS[r.state.org.partition].test(sig.region)) return invalidToken();
   const credential = r.state.credentials.get(sig.accessKeyId);
   if (!credential) return invalidToken();
   // Temporary keys are only valid with their own session token; long-term keys with none.

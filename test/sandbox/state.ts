@@ -32,6 +32,11 @@ export interface CredentialRecord {
   sourceIdentity?: string;
   /** Session tags carried as transitive to later hops. */
   transitiveTags?: Record<string, string>;
+  /**
+   * 'none' for a GetFederationToken session without a session policy: AWS grants it nothing.
+   * Otherwise the session may do what its role or user may (the sandbox models no permissions).
+   */
+  permissions?: 'none';
   /** Which operation issued them; for the federation endpoint and tests. */
   issuedBy?: string;
 }
@@ -54,6 +59,9 @@ export const newRequestId = () => {
 };
 
 /** Expired records are kept this long past expiry, so that a late caller still hears "expired", not "unknown". */
+/** Used MFA codes remembered per device: a code lives 90 s, so this covers days of a running demo. */
+const USED_MFA_STEPS_KEPT = 4096;
+
 export const EXPIRED_RETENTION_MS = 24 * 3600 * 1000;
 const PRUNE_AT_LEAST = 10_000;
 
@@ -94,6 +102,8 @@ export class SandboxState {
   private readonly uniqueIds = new Map<string, string>();
   /** The sandbox clock; tests may move it forward to expire things without waiting. */
   clockOffsetMs = 0;
+  /** Per MFA device serial: the TOTP time steps whose code was already accepted once. */
+  private readonly usedMfaSteps = new Map<string, Set<number>>();
 
   constructor(readonly org: Organization) {
     for (const u of org.users) {
@@ -138,6 +148,22 @@ export class SandboxState {
     };
     this.credentials.set(rec.accessKeyId, rec);
     return rec;
+  }
+
+  /** Whether the code of this time step was already accepted for the device. */
+  mfaStepUsed(serialNumber: string, step: number): boolean {
+    return this.usedMfaSteps.get(serialNumber)?.has(step) ?? false;
+  }
+
+  /**
+   * Records a code as used. The oldest entries go past a bound, not by step: tests move the clock
+   * back as well as forward, and a step forgotten by time could then be accepted a second time.
+   */
+  useMfaStep(serialNumber: string, step: number): void {
+    let steps = this.usedMfaSteps.get(serialNumber);
+    if (!steps) this.usedMfaSteps.set(serialNumber, (steps = new Set()));
+    steps.add(step);
+    if (steps.size > USED_MFA_STEPS_KEPT) steps.delete(steps.values().next().value as number);
   }
 
   isExpired(rec: CredentialRecord): boolean {

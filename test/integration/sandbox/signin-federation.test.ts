@@ -1,10 +1,11 @@
 // Console sign-in through the sandbox's federation endpoint: getSigninToken for role and
 // federation-token credentials, login redirecting to the stand-in console, and the refusals a
 // user would hit (IAM user keys, GetSessionToken credentials, expired credentials or token,
-// SessionDuration with chained or federation-token credentials).
-import { AssumeRoleCommand, GetFederationTokenCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
+// SessionDuration with chained or federation-token credentials), and whether the console session
+// has any permissions at all.
+import { AssumeRoleCommand, GetFederationTokenCommand, GetSessionTokenCommand, type Credentials } from '@aws-sdk/client-sts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, identityOf, mfaCode, stsClient, useDemoSandbox, type AwsCredentialIdentity } from './sts-fixtures';
+import { DEMO, identityOf, mfaCode, runAwsCli, stsClient, useDemoSandbox, type AwsCredentialIdentity } from './sts-fixtures';
 
 const sandbox = useDemoSandbox();
 let developer: AwsCredentialIdentity;
@@ -72,6 +73,25 @@ describe('federation sign-in', () => {
       'Signed in as arn:aws:sts::111122223333:federated-user/alice-console',
     );
     expect((await getSigninToken(fed, 3600)).status).toBe(400);
+  });
+
+  it('shows whether a GetFederationToken session can do anything: without a session policy it has no permissions', async () => {
+    const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ec2:Describe*', Resource: '*' }] });
+    const withPolicy = identityOf((await stsClient(sandbox(), DEMO.alice).send(new GetFederationTokenCommand({ Name: 'alice-ro', Policy: policy }))).Credentials);
+    const withArns = identityOf(
+      (await stsClient(sandbox(), DEMO.alice).send(new GetFederationTokenCommand({ Name: 'alice-arns', PolicyArns: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }] }))).Credentials,
+    );
+    // The AWS CLI as a person would call it, forgetting the policy.
+    const cli = await runAwsCli(sandbox(), ['sts', 'get-federation-token', '--name', 'alice-cli'], DEMO.alice);
+    expect(cli.code).toBe(0);
+    const bare = identityOf((JSON.parse(cli.stdout) as { Credentials: Credentials }).Credentials);
+    const permissions = async (creds: AwsCredentialIdentity) =>
+      /<p id="permissions">(.*?)<\/p>/.exec(await consoleAfterLogin(await signinToken(creds), 'https://console.aws.amazon.com/'))?.[1];
+    expect(await permissions(bare)).toBe('This session has no permissions: GetFederationToken was called without a session policy (Policy or PolicyArns).');
+    for (const creds of [withPolicy, withArns]) {
+      expect(await permissions(creds)).toBe(`Permissions: the session policy passed to GetFederationToken, within those of ${DEMO.aliceArn}.`);
+    }
+    expect(await permissions(developer)).toBe(`Permissions: those of ${DEMO.developer}.`);
   });
 
   it('refuses IAM user keys and GetSessionToken credentials', async () => {

@@ -10,7 +10,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { parseOrganization, type Organization, type OrganizationInput } from '../../sandbox/org';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { totpCode } from '../../sandbox/totp';
+import { unusedMfaCode } from '../../sandbox/sts/mfa';
 
 /** Static AWS credentials, as the SDK takes them. */
 export interface AwsCredentialIdentity {
@@ -99,8 +99,11 @@ export function identityOf(c: Credentials | undefined): AwsCredentialIdentity {
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
 }
 
-/** The code alice's authenticator app shows now, by the sandbox clock. */
-export const mfaCode = (sandbox: Sandbox) => totpCode(DEMO.mfaSeed, sandbox.state.now());
+/**
+ * A code alice's authenticator shows by the sandbox clock that the sandbox has not seen used: AWS
+ * takes each code once, so every call gets its own (the sandbox clock moves on a step when needed).
+ */
+export const mfaCode = (sandbox: Sandbox) => unusedMfaCode(sandbox.state, DEMO.mfaSerial);
 
 export interface CliResult {
   code: number;

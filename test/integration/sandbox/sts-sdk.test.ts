@@ -180,7 +180,8 @@ describe('SigV4', () => {
         name: 'InvalidClientTokenId',
       });
     }
-    sandbox().state.clockOffsetMs = 3601_000;
+    // Relative: an MFA code taken above may have moved the sandbox clock on a step.
+    sandbox().state.clockOffsetMs += 3601_000;
     await expect(stsClient(sandbox(), creds).send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
       name: 'ExpiredToken',
       message: 'The security token included in the request is expired',

@@ -31,10 +31,13 @@ const org: OrganizationInput = {
       { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { StringLike: { 'aws:RequestTag/team': 'plat*' } } },
       { Effect: 'Deny', Principal: '*', Action: 'sts:*', Condition: { StringEquals: { 'aws:RequestTag/env': 'prod' } } },
     ),
-    role('NeedsTeamTag', { Effect: 'Allow', Principal: { AWS: arn('Tagged') }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalTag/team': 'platform' } } }),
+    // A caller with transitive tags passes them on, so the next role must allow sts:TagSession too.
+    role('NeedsTeamTag', { Effect: 'Allow', Principal: { AWS: arn('Tagged') }, Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { StringEquals: { 'aws:PrincipalTag/team': 'platform' } } }),
+    role('UntaggedNext', { Effect: 'Allow', Principal: { AWS: arn('Tagged') }, Action: 'sts:AssumeRole' }),
     role('ExternalIdIfExists', { Effect: 'Allow', Principal: { AWS: A }, Action: 'sts:AssumeRole', Condition: { StringEqualsIfExists: { 'sts:ExternalId': 'abc-123' } } }),
     role('Sourced', { Effect: 'Allow', Principal: { AWS: A }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }),
     role('SourcedNext', { Effect: 'Allow', Principal: { AWS: arn('Sourced') }, Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'] }),
+    role('UnsourcedNext', { Effect: 'Allow', Principal: { AWS: arn('Sourced') }, Action: 'sts:AssumeRole' }),
   ],
 };
 
@@ -92,6 +95,24 @@ describe('what a role chain carries', () => {
     const plain = identityOf((await assume(carol, 'Tagged', { Tags: tags })).Credentials);
     await expect(assume(plain, 'NeedsTeamTag')).rejects.toMatchObject({ name: 'AccessDenied' });
     await expect(assume(transitive, 'NeedsTeamTag', { Tags: [{ Key: 'team', Value: 'other' }] })).rejects.toMatchObject({ name: 'ValidationError' });
+  });
+
+  it('asks the next role for sts:TagSession when the caller carries transitive tags, even with no Tags passed', async () => {
+    const tags = [{ Key: 'team', Value: 'platform' }];
+    const transitive = await assume(carol, 'Tagged', { Tags: tags, TransitiveTagKeys: ['team'] });
+    const caller = transitive.AssumedRoleUser?.Arn ?? '';
+    await expect(assume(identityOf(transitive.Credentials), 'UntaggedNext')).rejects.toMatchObject(deniedFor(caller, 'sts:TagSession', 'UntaggedNext'));
+    // Tags that were not transitive stay behind, and ask nothing of the next role.
+    const plain = identityOf((await assume(carol, 'Tagged', { Tags: tags })).Credentials);
+    await expect(assume(plain, 'UntaggedNext')).resolves.toBeDefined();
+  });
+
+  it('asks every later role for sts:SetSourceIdentity once the chain has a source identity', async () => {
+    const sourced = await assume(carol, 'Sourced', { SourceIdentity: 'carol' });
+    const caller = sourced.AssumedRoleUser?.Arn ?? '';
+    await expect(assume(identityOf(sourced.Credentials), 'UnsourcedNext')).rejects.toMatchObject(deniedFor(caller, 'sts:SetSourceIdentity', 'UnsourcedNext'));
+    const unsourced = identityOf((await assume(carol, 'Sourced')).Credentials);
+    await expect(assume(unsourced, 'UnsourcedNext')).resolves.toBeDefined();
   });
 
   it('keeps the source identity for the rest of the chain and refuses changing it', async () => {

@@ -67,7 +67,14 @@ export function assumeRole(call: StsCall, caller: CredentialRecord): XmlTree {
     ...(externalId !== undefined ? { 'sts:ExternalId': externalId } : {}),
   };
   const role = findRole(state, roleArn);
-  const actions = ['sts:AssumeRole', ...(tags.length > 0 ? ['sts:TagSession'] : []), ...(sourceIdentity !== undefined ? ['sts:SetSourceIdentity'] : [])];
+  // What the caller's session carries counts as passed again: inherited transitive tags need
+  // sts:TagSession in the next role's trust policy even when the request passes no Tags
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_role-chaining),
+  // and an inherited source identity needs sts:SetSourceIdentity in every later role's trust policy
+  // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_monitor.html#id_credentials_temp_control-access_monitor-know).
+  const inheritsTags = Object.keys(caller.transitiveTags ?? {}).length > 0;
+  const inheritsSourceIdentity = caller.sourceIdentity !== undefined;
+  const actions = ['sts:AssumeRole', ...(tags.length > 0 || inheritsTags ? ['sts:TagSession'] : []), ...(sourceIdentity !== undefined || inheritsSourceIdentity ? ['sts:SetSourceIdentity'] : [])];
   authorize(role, principalOf(state, caller), actions, context, denied);
 
   const roleChained = caller.kind === 'assumed-role' || caller.kind === 'session-token';

@@ -57,6 +57,10 @@ export function getFederationToken(call: StsCall, caller: CredentialRecord): Xml
       userArn: caller.userArn,
       mfaAuthenticated: false,
       roleChained: false,
+      // Without a session policy "the resulting federated user session has no permissions"
+      // (https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html, Policy;
+      // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_getfederationtoken.html).
+      ...(policy === undefined && policyArns.length === 0 ? { permissions: 'none' as const } : {}),
       issuedBy: 'GetFederationToken',
     },
     duration ?? USER_SESSION.default,
