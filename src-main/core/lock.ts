@@ -2,22 +2,31 @@
 // of CLI processes can read-modify-write the same file without losing updates.
 //
 // The lock is a file created with O_EXCL ('wx') holding {pid, host, token, time}. While held, its
-// mtime is refreshed, so "stale" means: the owner's pid is dead (same host), or nobody has
-// touched the file for staleMs (a crashed owner on another host, or a reused pid).
+// mtime is refreshed, so "stale" means: the owner's pid is dead (same host), the file is still
+// empty or unreadable a moment after it was made (its maker was killed between create and write),
+// or nobody has touched it for staleMs (a stopped or crashed owner, a reused pid). A lock that
+// could not be written (disk full) is removed at once, so it blocks nobody.
+//
+// Not proper-lockfile: it knows no owner, so every abandoned lock would block for its full stale
+// time, where a dead owner's pid frees this one at once.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { RolecallError } from './errors';
+import { fileErrorText } from './files/atomic';
 
 export interface FileLockOptions {
   /** Give up waiting after this long (RolecallError 'timeout'). */
   timeoutMs?: number;
-  /** A lock not refreshed for this long is taken over. */
+  /** A lock not refreshed for this long is taken over (its owner is stopped, hung or gone). */
   staleMs?: number;
   /** First wait between attempts; later waits grow (with jitter) to at most 10x. */
   pollMs?: number;
 }
+
+/** An empty or unreadable lock older than this was abandoned between create and write. */
+const UNWRITTEN_GRACE_MS = 1_000;
 
 interface LockInfo {
   pid: number;
@@ -32,7 +41,9 @@ export function lockFileFor(locksDir: string, kind: string, name: string): strin
 }
 
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T> | T, options: FileLockOptions = {}): Promise<T> {
-  const { timeoutMs = 30_000, staleMs = 60_000, pollMs = 15 } = options;
+  // staleMs 10 s: a stopped owner (Ctrl+Z, SIGSTOP) stops its heartbeat and is taken over well
+  // within the 30 s budget of a credential request; a live owner refreshes every 2.5 s.
+  const { timeoutMs = 30_000, staleMs = 10_000, pollMs = 15 } = options;
   const token = await acquire(lockPath, { timeoutMs, staleMs, pollMs });
   const now = () => new Date();
   // Heartbeat: a long-running holder is never mistaken for a crashed one.
@@ -68,14 +79,18 @@ async function tryCreate(lockPath: string, token: string): Promise<boolean> {
     handle = await open(lockPath, 'wx', 0o600);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new RolecallError(`Cannot create the lock file ${lockPath}: ${(e as NodeJS.ErrnoException).code ?? e}`, 'file', undefined, { cause: e });
+    throw new RolecallError(`Cannot create the lock file ${lockPath}: ${fileErrorText(e)}`, 'file', undefined, { cause: e });
   }
   try {
     const info: LockInfo = { pid: process.pid, host: os.hostname(), token, time: new Date().toISOString() };
     await handle.writeFile(JSON.stringify(info));
-  } finally {
-    await handle.close();
+  } catch (e) {
+    // An empty lock left behind would block every later caller until judged abandoned.
+    await handle.close().catch(() => undefined);
+    await unlink(lockPath).catch(() => undefined);
+    throw new RolecallError(`Cannot write the lock file ${lockPath}: ${fileErrorText(e)}`, 'file', undefined, { cause: e });
   }
+  await handle.close();
   return true;
 }
 
@@ -84,9 +99,10 @@ async function readLock(lockPath: string): Promise<{ info: LockInfo | null; mtim
     const [text, st] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
     let info: LockInfo | null = null;
     try {
-      info = JSON.parse(text) as LockInfo;
+      const parsed = JSON.parse(text) as Partial<LockInfo> | null;
+      if (parsed && typeof parsed.token === 'string') info = parsed as LockInfo;
     } catch {
-      // Empty or partial: its owner is between open('wx') and write; judge by age alone.
+      // Empty or partial: its owner is between open('wx') and write, or died there; judge by age.
     }
     return { info, mtimeMs: st.mtimeMs };
   } catch {
@@ -97,9 +113,11 @@ async function readLock(lockPath: string): Promise<{ info: LockInfo | null; mtim
 async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
   const lock = await readLock(lockPath);
   if (!lock) return false;
-  if (Date.now() - lock.mtimeMs > staleMs) return true;
+  const age = Date.now() - lock.mtimeMs;
+  if (age > staleMs) return true;
   const info = lock.info;
-  return !!info && info.host === os.hostname() && typeof info.pid === 'number' && !pidAlive(info.pid);
+  if (!info) return age > UNWRITTEN_GRACE_MS;
+  return info.host === os.hostname() && typeof info.pid === 'number' && !pidAlive(info.pid);
 }
 
 function pidAlive(pid: number): boolean {

@@ -26,9 +26,23 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     await replaceFile(target, data, mode);
   } catch (e) {
     if (e instanceof RolecallError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new RolecallError(`Cannot write ${file}: ${code ?? (e as Error).message}`, 'file', undefined, { cause: e });
+    throw new RolecallError(`Cannot write ${file}: ${fileErrorText(e)}`, 'file', undefined, { cause: e });
   }
+}
+
+const KNOWN: Record<string, string> = {
+  ENOSPC: 'the disk is full (ENOSPC)',
+  EDQUOT: 'the disk quota is used up (EDQUOT)',
+  EACCES: 'permission denied (EACCES)',
+  EPERM: 'operation not permitted (EPERM)',
+  EROFS: 'the file system is read-only (EROFS)',
+};
+
+/** A file-system error in words, for messages that name the file themselves (Node's write errors name none). */
+export function fileErrorText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code) return KNOWN[code] ?? code;
+  return e instanceof Error ? e.message : String(e);
 }
 
 async function replaceFile(target: string, data: string | Uint8Array, mode: number): Promise<void> {

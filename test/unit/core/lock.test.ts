@@ -1,11 +1,19 @@
 import { spawn } from 'node:child_process';
+import * as fsp from 'node:fs/promises';
 import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withFileLock } from '../../../src-main/core/lock';
+import { describeError } from '../../../src-main/core/errors';
+
+// open() passes through to the real one; one test makes the lock's write fail as on a full disk.
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs/promises')>();
+  return { ...real, open: vi.fn(real.open) };
+});
 
 const lockSource = fileURLToPath(new URL('../../../src-main/core/lock.ts', import.meta.url));
 let dir: string;
@@ -26,9 +34,21 @@ for (let i = 0; i < Number(times); i++) {
 }
 `;
 
+// Takes the lock, says so on stdout, and holds it (heartbeat and all) until killed.
+const HOLDER = `
+import { withFileLock } from ${JSON.stringify(lockSource)};
+await withFileLock(process.argv[2], () => {
+  process.stdout.write('held\\n');
+  return new Promise(() => setInterval(() => undefined, 1000));
+});
+`;
+let holderScript: string;
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'rc-lock-'));
   childScript = path.join(dir, 'child.mjs');
+  holderScript = path.join(dir, 'holder.mjs');
+  await build({ stdin: { contents: HOLDER, loader: 'ts', resolveDir: dir }, bundle: true, platform: 'node', format: 'esm', outfile: holderScript, logLevel: 'silent' });
   await build({ stdin: { contents: CHILD, loader: 'ts', resolveDir: dir }, bundle: true, platform: 'node', format: 'esm', outfile: childScript, logLevel: 'silent' });
 });
 afterAll(async () => {
@@ -124,4 +144,52 @@ describe('withFileLock', () => {
     await Promise.all([first, second]);
     expect(order).toEqual(['first-in', 'first-out', 'second']);
   });
+
+  it('takes over at once an empty lock left by a process killed between create and write', async () => {
+    const lockPath = path.join(dir, 'empty.lock');
+    await writeFile(lockPath, '');
+    const old = new Date(Date.now() - 2_000);
+    await utimes(lockPath, old, old);
+    const started = Date.now();
+    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 5_000 })).resolves.toBe('ok');
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('leaves a just-created empty lock to its maker for a moment (it is about to write it)', async () => {
+    const lockPath = path.join(dir, 'fresh-empty.lock');
+    await writeFile(lockPath, '');
+    const err = await withFileLock(lockPath, async () => 'never', { timeoutMs: 300 }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'timeout' });
+  });
+
+  it('removes a lock it could not write (disk full) and says which file and why', async () => {
+    const lockPath = path.join(dir, 'full.lock');
+    const real = (await vi.importActual<typeof import('node:fs/promises')>('node:fs/promises')).open;
+    vi.mocked(fsp.open).mockImplementationOnce(async (...args: Parameters<typeof real>) => {
+      const handle = await real(...args);
+      handle.writeFile = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+      return handle;
+    });
+    const err = await withFileLock(lockPath, async () => 'never').catch((e) => e);
+    expect(describeError(err)).toBe(`Cannot write the lock file ${lockPath}: the disk is full (ENOSPC)`);
+    expect(await readdir(dir)).not.toContain('full.lock');
+    // The next caller is not blocked by what the failed one left.
+    const started = Date.now();
+    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 5_000 })).resolves.toBe('ok');
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('takes over from a stopped holder (SIGSTOP) within the default stale time, well inside a 30 s budget', async () => {
+    const lockPath = path.join(dir, 'stopped.lock');
+    const holder = spawn(process.execPath, [holderScript, lockPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+      holder.kill('SIGSTOP');
+      const started = Date.now();
+      await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 30_000 })).resolves.toBe('ok');
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      holder.kill('SIGKILL');
+    }
+  }, 30_000);
 });
