@@ -1,0 +1,27 @@
+// Mutation testing of the core's policy modules (npm run mutate; not in CI: it takes a while).
+// One module at a time: npx stryker run --mutate src-main/core/broker/session-cache.ts
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.stryker.config.ts' },
+  mutate: [
+    'src-main/core/broker/**/*.ts',
+    'src-main/core/providers/**/*.ts',
+    'src-main/core/chain.ts',
+    'src-main/core/files/**/*.ts',
+    'src-main/core/lock.ts',
+    'src-main/core/single-flight.ts',
+    'src-main/core/agent/protocol.ts',
+    'src-main/cli/hot/**/*.ts',
+  ],
+  coverageAnalysis: 'perTest',
+  // Two cores, shared with whoever else runs tests.
+  concurrency: 2,
+  reporters: ['clear-text', 'progress', 'html'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  clearTextReporter: { allowEmojis: false, logTests: false, reportScoreTable: true },
+  tempDirName: '.stryker-tmp',
+  ignoreStatic: true,
+  timeoutMS: 20_000,
+  thresholds: { high: 90, low: 85, break: null },
+};
