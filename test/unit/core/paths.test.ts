@@ -51,7 +51,17 @@ describe('resolvePaths', () => {
     expect(a).not.toBe(b);
   });
 
-  it('moves the socket under the temp dir when the data dir is too deep for a Unix socket path', () => {
+  it('moves the socket to the per-user runtime dir when the data dir is too deep for a Unix socket path', () => {
+    const deep = '/home/ann/' + 'very-long-directory-name/'.repeat(5) + 'rolecall';
+    const p = resolvePaths({ ROLECALL_HOME: deep, XDG_RUNTIME_DIR: '/run/user/1000', TMPDIR: '/tmp' }, 'linux', '/home/ann');
+    expect(p.agentSocket).toMatch(/^\/run\/user\/1000\/rolecall-[0-9a-f]{16}\/agent\.sock$/);
+    // Not when the data dir fits; and a relative or itself too deep runtime dir is passed over.
+    expect(resolvePaths({ ROLECALL_HOME: '/srv/rc', XDG_RUNTIME_DIR: '/run/user/1000' }, 'linux', '/home/ann').agentSocket).toBe('/srv/rc/agent.sock');
+    expect(resolvePaths({ ROLECALL_HOME: deep, XDG_RUNTIME_DIR: 'run/user/1000', TMPDIR: '/tmp' }, 'linux', '/home/ann').agentSocket).toMatch(/^\/tmp\/rolecall-[0-9a-f]{16}\/agent\.sock$/);
+    expect(resolvePaths({ ROLECALL_HOME: deep, XDG_RUNTIME_DIR: '/' + 'r'.repeat(80), TMPDIR: '/tmp' }, 'linux', '/home/ann').agentSocket).toMatch(/^\/tmp\/rolecall-[0-9a-f]{16}\/agent\.sock$/);
+  });
+
+  it('else moves the socket under the temp dir', () => {
     const deep = '/home/ann/' + 'very-long-directory-name/'.repeat(5) + 'rolecall';
     const p = resolvePaths({ ROLECALL_HOME: deep, TMPDIR: '/tmp' }, 'darwin', '/home/ann');
     expect(p.agentSocket).toMatch(/^\/tmp\/rolecall-[0-9a-f]{16}\/agent\.sock$/);
