@@ -50,11 +50,13 @@ const deniedFor = (caller: string, action: string, name: string) => ({
   message: `User: ${caller} is not authorized to perform: ${action} on resource: ${arn(name)}`,
 });
 const carolArn = `arn:aws:iam::${A}:user/carol`;
+/** What a granted AssumeRole answers: the session of that role, named as asked. */
+const grants = (name: string) => ({ AssumedRoleUser: { Arn: `arn:aws:sts::${B}:assumed-role/${name}/trust-test` }, Credentials: { AccessKeyId: expect.stringMatching(/^ASIA/) } });
 
 describe('trust policy principals', () => {
   it('matches an account id, a user ARN, and never a user against a Service principal', async () => {
     await expect(assume(carol, 'ByAccountId')).resolves.toMatchObject({ AssumedRoleUser: { Arn: `arn:aws:sts::${B}:assumed-role/ByAccountId/trust-test` } });
-    await expect(assume(carol, 'CarolOnly')).resolves.toBeDefined();
+    await expect(assume(carol, 'CarolOnly')).resolves.toMatchObject(grants('CarolOnly'));
     await expect(assume(dave, 'CarolOnly')).rejects.toMatchObject(deniedFor(`arn:aws:iam::${A}:user/dave`, 'sts:AssumeRole', 'CarolOnly'));
     await expect(assume(carol, 'ServiceOnly')).rejects.toMatchObject(deniedFor(carolArn, 'sts:AssumeRole', 'ServiceOnly'));
   });
@@ -68,7 +70,7 @@ describe('trust policy actions and conditions', () => {
   });
 
   it('evaluates StringLike on request tags, and an explicit Deny beats the Allow', async () => {
-    await expect(assume(carol, 'Tagged', { Tags: [{ Key: 'team', Value: 'platform' }] })).resolves.toBeDefined();
+    await expect(assume(carol, 'Tagged', { Tags: [{ Key: 'team', Value: 'platform' }] })).resolves.toMatchObject(grants('Tagged'));
     await expect(assume(carol, 'Tagged', { Tags: [{ Key: 'team', Value: 'data' }] })).rejects.toMatchObject(deniedFor(carolArn, 'sts:AssumeRole', 'Tagged'));
     await expect(
       assume(carol, 'Tagged', {
@@ -81,8 +83,8 @@ describe('trust policy actions and conditions', () => {
   });
 
   it('lets an IfExists condition pass when the key is absent, but not when it differs', async () => {
-    await expect(assume(carol, 'ExternalIdIfExists')).resolves.toBeDefined();
-    await expect(assume(carol, 'ExternalIdIfExists', { ExternalId: 'abc-123' })).resolves.toBeDefined();
+    await expect(assume(carol, 'ExternalIdIfExists')).resolves.toMatchObject(grants('ExternalIdIfExists'));
+    await expect(assume(carol, 'ExternalIdIfExists', { ExternalId: 'abc-123' })).resolves.toMatchObject(grants('ExternalIdIfExists'));
     await expect(assume(carol, 'ExternalIdIfExists', { ExternalId: 'zzz-999' })).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 });
