@@ -10,6 +10,7 @@ import { iamUserEntryName } from '../../src-main/core/secrets/keychain-layout';
 import type { Profile } from '../../src-shared/profile';
 import { loadOrganization, type Organization } from '../sandbox/org';
 import { startSandbox, type Sandbox } from '../sandbox/server';
+import { unusedMfaCode } from '../sandbox/sts/mfa';
 
 export const demoOrgFile = fileURLToPath(new URL('../sandbox/demo-org.json', import.meta.url));
 export const demoOrg = (): Organization => loadOrganization(demoOrgFile);
@@ -67,9 +68,15 @@ export async function startHarness(opts: { org?: Organization; core?: CoreOption
   };
 }
 
-/** The current TOTP code of an MFA device of the organization, as an authenticator app shows it. */
-export function mfaCode(org: Organization, serialNumber: string): string {
-  const device = org.users.flatMap((u) => u.mfaDevices).find((d) => d.serialNumber === serialNumber);
+/**
+ * A code of an MFA device of the organization, as its authenticator app shows it. Given the
+ * sandbox, one the sandbox has not seen used (AWS takes each code once; the sandbox clock moves on
+ * a 30-second step when every code it accepts now was used). Given only the organization, the code
+ * of this moment, which a second call within the same 30 seconds would send again: prefer the sandbox.
+ */
+export function mfaCode(source: Sandbox | Organization, serialNumber: string): string {
+  if ('state' in source) return unusedMfaCode(source.state, serialNumber);
+  const device = source.users.flatMap((u) => u.mfaDevices).find((d) => d.serialNumber === serialNumber);
   if (!device) throw new Error(`no MFA device ${serialNumber}`);
   return new TOTP({ secret: device.seed, digits: 6, period: 30, algorithm: 'SHA1' }).generate();
 }

@@ -4,10 +4,9 @@
 // running the broker itself (autostart off), where the broker's lock does the work.
 import { describe, expect, it } from 'vitest';
 import { AgentClient } from '../../../src-main/core/agent/client';
-import { demoOrg, mfaCode } from '../../helpers/harness';
+import { mfaCode } from '../../helpers/harness';
 import { ALICE_KEY, ALICE_MFA, useCliHarness, type RunResult } from './harness';
 
-const org = demoOrg();
 const RUNS = 100;
 
 const h = useCliHarness(async (h) => {
@@ -24,7 +23,7 @@ const h = useCliHarness(async (h) => {
 });
 
 async function burst(env: NodeJS.ProcessEnv): Promise<RunResult[]> {
-  const code = mfaCode(org, ALICE_MFA);
+  const code = mfaCode(h().sandbox, ALICE_MFA);
   const started = Date.now();
   const runs = await Promise.all(
     Array.from({ length: RUNS }, () => h().rolecall(['credential-process', 'audit/Auditor', '--mfa-code', code], { env, secretOutput: true, timeoutMs: 90_000 })),

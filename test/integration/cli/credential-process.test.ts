@@ -3,10 +3,8 @@
 // background), MFA, and failures as one line on stderr with nothing on stdout.
 import { describe, expect, it } from 'vitest';
 import { AgentClient } from '../../../src-main/core/agent/client';
-import { demoOrg, mfaCode } from '../../helpers/harness';
+import { mfaCode } from '../../helpers/harness';
 import { addAliceWithReadOnly, ALICE_KEY, ALICE_MFA, parseJson, useCliHarness } from './harness';
-
-const org = demoOrg();
 
 interface ProcessCredentials {
   Version: number;
@@ -99,7 +97,7 @@ describe('rolecall credential-process', () => {
     expect((await h().rolecall(['iam-user', 'add', 'alice-mfa', '--access-key-id', ALICE_KEY.accessKeyId, '--mfa-serial', ALICE_MFA], { input: ALICE_KEY.secretAccessKey })).code).toBe(0);
     const without = await h().rolecall(['credential-process', 'alice-mfa']);
     expect(without).toEqual({ code: 1, stdout: '', stderr: `rolecall: profile 'alice-mfa' needs an MFA code from ${ALICE_MFA}; pass --mfa-code CODE\n` });
-    const r = await h().rolecall(['credential-process', 'alice-mfa', '--mfa-code', mfaCode(org, ALICE_MFA)], { secretOutput: true });
+    const r = await h().rolecall(['credential-process', 'alice-mfa', '--mfa-code', mfaCode(h().sandbox, ALICE_MFA)], { secretOutput: true });
     expect(r.stderr).toBe('');
     expect(parseJson<ProcessCredentials>(r.stdout).SessionToken).toBeTruthy();
     expect(h().sandbox.knobs.count('sts:GetSessionToken')).toBe(1);

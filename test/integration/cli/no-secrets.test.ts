@@ -3,10 +3,8 @@
 // secret the sandbox issued, nor the IAM user's key, is in the data dir, in HOME, or in any
 // output except the ones whose job is to hand credentials over (credential-process, env).
 import { describe, expect, it } from 'vitest';
-import { demoOrg, mfaCode } from '../../helpers/harness';
+import { mfaCode } from '../../helpers/harness';
 import { ALICE_KEY, ALICE_MFA, filesUnder, useCliHarness } from './harness';
-
-const org = demoOrg();
 
 const h = useCliHarness();
 
@@ -29,7 +27,7 @@ describe('secrets stay in the keychain and in memory', () => {
 
     await creds(['dev/ReadOnly']); // cold, in-process
     await creds(['dev/ReadOnly']); // keychain cache
-    await creds(['prod/Deployer', '--mfa-code', mfaCode(org, ALICE_MFA)]);
+    await creds(['prod/Deployer', '--mfa-code', mfaCode(h().sandbox, ALICE_MFA)]);
     await creds(['alice']);
     await creds(['dev/ReadOnly', '--force-refresh'], { ROLECALL_NO_AUTOSTART: '' }); // starts the agent
     await creds(['prod/Deployer']); // from the agent

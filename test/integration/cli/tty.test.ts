@@ -4,10 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { demoOrg, mfaCode } from '../../helpers/harness';
+import { mfaCode } from '../../helpers/harness';
 import { ALICE_KEY, ALICE_MFA, parseJson, useCliHarness } from './harness';
-
-const org = demoOrg();
 
 const DRIVER = `
 import json, os, pty, select, sys, time
@@ -60,7 +58,7 @@ describe('rolecall at a terminal', () => {
     expect(r.screen).toBe(`Secret access key for ${ALICE_KEY.accessKeyId}: \nAdded IAM user profile 'alice' (secret key in the OS keychain)\n`);
     // Not echoed, and it works: the next test step uses it.
     const prompt = `MFA code for profile 'alice' (${ALICE_MFA}): `;
-    const code = mfaCode(org, ALICE_MFA);
+    const code = mfaCode(h().sandbox, ALICE_MFA);
     const env = await atTerminal(['env', 'alice', '--format', 'json'], [{ after: prompt, type: code }]);
     expect(env.code).toBe(0);
     expect(env.screen.startsWith(`${prompt}${code}\n{`)).toBe(true);
@@ -72,7 +70,7 @@ describe('rolecall at a terminal', () => {
   it('credential-process asks for an MFA code on the terminal (stderr), keeping stdout for the JSON', async () => {
     await h().rolecall(['iam-user', 'add', 'alice', '--access-key-id', ALICE_KEY.accessKeyId, '--mfa-serial', ALICE_MFA], { input: ALICE_KEY.secretAccessKey });
     const prompt = "MFA code for profile 'alice': ";
-    const code = mfaCode(org, ALICE_MFA);
+    const code = mfaCode(h().sandbox, ALICE_MFA);
     const stdoutFile = path.join(h().home, 'stdout.json');
     const r = await atTerminal(['credential-process', 'alice'], [{ after: prompt, type: code }], { stdoutTo: stdoutFile });
     expect(r).toEqual({ code: 0, screen: `${prompt}${code}\n` });

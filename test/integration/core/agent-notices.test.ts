@@ -4,7 +4,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Profile } from '../../../src-shared/profile';
 import { AgentClient } from '../../../src-main/core/agent/client';
 import { AgentServer } from '../../../src-main/core/agent/server';
-import { demoOrg, mfaCode, startHarness, type Harness } from '../../helpers/harness';
+import { mfaCode, startHarness, type Harness } from '../../helpers/harness';
 
 const ALICE_MFA = 'arn:aws:iam::111122223333:mfa/alice';
 const alice: Profile = { name: 'alice', kind: 'iam-user', accessKeyId: 'AKIASANDBOXALICE0001' };
@@ -29,7 +29,7 @@ afterEach(async () => {
 it("hands the broker's chain-cap notice back to the agent's caller, only for the request that caused it", async () => {
   const client = new AgentClient(h.core.paths);
   const told: string[] = [];
-  const creds = await client.credentials('prod/Deployer', { mfaCode: mfaCode(demoOrg(), ALICE_MFA), onNotice: (m) => told.push(m) });
+  const creds = await client.credentials('prod/Deployer', { mfaCode: mfaCode(h.sandbox, ALICE_MFA), onNotice: (m) => told.push(m) });
   expect(creds.sessionToken).toBeTruthy();
   expect(told).toEqual([CAPPED]);
   // The agent's own sink (its log) still hears it too.

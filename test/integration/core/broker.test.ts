@@ -6,9 +6,8 @@ import type { Profile } from '../../../src-shared/profile';
 import { getCallerIdentity } from '../../../src-main/core/aws/sts';
 import { awsCallerSettings, awsSettingsKey } from '../../../src-main/core/aws/caller-settings';
 import { sessionEntryName } from '../../../src-main/core/secrets/keychain-layout';
-import { demoOrg, mfaCode, startHarness, type Harness } from '../../helpers/harness';
+import { mfaCode, startHarness, type Harness } from '../../helpers/harness';
 
-const org = demoOrg();
 const ALICE_MFA = 'arn:aws:iam::111122223333:mfa/alice';
 
 const alice: Profile = { name: 'alice', kind: 'iam-user', accessKeyId: 'AKIASANDBOXALICE0001' };
@@ -43,7 +42,7 @@ describe('broker', () => {
     expect(keys.expiration).toBeUndefined();
     expect(await whoAmI(keys)).toBe('arn:aws:iam::111122223333:user/alice');
 
-    const session = await h.core.broker.credentials('alice-mfa', { mfaCode: mfaCode(org, ALICE_MFA) });
+    const session = await h.core.broker.credentials('alice-mfa', { mfaCode: mfaCode(h.sandbox, ALICE_MFA) });
     expect(session.sessionToken).toBeTruthy();
     expect(secondsLeft(session.expiration)).toBeGreaterThan(3600);
     expect(await whoAmI(session)).toBe('arn:aws:iam::111122223333:user/alice');
@@ -51,7 +50,7 @@ describe('broker', () => {
 
   it('walks a 3-hop cross-account chain, capping chained hops at 3600 s without a ValidationError', async () => {
     await h.addProfiles(alice, developer, deployer, auditor);
-    const creds = await h.core.broker.credentials('audit/Auditor', { mfaCode: mfaCode(org, ALICE_MFA) });
+    const creds = await h.core.broker.credentials('audit/Auditor', { mfaCode: mfaCode(h.sandbox, ALICE_MFA) });
     expect(await whoAmI(creds)).toBe('arn:aws:sts::210987654321:assumed-role/Auditor/alice');
     expect(secondsLeft(creds.expiration)).toBeLessThanOrEqual(3600);
     expect(secondsLeft(creds.expiration)).toBeGreaterThan(3500);
@@ -73,11 +72,11 @@ describe('broker', () => {
     const developerViaMfa: Profile = { ...developer, name: 'dev/Developer-via-mfa', sourceProfile: 'alice-mfa', durationSeconds: undefined };
     await h.addProfiles(aliceMfa, developerViaMfa);
     // GetSessionToken takes the code; AssumeRole must not send the same, already used code.
-    await expect(h.core.broker.credentials('dev/Developer-via-mfa', { mfaCode: mfaCode(org, ALICE_MFA) })).rejects.toMatchObject({ code: 'mfa-required' });
+    await expect(h.core.broker.credentials('dev/Developer-via-mfa', { mfaCode: mfaCode(h.sandbox, ALICE_MFA) })).rejects.toMatchObject({ code: 'mfa-required' });
     expect(h.sandbox.knobs.count('sts:GetSessionToken')).toBe(1);
     expect(h.sandbox.knobs.count('sts:AssumeRole')).toBe(0);
     // With the session cached, the next code goes to the hop that still needs one.
-    const creds = await h.core.broker.credentials('dev/Developer-via-mfa', { mfaCode: mfaCode(org, ALICE_MFA) });
+    const creds = await h.core.broker.credentials('dev/Developer-via-mfa', { mfaCode: mfaCode(h.sandbox, ALICE_MFA) });
     expect(await whoAmI(creds)).toMatch(/^arn:aws:sts::444455556666:assumed-role\/Developer\//);
     expect(h.sandbox.knobs.count('sts:GetSessionToken')).toBe(1);
   });
@@ -89,14 +88,14 @@ describe('broker', () => {
     await expect(h.core.broker.credentials('prod/direct')).rejects.toThrow(
       /AccessDenied: User: arn:aws:iam::111122223333:user\/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::777788889999:role\/Deployer/,
     );
-    await expect(h.core.broker.credentials('audit/no-external-id', { mfaCode: mfaCode(org, ALICE_MFA) })).rejects.toThrow(/AccessDenied/);
+    await expect(h.core.broker.credentials('audit/no-external-id', { mfaCode: mfaCode(h.sandbox, ALICE_MFA) })).rejects.toThrow(/AccessDenied/);
     // The hops before the refused one stay cached and usable.
     expect(await whoAmI(await h.core.broker.credentials('prod/Deployer'))).toMatch(/assumed-role\/Deployer\//);
   });
 
   it('caches in the keychain: a second core (another process) reuses the session without calling STS', async () => {
     await h.addProfiles(alice, developer);
-    const first = await h.core.broker.credentials('dev/Developer', { mfaCode: mfaCode(org, ALICE_MFA) });
+    const first = await h.core.broker.credentials('dev/Developer', { mfaCode: mfaCode(h.sandbox, ALICE_MFA) });
     expect(await h.core.secrets.get(sessionCacheKey('dev/Developer'))).toContain(first.accessKeyId);
     const other = await h.newCore();
     const second = await other.broker.credentials('dev/Developer');
@@ -119,7 +118,7 @@ describe('broker', () => {
 
   it('answers 50 concurrent requests for a cold 2-hop chain with one STS call per hop', async () => {
     await h.addProfiles(alice, developer, deployer);
-    const code = mfaCode(org, ALICE_MFA);
+    const code = mfaCode(h.sandbox, ALICE_MFA);
     const results = await Promise.all(Array.from({ length: 50 }, () => h.core.broker.credentials('prod/Deployer', { mfaCode: code })));
     expect(new Set(results.map((r) => r.accessKeyId)).size).toBe(1);
     expect(h.sandbox.knobs.count('sts:AssumeRole')).toBe(2);
@@ -137,7 +136,7 @@ describe('broker', () => {
 
   it('forgets a profile and every profile built on it', async () => {
     await h.addProfiles(alice, developer, deployer);
-    await h.core.broker.credentials('prod/Deployer', { mfaCode: mfaCode(org, ALICE_MFA) });
+    await h.core.broker.credentials('prod/Deployer', { mfaCode: mfaCode(h.sandbox, ALICE_MFA) });
     expect((await h.core.broker.sessions()).map((s) => s.profile).sort()).toEqual(['dev/Developer', 'prod/Deployer']);
     await h.core.broker.forget('dev/Developer');
     expect(await h.core.broker.sessions()).toEqual([]);

@@ -1,9 +1,8 @@
 // `doctor` walks every hop of a chain and explains the one that fails.
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Profile } from '../../../src-shared/profile';
-import { demoOrg, mfaCode, startHarness, type Harness } from '../../helpers/harness';
+import { mfaCode, startHarness, type Harness } from '../../helpers/harness';
 
-const org = demoOrg();
 const ALICE_MFA = 'arn:aws:iam::111122223333:mfa/alice';
 const profiles: Profile[] = [
   { name: 'alice', kind: 'iam-user', accessKeyId: 'AKIASANDBOXALICE0001' },
@@ -27,7 +26,7 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 it('reports every hop of a working 3-hop chain with its identity and the chain cap', async () => {
-  const report = await h.core.doctor('audit', { mfaCode: mfaCode(org, ALICE_MFA) });
+  const report = await h.core.doctor('audit', { mfaCode: mfaCode(h.sandbox, ALICE_MFA) });
   expect(report.ok).toBe(true);
   expect(report.hops.map((x) => [x.profile, x.identity])).toEqual([
     ['alice', 'arn:aws:iam::111122223333:user/alice'],
@@ -40,7 +39,7 @@ it('reports every hop of a working 3-hop chain with its identity and the chain c
 });
 
 it('points at the missing ExternalId on the hop that fails, after the hops that work', async () => {
-  const report = await h.core.doctor('audit-no-id', { mfaCode: mfaCode(org, ALICE_MFA) });
+  const report = await h.core.doctor('audit-no-id', { mfaCode: mfaCode(h.sandbox, ALICE_MFA) });
   expect(report.ok).toBe(false);
   expect(report.hops.map((x) => x.ok)).toEqual([true, true, true, false]);
   const failed = report.hops[3]!;
