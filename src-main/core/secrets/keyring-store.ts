@@ -16,9 +16,13 @@ export interface KeyringOptions {
   linuxStore?: LinuxStore;
 }
 
+/** Written once per process to check that the store can keep secrets at all (see get()). */
+const PROBE_KEY = 'keychain-check';
+
 export class KeyringSecretStore implements SecretStore {
   // Making an entry opens a Secret Service session; a kept one still reads the store on every call.
   private readonly entryCache = new Map<string, AsyncEntry>();
+  private usable?: Promise<void>;
 
   constructor(
     /** RolecallPaths.keychainService */
@@ -26,8 +30,22 @@ export class KeyringSecretStore implements SecretStore {
     private readonly options: KeyringOptions = {},
   ) {}
 
-  get(key: string): Promise<string | null> {
-    return this.call('read', key, (e) => e.getPassword());
+  async get(key: string): Promise<string | null> {
+    const value = await this.call('read', key, (e) => e.getPassword());
+    // The Secret Service answers "no such entry" when the entry sits in a locked collection, and
+    // when there is no default (login) collection at all: telling the user to add the secret again
+    // would send them the wrong way. So the first miss in a process checks the store can write.
+    if (value === null) await this.checkUsable(key);
+    return value;
+  }
+
+  private checkUsable(key: string): Promise<void> {
+    if (process.platform !== 'linux' || (this.options.linuxStore ?? 'secret-service') !== 'secret-service') return Promise.resolve();
+    this.usable ??= this.call('read', key, () => this.entry(PROBE_KEY).setPassword('ok')).catch((e: unknown) => {
+      this.usable = undefined; // checked again next time: the user may unlock it meanwhile
+      throw e;
+    });
+    return this.usable;
   }
 
   async set(key: string, value: string): Promise<void> {
@@ -43,8 +61,7 @@ export class KeyringSecretStore implements SecretStore {
       const all = await findCredentialsAsync(this.service);
       return new Map(all.filter((c) => c.account.startsWith(prefix)).map((c) => [c.account, c.password]));
     } catch (e) {
-      const detail = e instanceof Error ? e.message : String(e);
-      throw new RolecallError(`Cannot list "${prefix}*" in the OS keychain (${this.service}): ${detail}`, 'keychain', keychainHint(), { cause: e });
+      throw keychainError(`list "${prefix}*"`, this.service, e);
     }
   }
 
@@ -55,9 +72,7 @@ export class KeyringSecretStore implements SecretStore {
     } catch (e) {
       // Forget the entry, so the next call starts afresh (e.g. after the keyring daemon restarts).
       this.entryCache.delete(key);
-      // The library's messages describe the platform failure, never the value.
-      const detail = e instanceof Error ? e.message : String(e);
-      throw new RolecallError(`Cannot ${verb} "${key}" in the OS keychain (${this.service}): ${detail}`, 'keychain', keychainHint(), { cause: e });
+      throw keychainError(`${verb} "${key}"`, this.service, e);
     }
   }
 
@@ -70,6 +85,33 @@ export class KeyringSecretStore implements SecretStore {
     }
     return entry;
   }
+}
+
+// What the platform said, sorted by what the user must do. The library's messages describe the
+// platform failure, never the value.
+const LOCKED = /locked|prompt was dismissed|interaction is not allowed|user canceled|authorization denied/i;
+const NO_COLLECTION = /no result found|no such object|default collection|NoSuchObject/i;
+
+function keychainError(what: string, service: string, e: unknown): RolecallError {
+  const detail = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ');
+  if (LOCKED.test(detail)) {
+    return new RolecallError(`The OS keychain is locked: Rolecall cannot ${what} (${service})`, 'keychain', unlockHint(), { cause: e });
+  }
+  if (process.platform === 'linux' && NO_COLLECTION.test(detail)) {
+    return new RolecallError(
+      `The Secret Service has no default keyring (no "login" collection): Rolecall cannot ${what} (${service})`,
+      'keychain',
+      'create one: open Passwords and Keys (seahorse) and add a "Login" keyring, or log in to the desktop session that makes it',
+      { cause: e },
+    );
+  }
+  return new RolecallError(`Cannot ${what} in the OS keychain (${service}): ${detail}`, 'keychain', keychainHint(), { cause: e });
+}
+
+function unlockHint(): string {
+  if (process.platform === 'darwin') return 'unlock it: security unlock-keychain (or Keychain Access), then try again';
+  if (process.platform === 'win32') return 'unlock Windows Credential Manager (sign in again), then try again';
+  return 'unlock it: open Passwords and Keys (seahorse) and unlock "Login" (headless: gnome-keyring-daemon --replace --unlock --daemonize, password on stdin), then try again';
 }
 
 function keychainHint(): string {
