@@ -111,7 +111,7 @@ describe('the 1-hour cap on chained hops', () => {
         ? { ...reports, name: 'hop', durationSeconds: 7200 } as Profile
         : { name: 'hop', kind: 'assume-role', sourceProfile: parent, roleArn: 'arn:aws:iam::444455556666:role/ReadOnly', durationSeconds: 7200 };
     await h.addProfiles(hop);
-    const creds = await h.broker.credentials('hop', { mfaCode: mfaCode(h.org, ALICE_MFA) });
+    const creds = await h.broker.credentials('hop', { mfaCode: mfaCode(h.sandbox, ALICE_MFA) });
     expect(secondsLeft(creds.expiration)).toBeGreaterThan(expected - 60);
     expect(secondsLeft(creds.expiration)).toBeLessThanOrEqual(expected);
     const capped = h.notices.filter((n) => n.includes("profile 'hop'"));
