@@ -5,6 +5,7 @@
 import type { Credentials } from '../../../src-shared/profile';
 import { AgentClient, AgentNotTrusted, AgentUnavailable } from '../../core/agent/client';
 import type { CredentialRequest } from '../../core/broker/types';
+import { isMfaCodeRefused } from '../../core/aws/errors';
 import { isRolecallError } from '../../core/errors';
 import { resolvePaths } from '../../core/paths';
 import { aboutProfile, adoptError, credentialProcessJson, printError, writeOut, type CliIO } from '../output';
@@ -57,16 +58,29 @@ export async function runCredentialProcess(req: CredentialProcessArgs, io: CliIO
   }
 }
 
-/** Tries once; when a hop needs an MFA code and a person is at the terminal, asks and tries again. */
+/** How often one run asks for a code at the terminal before it gives up. */
+const MFA_PROMPTS = 3;
+
+/**
+ * Tries once; when a hop needs an MFA code, or AWS refused the one sent (each code works once, so
+ * a retry or another process may have spent it), and a person is at the terminal, asks for the
+ * next code and tries again.
+ */
 export async function withMfaRetry<T>(io: CliIO, req: CredentialProcessArgs, fn: (r: CredentialProcessArgs) => Promise<T>): Promise<T> {
-  try {
-    return await fn(req);
-  } catch (caught) {
-    const e = adoptError(caught);
-    if (!isRolecallError(e) || e.code !== 'mfa-required' || req.mfaCode) throw e;
-    const { canPrompt, promptMfaCode } = await import('../prompt');
-    if (!canPrompt(io)) throw e;
-    return fn({ ...req, mfaCode: await promptMfaCode(io, req.profile) });
+  let request = req;
+  for (let prompts = 0; ; prompts++) {
+    try {
+      return await fn(request);
+    } catch (caught) {
+      const e = adoptError(caught);
+      const refused = isMfaCodeRefused(e);
+      const needed = isRolecallError(e) && e.code === 'mfa-required' && !request.mfaCode;
+      if ((!refused && !needed) || prompts >= MFA_PROMPTS) throw e;
+      const { canPrompt, promptMfaCode } = await import('../prompt');
+      if (!canPrompt(io)) throw e;
+      if (refused) io.stderr.write('rolecall: AWS refused that MFA code: each code works once, and it was already used; enter the next one\n');
+      request = { ...request, mfaCode: await promptMfaCode(io, request.profile) };
+    }
   }
 }
 

@@ -16,6 +16,13 @@ export class AwsCallError extends RolecallError {
   }
 }
 
+/** AWS's AccessDenied message for a wrong or already used MFA code. */
+const MFA_CODE_REFUSED = /MultiFactorAuthentication failed with invalid MFA one time pass code/i;
+export const MFA_CODE_REFUSED_HINT = 'wait for the next code from the MFA device and try again';
+
+/** An MFA code AWS refused; the hint survives the agent socket, so this holds on either side of it. */
+export const isMfaCodeRefused = (e: unknown): boolean => e instanceof RolecallError && e.code === 'access-denied' && e.hint === MFA_CODE_REFUSED_HINT;
+
 interface SdkErrorLike {
   name?: string;
   Code?: string;
@@ -58,6 +65,18 @@ export function fromSdkError(err: unknown, operation: string, endpoint?: CalledE
   }
   if (THROTTLING.test(awsCode)) {
     return new AwsCallError(`${service} is throttling ${operation} (${awsCode}${attempts})`, 'aws-error', awsCode, operation, 'too many calls at once; try again shortly', { cause: err });
+  }
+  if (awsCode === 'AccessDenied' && MFA_CODE_REFUSED.test(message)) {
+    // AWS takes each code once and answers a reused code in the words of a wrong one; a retry, a
+    // second hop or a second process re-sending a code meets this, so say which it most likely is.
+    return new AwsCallError(
+      `${operation}: AWS refused the MFA code: each code works once, and this one was already used (or is not the device's current code)`,
+      'access-denied',
+      awsCode,
+      operation,
+      MFA_CODE_REFUSED_HINT,
+      { cause: err },
+    );
   }
   const code: ErrorCode = /AccessDenied|NotAuthorized|Forbidden/i.test(awsCode) ? 'access-denied' : 'aws-error';
   return new AwsCallError(`${operation} failed: ${awsCode}: ${message}`, code, awsCode, operation, undefined, { cause: err });

@@ -97,10 +97,21 @@ describe('rolecall credential-process', () => {
     expect((await h().rolecall(['iam-user', 'add', 'alice-mfa', '--access-key-id', ALICE_KEY.accessKeyId, '--mfa-serial', ALICE_MFA], { input: ALICE_KEY.secretAccessKey })).code).toBe(0);
     const without = await h().rolecall(['credential-process', 'alice-mfa']);
     expect(without).toEqual({ code: 1, stdout: '', stderr: `rolecall: profile 'alice-mfa' needs an MFA code from ${ALICE_MFA}; pass --mfa-code CODE\n` });
-    const r = await h().rolecall(['credential-process', 'alice-mfa', '--mfa-code', mfaCode(h().sandbox, ALICE_MFA)], { secretOutput: true });
+    const code = mfaCode(h().sandbox, ALICE_MFA);
+    const r = await h().rolecall(['credential-process', 'alice-mfa', '--mfa-code', code], { secretOutput: true });
     expect(r.stderr).toBe('');
     expect(parseJson<ProcessCredentials>(r.stdout).SessionToken).toBeTruthy();
     expect(h().sandbox.knobs.count('sts:GetSessionToken')).toBe(1);
+    // The same code again (a forced refresh, or another process): AWS takes each code once, and the
+    // error says so instead of leaving "invalid MFA one time pass code" to puzzle over.
+    const again = await h().rolecall(['credential-process', 'alice-mfa', '--mfa-code', code, '--force-refresh']);
+    expect(again).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        "rolecall: profile 'alice-mfa': sts:GetSessionToken: AWS refused the MFA code: each code works once, and this one was already used (or is not the device's current code); wait for the next code from the MFA device and try again\n",
+    });
+    expect(h().sandbox.knobs.count('sts:GetSessionToken')).toBe(2);
   });
 
   it('fails with one line on stderr and nothing on stdout', async () => {

@@ -76,4 +76,19 @@ describe('rolecall at a terminal', () => {
     expect(r).toEqual({ code: 0, screen: `${prompt}${code}\n` });
     expect(JSON.parse(await readFile(stdoutFile, 'utf8'))).toMatchObject({ Version: 1, AccessKeyId: expect.stringMatching(/^ASIA/), SessionToken: expect.any(String) });
   });
+
+  it('asks for the next MFA code when AWS refuses one already used', async () => {
+    await h().rolecall(['iam-user', 'add', 'alice', '--access-key-id', ALICE_KEY.accessKeyId, '--mfa-serial', ALICE_MFA], { input: ALICE_KEY.secretAccessKey });
+    const used = mfaCode(h().sandbox, ALICE_MFA);
+    // Spent by another process a moment ago.
+    expect((await h().rolecall(['credential-process', 'alice', '--mfa-code', used], { secretOutput: true })).code).toBe(0);
+    const told = 'rolecall: AWS refused that MFA code: each code works once, and it was already used; enter the next one\n';
+    const prompt = "MFA code for profile 'alice': ";
+    const next = mfaCode(h().sandbox, ALICE_MFA);
+    const stdoutFile = path.join(h().home, 'stdout.json');
+    const r = await atTerminal(['credential-process', 'alice', '--mfa-code', used, '--force-refresh'], [{ after: prompt, type: next }], { stdoutTo: stdoutFile });
+    expect(r).toEqual({ code: 0, screen: `${told}${prompt}${next}\n` });
+    expect(JSON.parse(await readFile(stdoutFile, 'utf8'))).toMatchObject({ Version: 1, AccessKeyId: expect.stringMatching(/^ASIA/) });
+    expect(h().sandbox.knobs.count('sts:GetSessionToken')).toBe(3);
+  });
 });
