@@ -79,7 +79,7 @@ function agentSocketPath(dataDir: string, platform: NodeJS.Platform, env: NodeJS
   return p.join(env.TMPDIR || os.tmpdir(), name, 'agent.sock');
 }
 
-/** Creates the data dir (and locks dir, and a relocated socket dir) private to the user. */
+/** Creates the data dir and locks dir private to the user. */
 export async function ensureDataDir(paths: RolecallPaths): Promise<void> {
   try {
     for (const dir of [paths.dataDir, paths.locksDir]) {
@@ -90,10 +90,18 @@ export async function ensureDataDir(paths: RolecallPaths): Promise<void> {
   } catch (e) {
     throw new RolecallError(`Cannot create Rolecall's data directory ${paths.dataDir}: ${(e as Error).message}`, 'file', undefined, { cause: e });
   }
+}
+
+/**
+ * The agent's: creates a relocated socket dir private to the user, and refuses one that is not
+ * (another user may have created it first under the shared temp dir to catch our socket). Only
+ * the agent checks it, so a squatted dir costs the shared agent, not every other command.
+ */
+export async function ensureSocketDir(paths: RolecallPaths): Promise<void> {
+  await ensureDataDir(paths);
   const socketDir = path.dirname(paths.agentSocket);
   if (process.platform === 'win32' || socketDir === paths.dataDir) return;
   await mkdir(socketDir, { recursive: true, mode: 0o700 }).catch(() => undefined);
-  // The temp dir is shared with other users, who could pre-create this dir to catch our socket.
   const st = await lstat(socketDir).catch(() => null);
   const ownedPrivate = st?.isDirectory() && st.uid === process.getuid?.() && (st.mode & 0o077) === 0;
   if (!ownedPrivate) {

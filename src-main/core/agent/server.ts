@@ -9,7 +9,7 @@ import { describeIssue } from '../../../src-shared/names';
 import type { CredentialBroker } from '../broker/types';
 import { RolecallError, isRolecallError } from '../errors';
 import { withFileLock } from '../lock';
-import { ensureDataDir, type RolecallPaths } from '../paths';
+import { ensureSocketDir, type RolecallPaths } from '../paths';
 import { AgentRequest } from './protocol';
 import { agentEndpoint, HANDSHAKE_VERSION, isNonce, newNonce, parseMessage, proofMatches, proofOf } from './handshake';
 import { ensureAgentToken } from './token';
@@ -49,7 +49,7 @@ export class AgentServer {
 
   /** Starts listening; RolecallError('conflict') when another agent already answers on the socket. */
   async listen(): Promise<void> {
-    await ensureDataDir(this.paths);
+    await ensureSocketDir(this.paths);
     this.token = await ensureAgentToken(this.paths.agentTokenFile);
     const socket = agentEndpoint(this.paths.agentSocket, this.token);
     // Under a lock, so two agents starting at once cannot both judge the socket stale and

@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, chmod, stat, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ensureDataDir, resolvePaths } from '../../../src-main/core/paths';
+import { ensureDataDir, ensureSocketDir, resolvePaths } from '../../../src-main/core/paths';
 
 describe('resolvePaths', () => {
   it.each([
@@ -92,16 +92,20 @@ describe('ensureDataDir', () => {
     expect((await stat(p.locksDir)).mode & 0o777).toBe(0o700);
   });
 
-  it('creates a private socket dir under the temp dir, and refuses one others can enter', async () => {
+  it('leaves a relocated socket dir to the agent (ensureSocketDir): private, and refused when others can enter', async () => {
     const root = await tmp();
     const deep = path.join(root, 'x'.repeat(120));
     const p = resolvePaths({ ROLECALL_HOME: deep, TMPDIR: root });
     const socketDir = path.dirname(p.agentSocket);
     expect(socketDir).not.toBe(p.dataDir);
     await ensureDataDir(p);
+    await expect(stat(socketDir)).rejects.toMatchObject({ code: 'ENOENT' });
+    await ensureSocketDir(p);
     expect((await stat(socketDir)).mode & 0o777).toBe(0o700);
 
     await chmod(socketDir, 0o777);
-    await expect(ensureDataDir(p)).rejects.toMatchObject({ code: 'file', message: expect.stringContaining(socketDir) });
+    await expect(ensureSocketDir(p)).rejects.toMatchObject({ code: 'file', message: expect.stringContaining(socketDir) });
+    // Every other command still works: the data dir does not depend on it.
+    await expect(ensureDataDir(p)).resolves.toBeUndefined();
   });
 });
