@@ -27,7 +27,8 @@ afterEach(async () => {
 });
 
 it("hands the broker's chain-cap notice back to the agent's caller, only for the request that caused it", async () => {
-  const client = new AgentClient(h.core.paths);
+  // The caller's environment (its AWS settings go with each request): the sandbox's endpoint.
+  const client = new AgentClient(h.core.paths, { env: h.env });
   const told: string[] = [];
   const creds = await client.credentials('prod/Deployer', { mfaCode: mfaCode(h.sandbox, ALICE_MFA), onNotice: (m) => told.push(m) });
   expect(creds.sessionToken).toBeTruthy();
