@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/core/broker-policy.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/integration/core/broker-policy.test.ts', 'test/integration/core/providers.test.ts'],
     exclude: ['test/unit/core/secrets/keyring-store.test.ts', 'test/unit/lint/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,0 +1,186 @@
+// Each provider alone, against the sandbox, with a step context made here (secrets in memory):
+// what it hands the broker (credentials, their kind, the durations asked), and the one-line
+// errors that tell a person what to do when a step cannot be done.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Profile, SsoSession } from '../../../src-shared/profile';
+import { assumeRoleCredentials } from '../../../src-main/core/providers/assume-role';
+import { iamUserCredentials } from '../../../src-main/core/providers/iam-user';
+import { ssoRoleCredentials } from '../../../src-main/core/providers/sso-role';
+import { webIdentityCredentials } from '../../../src-main/core/providers/web-identity';
+import type { StepContext, StepResult } from '../../../src-main/core/providers/types';
+import { identityCenterOf } from '../../sandbox/identity-center/store';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { demoOrg, mfaCode } from '../../helpers/harness';
+import { ALICE_MFA } from '../../helpers/memory-harness';
+import { MemorySecretStore } from '../../helpers/memory-secret-store';
+
+const org = demoOrg();
+const aliceKey = org.users[0]!.accessKeys[0]!;
+const START_URL = 'https://d-90677c3a1b.awsapps.com/start';
+const instance: SsoSession = { name: 'demo', startUrl: START_URL, region: 'us-east-1' };
+
+let sandbox: Sandbox;
+let dir: string;
+beforeAll(async () => {
+  sandbox = await startSandbox({ org });
+  dir = await mkdtemp(path.join(os.tmpdir(), 'rolecall-providers-'));
+});
+afterAll(async () => {
+  await sandbox.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+let secrets: MemorySecretStore;
+let notices: string[];
+let rejected: [string, string][];
+let accessToken: string;
+beforeEach(async () => {
+  secrets = new MemorySecretStore();
+  notices = [];
+  rejected = [];
+  accessToken = 'not-a-token';
+  sandbox.knobs.resetCounts();
+});
+
+function ctx(o: Partial<StepContext> = {}): StepContext {
+  const env = { ...process.env, AWS_ENDPOINT_URL: sandbox.url, AWS_REGION: 'us-east-1' };
+  return {
+    sts: { region: 'us-east-1', env },
+    env,
+    secrets,
+    sso: {
+      accessToken: async () => ({ accessToken, expiresAt: new Date(Date.now() + 3600_000) }),
+      rejected: async (s, t) => void rejected.push([s, t]),
+    },
+    ssoSessions: [instance],
+    mfaCode: () => Promise.reject(new Error('no MFA code in this test')),
+    notice: (m) => notices.push(m),
+    ...o,
+  };
+}
+
+/** An access token of alice's Identity Center sign-in, as the sandbox would issue after a device-code approval. */
+function signInAlice(): string {
+  const store = identityCenterOf(sandbox.state);
+  const ic = store.instanceByStartUrl(START_URL)!;
+  const token = `aoa${Math.random().toString(36).slice(2)}`;
+  store.accessTokens.set(token, { accessToken: token, clientId: 'test-client', session: store.signIn(ic, 'alice'), expiresAt: new Date(Date.now() + 3600_000) });
+  return token;
+}
+
+const iamUser = (extra: Partial<Profile> = {}) => ({ name: 'alice', kind: 'iam-user', accessKeyId: aliceKey.accessKeyId, ...extra }) as Profile & { kind: 'iam-user' };
+const storeKey = () => secrets.set('iam-user/alice', JSON.stringify({ accessKeyId: aliceKey.accessKeyId, secretAccessKey: aliceKey.secretAccessKey }));
+
+describe('IAM user', () => {
+  it("hands out the long-term keys as they are, calling nothing", async () => {
+    await storeKey();
+    expect(await iamUserCredentials(iamUser(), ctx())).toEqual({ accessKeyId: aliceKey.accessKeyId, secretAccessKey: aliceKey.secretAccessKey, credentialType: 'iam-user' });
+    expect(sandbox.knobs.calls.size).toBe(0);
+  });
+
+  it('with an MFA device, asks for a code for that device and returns a GetSessionToken session', async () => {
+    await storeKey();
+    const asked: string[] = [];
+    const r = await iamUserCredentials(iamUser({ mfaSerial: ALICE_MFA, sessionDurationSeconds: 7200 }), ctx({ mfaCode: async (serial) => (asked.push(serial), mfaCode(sandbox, serial)) }));
+    expect(asked).toEqual([ALICE_MFA]);
+    expect(r).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/), credentialType: 'session-token', durationAsked: 7200, arn: undefined });
+    expect(Math.round((r.expiration!.getTime() - Date.now()) / 1000)).toBeGreaterThan(7100);
+    expect(sandbox.knobs.count('sts:GetSessionToken')).toBe(1);
+  });
+
+  it.each([['missing', null], ['damaged', '{"accessKeyId":"short"}']])('says how to add a key that is %s, and keeps a damaged one', async (_what, stored) => {
+    if (stored) await secrets.set('iam-user/alice', stored);
+    await expect(iamUserCredentials(iamUser(), ctx())).rejects.toMatchObject({
+      message: `profile 'alice': no secret access key for ${aliceKey.accessKeyId} in the keychain`,
+      code: 'not-found',
+      hint: `run: rolecall iam-user add alice --access-key-id ${aliceKey.accessKeyId}`,
+    });
+    expect(secrets.data.get('iam-user/alice') ?? null).toBe(stored);
+  });
+});
+
+describe('AssumeRole', () => {
+  const keys: StepResult = { accessKeyId: aliceKey.accessKeyId, secretAccessKey: aliceKey.secretAccessKey, credentialType: 'iam-user' };
+  const readOnly = { name: 'dev/ReadOnly', kind: 'assume-role', sourceProfile: 'alice', roleArn: 'arn:aws:iam::444455556666:role/ReadOnly' } as Profile & { kind: 'assume-role' };
+
+  it('names the session after the parent (asking STS who it is once), and reports the durations', async () => {
+    const parent = { ...keys };
+    const r = await assumeRoleCredentials(readOnly, ctx({ parent }));
+    expect(r).toMatchObject({ arn: 'arn:aws:sts::444455556666:assumed-role/ReadOnly/alice', credentialType: 'role', durationAsked: 3600, durationRequested: 3600 });
+    expect(parent.arn).toBe('arn:aws:iam::111122223333:user/alice');
+    expect(sandbox.knobs.count('sts:GetCallerIdentity')).toBe(1);
+    // The next hop built on the same parent knows its ARN already.
+    await assumeRoleCredentials({ ...readOnly, durationSeconds: 7200 }, ctx({ parent }));
+    expect(sandbox.knobs.count('sts:GetCallerIdentity')).toBe(1);
+    expect(notices).toEqual([]);
+  });
+
+  it("uses the profile's own session name, and a chained parent's session name by default", async () => {
+    const named = await assumeRoleCredentials({ ...readOnly, roleSessionName: 'deploy-bot' }, ctx({ parent: keys }));
+    expect(named.arn).toBe('arn:aws:sts::444455556666:assumed-role/ReadOnly/deploy-bot');
+    const deployer = { ...readOnly, name: 'prod', roleArn: 'arn:aws:iam::777788889999:role/Deployer', durationSeconds: 5400 };
+    const chained = assumeRoleCredentials(deployer, ctx({ parent: { ...named, credentialType: 'role' } }));
+    // ReadOnly is not trusted by Deployer: what matters here is the name it asked with.
+    await expect(chained).rejects.toThrow(/User: arn:aws:sts::444455556666:assumed-role\/ReadOnly\/deploy-bot is not authorized/);
+    expect(notices).toEqual(["profile 'prod': asked for 5400s, but this hop is role chaining, which AWS caps at 1 hour; asked for 3600s"]);
+  });
+
+  it('refuses to run without parent credentials', async () => {
+    await expect(assumeRoleCredentials(readOnly, ctx())).rejects.toMatchObject({ message: "profile 'dev/ReadOnly': no source credentials", code: 'invalid-input' });
+  });
+});
+
+describe('web identity', () => {
+  it('says which token file it cannot read', async () => {
+    const file = path.join(dir, 'missing-token');
+    const p = { name: 'ci', kind: 'web-identity', roleArn: 'arn:aws:iam::444455556666:role/CiDeployer', webIdentityTokenFile: file } as Profile & { kind: 'web-identity' };
+    await expect(webIdentityCredentials(p, ctx())).rejects.toMatchObject({ message: `profile 'ci': cannot read the web identity token file ${file}`, code: 'file' });
+  });
+
+  it('sends the token without its trailing newline, and reports the refusal of a bad one', async () => {
+    const file = path.join(dir, 'token');
+    await writeFile(file, 'not.a.jwt\n');
+    const p = { name: 'ci', kind: 'web-identity', roleArn: 'arn:aws:iam::444455556666:role/CiDeployer', webIdentityTokenFile: file } as Profile & { kind: 'web-identity' };
+    await expect(webIdentityCredentials(p, ctx())).rejects.toMatchObject({ awsCode: 'InvalidIdentityToken', operation: 'sts:AssumeRoleWithWebIdentity' });
+  });
+});
+
+describe('Identity Center role', () => {
+  const admin = { name: 'demo/Admin', kind: 'sso-role', ssoSession: 'demo', accountId: '444455556666', roleName: 'AdministratorAccess' } as Profile & { kind: 'sso-role' };
+
+  it('gets role credentials with the sign-in\'s access token', async () => {
+    accessToken = signInAlice();
+    const r = await ssoRoleCredentials(admin, ctx());
+    expect(r).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/), credentialType: 'role' });
+    expect(r.expiration!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('says an instance that is not set up is not found', async () => {
+    await expect(ssoRoleCredentials({ ...admin, ssoSession: 'other' }, ctx())).rejects.toMatchObject({
+      message: "profile 'demo/Admin': no Identity Center instance named 'other'",
+      code: 'not-found',
+    });
+  });
+
+  it('ends the sign-in the portal refuses and says to sign in again', async () => {
+    await expect(ssoRoleCredentials(admin, ctx())).rejects.toMatchObject({
+      message: "profile 'demo/Admin': the Identity Center session for demo expired",
+      code: 'sign-in-required',
+      hint: 'run: rolecall login sso demo',
+    });
+    expect(rejected).toEqual([['demo', 'not-a-token']]);
+  });
+
+  it('says a role the sign-in no longer grants is gone, and to sync', async () => {
+    accessToken = signInAlice();
+    await expect(ssoRoleCredentials({ ...admin, roleName: 'Gone' }, ctx())).rejects.toMatchObject({
+      message: "profile 'demo/Admin': demo no longer grants Gone in account 444455556666",
+      code: 'access-denied',
+      hint: 'run: rolecall sync demo',
+    });
+    expect(rejected).toEqual([]);
+  });
+});
