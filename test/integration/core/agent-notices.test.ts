@@ -31,7 +31,12 @@ it("hands the broker's chain-cap notice back to the agent's caller, only for the
   const client = new AgentClient(h.core.paths, { env: h.env });
   const told: string[] = [];
   const creds = await client.credentials('prod/Deployer', { mfaCode: mfaCode(h.sandbox, ALICE_MFA), onNotice: (m) => told.push(m) });
-  expect(creds.sessionToken).toBeTruthy();
+  expect(creds).toEqual({
+    accessKeyId: expect.stringMatching(/^ASIA[A-Z0-9]{16}$/),
+    secretAccessKey: expect.stringMatching(/^.{40}$/),
+    sessionToken: expect.stringMatching(/^IQoJb3JpZ2luX2Vj/),
+    expiration: expect.any(Date),
+  });
   expect(told).toEqual([CAPPED]);
   // The agent's own sink (its log) still hears it too.
   expect(h.notices).toEqual([CAPPED]);

@@ -39,11 +39,18 @@ describe('broker', () => {
   it('hands out an IAM user\'s long-term keys, and a GetSessionToken session when the user has MFA', async () => {
     await h.addProfiles(alice, aliceMfa);
     const keys = await h.core.broker.credentials('alice');
-    expect(keys.expiration).toBeUndefined();
+    const aliceKey = h.sandbox.state.org.users[0]!.accessKeys[0]!;
+    // Exactly the stored key: no session token, no expiry (the SDK then never refreshes it).
+    expect(keys).toEqual({ accessKeyId: aliceKey.accessKeyId, secretAccessKey: aliceKey.secretAccessKey });
     expect(await whoAmI(keys)).toBe('arn:aws:iam::111122223333:user/alice');
 
     const session = await h.core.broker.credentials('alice-mfa', { mfaCode: mfaCode(h.sandbox, ALICE_MFA) });
-    expect(session.sessionToken).toBeTruthy();
+    expect(session).toEqual({
+      accessKeyId: expect.stringMatching(/^ASIA[A-Z0-9]{16}$/),
+      secretAccessKey: expect.stringMatching(/^.{40}$/),
+      sessionToken: expect.stringMatching(/^IQoJb3JpZ2luX2Vj/),
+      expiration: expect.any(Date),
+    });
     expect(secondsLeft(session.expiration)).toBeGreaterThan(3600);
     expect(await whoAmI(session)).toBe('arn:aws:iam::111122223333:user/alice');
   });
