@@ -34,7 +34,7 @@ export class AgentNotTrusted extends AgentUnavailable {
     readonly socket: string,
     readonly reason: string,
   ) {
-    super(reason, `not using the agent at ${socket}: ${reason}; working in-process`, 'if it is not yours, remove it; see rolecall agent status');
+    super(reason, `not using the agent at ${socket}: ${reason}; working in-process`, 'if it is not yours, remove it');
   }
 }
 
