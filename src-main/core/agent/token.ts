@@ -1,6 +1,6 @@
-// The agent's per-install token: random, created once, readable only by its owner. The socket's
-// 0600 mode already keeps other users out; the token also keeps out anything that can reach the
-// socket path but cannot read the data dir (a relocated socket, a Windows named pipe).
+// The agent's per-install token: random, created once, readable only by its owner. It is the
+// secret of the handshake (handshake.ts) in which agent and caller each prove they know it; it
+// never crosses the socket, so a listener someone else put at the socket path learns nothing.
 import { randomBytes } from 'node:crypto';
 import { chmod, link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { RolecallError } from '../errors';
