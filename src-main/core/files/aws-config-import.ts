@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { IntegrationName, ProfileName } from '../../../src-shared/names';
 import { Profile, SsoSession } from '../../../src-shared/profile';
+import { chainOf } from '../chain';
 import { checkIniSyntax, configProfileNames, findManagedBlock, isSpecialSection, parseAwsFiles } from './aws-ini';
 
 export interface AwsConfigImport {
@@ -75,6 +76,13 @@ export async function importAwsConfig(
     if (mapped.newSession) result.ssoSessions.push(mapped.newSession);
     result.profiles.push(profile.data);
   }
+  // Profiles whose source_profile chain loops can never be resolved: said here, in the file's words.
+  const looping = new Map(result.profiles.flatMap((p) => {
+    const { problem } = chainOf(result.profiles, p.name);
+    return problem?.kind === 'loop' ? [[p.name, problem.path] as const] : [];
+  }));
+  for (const [name, path] of looping) skip(name, `source_profile forms a loop (${path.join(' -> ')})`);
+  result.profiles = result.profiles.filter((p) => !looping.has(p.name));
   return result;
 }
 

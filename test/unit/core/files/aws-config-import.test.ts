@@ -103,6 +103,18 @@ describe('importAwsConfig: what is skipped, and why', () => {
     expect(result.profiles.map((p) => p.name)).not.toContain(name);
   });
 
+  it('leaves out profiles whose source_profile chain loops, and those built on one, naming the loop', async () => {
+    const role = (name: string, source: string) => ini(`[profile ${name}]`, 'role_arn = arn:aws:iam::111122223333:role/R', `source_profile = ${source}`);
+    const keys = ini('[profile keys]', 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE', 'aws_secret_access_key = SECRET');
+    const result = await importAwsConfig(role('a', 'b') + role('b', 'a') + role('x', 'a') + role('ok', 'keys') + keys);
+    expect(result.skipped).toEqual(expect.arrayContaining([
+      { name: 'a', reason: 'source_profile forms a loop (a -> b -> a)' },
+      { name: 'b', reason: 'source_profile forms a loop (b -> a -> b)' },
+      { name: 'x', reason: 'source_profile forms a loop (x -> a -> b -> a)' },
+    ]));
+    expect(result.profiles.map((p) => p.name)).toEqual(['ok']);
+  });
+
   it("leaves out Rolecall's own managed profiles without listing them", async () => {
     const result = await importAwsConfig(ini('[profile mine]', 'role_arn = arn:aws:iam::111122223333:role/R', 'source_profile = rc-dev') + managed);
     expect(result.skipped).toEqual([]);
