@@ -1,6 +1,6 @@
 // Crash-safe file replacement: a reader sees the old content or the new, never half of either.
 import { randomBytes } from 'node:crypto';
-import { open, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { RolecallError } from '../errors';
 
@@ -63,8 +63,30 @@ async function replaceFile(target: string, data: string | Uint8Array, mode: numb
     await rename(temp, target);
     renamed = true;
     await syncDir(dir);
+    await removeOrphans(dir, path.basename(target));
   } finally {
     if (!renamed) await unlink(temp).catch(() => undefined);
+  }
+}
+
+// A writer killed mid-write (SIGKILL, power loss) leaves its temp file; the next writer of the same
+// file removes those of processes that are gone, so they never pile up beside ~/.aws/config.
+async function removeOrphans(dir: string, base: string): Promise<void> {
+  const prefix = `.${base}.`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(/^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length))?.[1]);
+    if (pid && pid !== process.pid && !processExists(pid)) await unlink(path.join(dir, name)).catch(() => undefined);
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
