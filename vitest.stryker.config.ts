@@ -1,12 +1,24 @@
-// The tests a mutation run (npm run mutate, stryker.config.mjs) uses: unit tests and the core's
-// fast tests that keep secrets in memory. Left out: the OS keychain's own tests, other processes
-// (broker-lock, CLI), and the lint rule; they are slow per run and kill no mutant of these modules.
+// The tests a mutation run (npm run mutate, stryker.config.mjs) uses: unit tests, the core's fast
+// tests that keep secrets in memory, and one 1-second hot-path test that needs the keychain (the
+// hot path reads it directly). Left out: the keychain store's own tests, tests of other processes
+// (broker-lock, CLI) and the lint rule: slow per run, and they kill no mutant the others miss.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/core/broker-policy.test.ts', 'test/integration/core/providers.test.ts'],
-    exclude: ['test/unit/core/secrets/keyring-store.test.ts', 'test/unit/lint/**'],
+    include: ['test/unit/**/*.test.ts', 'test/integration/core/broker-policy.test.ts', 'test/integration/core/providers.test.ts', 'test/integration/core/hot-path-refresh.test.ts'],
+    exclude: [
+      'test/unit/core/secrets/keyring-store.test.ts',
+      'test/unit/lint/**',
+      // These call process.umask() (the agent server, a file-mode test), which vitest's worker
+      // threads, the only pool Stryker's runner uses, refuse. The agent protocol, the one agent
+      // module mutated, has its own spec.
+      'test/unit/core/agent.test.ts',
+      'test/unit/core/agent-handshake.test.ts',
+      'test/unit/core/files/atomic.test.ts',
+    ],
+    // This one builds the CLI and checks its chunks, which Stryker's instrumentation changes.
+    testNamePattern: /^(?!.*the built CLI loads only Node built-ins)/,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
