@@ -2,6 +2,7 @@
 // `rolecall list` all show the same views.
 import type { ProfileView, RolecallApi } from '../../src-shared/api';
 import type { AppState, Profile } from '../../src-shared/profile';
+import { parentOf } from './chain';
 import type { Core } from './core';
 import { RolecallError } from './errors';
 
@@ -21,7 +22,7 @@ export function profileView(p: Profile, expiresAt: Date | undefined): ProfileVie
     ...accountAndRole(p),
     roleArn: 'roleArn' in p ? p.roleArn : null,
     region: p.region ?? null,
-    source: p.kind === 'assume-role' ? p.sourceProfile : p.kind === 'sso-role' ? p.ssoSession : null,
+    source: parentOf(p) ?? (p.kind === 'sso-role' ? p.ssoSession : null),
     favorite: p.favorite ?? false,
     expiresAt: expiresAt ? expiresAt.toISOString() : null,
   };
