@@ -3,7 +3,7 @@
 // countdowns follow, the MFA prompt, the region of each hop, doctor's hop-by-hop trace, and the
 // messages for chains that cannot be walked.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Profile } from '../../../src-shared/profile';
+import type { AssumeRoleProfile, Profile } from '../../../src-shared/profile';
 import type { SessionInfo } from '../../../src-main/core/broker/types';
 import { mfaCode } from '../../helpers/harness';
 import { ALICE_MFA, sharedParentOrg, sharedParentProfiles, startMemoryHarness, type MemoryHarness } from '../../helpers/memory-harness';
@@ -14,7 +14,7 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-const [alice, readOnly, reports, billing] = sharedParentProfiles as [Profile, Profile, Profile, Profile];
+const [alice, readOnly, reports, billing] = sharedParentProfiles as [Profile, AssumeRoleProfile, AssumeRoleProfile, AssumeRoleProfile];
 const assumeCalls = () => h.sandbox.knobs.count('sts:AssumeRole');
 const developer: Profile = { name: 'dev/Developer', kind: 'assume-role', sourceProfile: 'alice', roleArn: 'arn:aws:iam::444455556666:role/Developer', mfaSerial: ALICE_MFA };
 
