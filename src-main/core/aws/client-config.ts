@@ -1,7 +1,7 @@
 // Deadlines and retries every AWS call shares (STS, the SSO portal, SSO OIDC). Without them one
 // answer that never comes hangs every AWS tool behind credential_process: the SDK's requestTimeout
 // only logs a warning unless throwOnRequestTimeout is set, and nothing bounds the retries.
-import { AdaptiveRetryStrategy } from '@smithy/util-retry';
+import type { AdaptiveRetryStrategy } from '@smithy/util-retry';
 import { configuredEndpoint, type EndpointService } from './endpoints';
 import { AwsCallError, type CalledEndpoint } from './errors';
 
@@ -44,11 +44,16 @@ export const calledEndpoint = (service: EndpointService, region: string, env: No
 
 // One adaptive strategy per endpoint and region: its client-side rate limiter learns from the
 // throttles of every call in this process, not only from one client's.
+// (Loaded with the SDK, never on the credential_process hot path.)
 const strategies = new Map<string, AdaptiveRetryStrategy>();
-function retryStrategy(service: EndpointService, region: string, url: string): AdaptiveRetryStrategy {
+async function retryStrategy(service: EndpointService, region: string, url: string): Promise<AdaptiveRetryStrategy> {
   const key = `${service} ${region} ${url}`;
   let s = strategies.get(key);
-  if (!s) strategies.set(key, (s = new AdaptiveRetryStrategy(async () => MAX_ATTEMPTS)));
+  if (!s) {
+    const retry = await import('@smithy/util-retry');
+    s = strategies.get(key) ?? new retry.AdaptiveRetryStrategy(async () => MAX_ATTEMPTS);
+    strategies.set(key, s);
+  }
   return s;
 }
 
@@ -56,13 +61,13 @@ function retryStrategy(service: EndpointService, region: string, url: string): A
  * The SDK client settings for one service. `retries: false` for callers that pace and retry
  * themselves (sync, device-code polling).
  */
-export function sdkClientConfig(service: EndpointService, region: string, env: NodeJS.ProcessEnv, options: { retries?: boolean } = {}) {
+export async function sdkClientConfig(service: EndpointService, region: string, env: NodeJS.ProcessEnv, options: { retries?: boolean } = {}) {
   const url = endpointUrl(service, region, env);
   return {
     region,
     endpoint: configuredEndpoint(service, env),
     requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: RESPONSE_TIMEOUT_MS, throwOnRequestTimeout: true },
-    ...(options.retries === false ? { maxAttempts: 1 } : { retryStrategy: retryStrategy(service, region, url) }),
+    ...(options.retries === false ? { maxAttempts: 1 } : { retryStrategy: await retryStrategy(service, region, url) }),
   };
 }
 

@@ -10,7 +10,7 @@ export async function getRoleCredentials(
   budget: CallDeadline = {},
 ): Promise<IssuedCredentials> {
   const { SSOClient, GetRoleCredentialsCommand } = await import('@aws-sdk/client-sso');
-  const sso = new SSOClient(sdkClientConfig('sso', input.region, env));
+  const sso = new SSOClient(await sdkClientConfig('sso', input.region, env));
   try {
     const command = new GetRoleCredentialsCommand({ accessToken: input.accessToken, accountId: input.accountId, roleName: input.roleName });
     const out = await withinBudget({ service: 'sso', region: input.region, env, ...budget }, 'sso:GetRoleCredentials', (abortSignal) => sso.send(command, { abortSignal }));

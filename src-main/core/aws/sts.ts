@@ -23,7 +23,7 @@ const loadSts = () => (stsModule ??= import('@aws-sdk/client-sts'));
 async function client(ctx: StsContext, credentials?: Credentials) {
   const { STSClient } = await loadSts();
   return new STSClient({
-    ...sdkClientConfig('sts', ctx.region, ctx.env),
+    ...(await sdkClientConfig('sts', ctx.region, ctx.env)),
     credentials: credentials && {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,

@@ -63,7 +63,7 @@ export function oidcEndpoint(region: string, env: NodeJS.ProcessEnv): string {
 
 export async function createOidcClient(region: string, env: NodeJS.ProcessEnv): Promise<OidcClient> {
   const sdk = await import('@aws-sdk/client-sso-oidc');
-  const client = new sdk.SSOOIDCClient(sdkClientConfig('sso-oidc', region, env));
+  const client = new sdk.SSOOIDCClient(await sdkClientConfig('sso-oidc', region, env));
   const endpoint = calledEndpoint('sso-oidc', region, env);
   const call = async <T>(operation: string, fn: (abortSignal: AbortSignal) => Promise<T>): Promise<T> => {
     try {

@@ -17,7 +17,7 @@ const PAGE_SIZE = 100;
 
 export async function createPortalClient(region: string, env: NodeJS.ProcessEnv): Promise<PortalClient> {
   const sdk = await import('@aws-sdk/client-sso');
-  const client = new sdk.SSOClient(sdkClientConfig('sso', region, env, { retries: false }));
+  const client = new sdk.SSOClient(await sdkClientConfig('sso', region, env, { retries: false }));
   // Each call within its own budget (and the per-attempt deadlines), so a hang ends as an error sync can retry.
   const within = <T>(operation: string, send: (abortSignal: AbortSignal) => Promise<T>) => withinBudget({ service: 'sso', region, env }, operation, send);
   return {

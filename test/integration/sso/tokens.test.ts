@@ -46,7 +46,7 @@ describe('access tokens', () => {
   it('keeps handing out a still-valid token while AWS cannot be reached for a refresh', async () => {
     await signInAcme();
     const first = await h.manager.accessToken('acme');
-    h.sandbox.knobs.set({ faults: [{ operation: 'sso-oidc:CreateToken', kind: 'unavailable', count: 3 }] });
+    h.sandbox.knobs.set({ faults: [{ operation: 'sso-oidc:CreateToken', kind: 'unavailable', count: 100 }] });
     expect((await h.newManager(later(50 * MIN)).accessToken('acme')).accessToken).toBe(first.accessToken);
   });
 
