@@ -100,7 +100,7 @@ describe('rolecall credential-process', () => {
     const code = mfaCode(h().sandbox, ALICE_MFA);
     const r = await h().rolecall(['credential-process', 'alice-mfa', '--mfa-code', code], { secretOutput: true });
     expect(r.stderr).toBe('');
-    expect(parseJson<ProcessCredentials>(r.stdout).SessionToken).toBeTruthy();
+    expect(parseJson<ProcessCredentials>(r.stdout).SessionToken).toMatch(/^IQoJb3JpZ2luX2Vj/);
     expect(h().sandbox.knobs.count('sts:GetSessionToken')).toBe(1);
     // The same code again (a forced refresh, or another process): AWS takes each code once, and the
     // error says so instead of leaving "invalid MFA one time pass code" to puzzle over.

@@ -31,7 +31,7 @@ describe('rolecall exec', () => {
     const env = await h().rolecall(['exec', 'dev/ReadOnly', '--', process.execPath, '-e', 'console.log(JSON.stringify(process.env))'], { secretOutput: true });
     const vars = parseJson<Record<string, string>>(env.stdout);
     expect(vars.AWS_ACCESS_KEY_ID).toMatch(/^ASIA/);
-    expect(vars.AWS_SESSION_TOKEN).toBeTruthy();
+    expect(vars.AWS_SESSION_TOKEN).toMatch(/^IQoJb3JpZ2luX2Vj/);
     expect(Date.parse(vars.AWS_CREDENTIAL_EXPIRATION!)).toBeGreaterThan(Date.now() + 50 * 60_000);
     expect([vars.AWS_REGION, vars.AWS_DEFAULT_REGION]).toEqual(['eu-west-1', 'eu-west-1']);
     expect(vars.AWS_PROFILE).toBeUndefined();

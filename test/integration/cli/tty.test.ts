@@ -63,7 +63,7 @@ describe('rolecall at a terminal', () => {
     expect(env.code).toBe(0);
     expect(env.screen.startsWith(`${prompt}${code}\n{`)).toBe(true);
     const vars = JSON.parse(env.screen.slice(env.screen.indexOf('{'))) as Record<string, string>;
-    expect(vars.AWS_SESSION_TOKEN).toBeTruthy();
+    expect(vars.AWS_SESSION_TOKEN).toMatch(/^IQoJb3JpZ2luX2Vj/);
     expect(h().sandbox.knobs.count('sts:GetSessionToken')).toBe(1);
   });
 
