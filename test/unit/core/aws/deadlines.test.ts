@@ -91,15 +91,16 @@ describe('AWS calls that never hang', () => {
     const portal = await timed(getRoleCredentials({ region: 'us-east-1', accessToken: 't', accountId: '111122223333', roleName: 'R' }, env, { deadline: Date.now() + 2_000 }));
     expect(portal.ms).toBeLessThan(5_000);
     expect(describeError(portal.error)).toContain(`the IAM Identity Center portal at ${sandbox().url} did not answer within 2 s (sso:GetRoleCredentials)`);
-    // One OIDC call with no budget of its own: the per-attempt deadline (10 s) fires, then the
-    // retries, until the 30 s budget ends it.
+    // SSO OIDC: one hang costs one response deadline (10 s), then the retry answers.
+    sandbox().knobs.set({ faults: [{ operation: 'sso-oidc:RegisterClient', kind: 'hang', count: 1 }] });
     const oidc = await createOidcClient('us-east-1', env);
     const reg = await timed(oidc.registerClient({ flow: 'device', scopes: ['sso:account:access'], issuerUrl: 'https://x.awsapps.com/start' }));
-    expect(reg.ms).toBeGreaterThanOrEqual(29_000);
-    expect(reg.ms).toBeLessThan(40_000);
-    expect(describeError(reg.error)).toContain(`IAM Identity Center OIDC at ${sandbox().url} did not answer within 30 s (sso-oidc:RegisterClient)`);
-    expect(sandbox().knobs.count('sso-oidc:RegisterClient')).toBe(3);
-  }, 60_000);
+    expect(reg.error).toBeUndefined();
+    expect(reg.value?.clientId).toBeTruthy();
+    expect(reg.ms).toBeGreaterThanOrEqual(9_500);
+    expect(reg.ms).toBeLessThan(20_000);
+    expect(sandbox().knobs.count('sso-oidc:RegisterClient')).toBe(2);
+  }, 40_000);
 });
 
 function unusedPort(): Promise<number> {
