@@ -1,7 +1,7 @@
 // Deadlines and retries every AWS call shares (STS, the SSO portal, SSO OIDC). Without them one
 // answer that never comes hangs every AWS tool behind credential_process: the SDK's requestTimeout
 // only logs a warning unless throwOnRequestTimeout is set, and nothing bounds the retries.
-import type { AdaptiveRetryStrategy } from '@smithy/util-retry';
+import type { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/util-retry';
 import { configuredEndpoint, type EndpointService } from './endpoints';
 import { AwsCallError, type CalledEndpoint } from './errors';
 
@@ -42,19 +42,18 @@ export const calledEndpoint = (service: EndpointService, region: string, env: No
   url: endpointUrl(service, region, env),
 });
 
-// One adaptive strategy per endpoint and region: its client-side rate limiter learns from the
-// throttles of every call in this process, not only from one client's.
+// The adaptive strategy's client-side rate limiter is shared per endpoint and region, so it learns
+// from the throttles of every call in this process, not only from one client's. The rest of the
+// strategy (its retry quota, its backoff state) stays per client: a long outage must not use up
+// the retries of every later call in a long-running agent.
 // (Loaded with the SDK, never on the credential_process hot path.)
-const strategies = new Map<string, AdaptiveRetryStrategy>();
+const limiters = new Map<string, DefaultRateLimiter>();
 async function retryStrategy(service: EndpointService, region: string, url: string): Promise<AdaptiveRetryStrategy> {
+  const retry = await import('@smithy/util-retry');
   const key = `${service} ${region} ${url}`;
-  let s = strategies.get(key);
-  if (!s) {
-    const retry = await import('@smithy/util-retry');
-    s = strategies.get(key) ?? new retry.AdaptiveRetryStrategy(async () => MAX_ATTEMPTS);
-    strategies.set(key, s);
-  }
-  return s;
+  let rateLimiter = limiters.get(key);
+  if (!rateLimiter) limiters.set(key, (rateLimiter = new retry.DefaultRateLimiter()));
+  return new retry.AdaptiveRetryStrategy(MAX_ATTEMPTS, { rateLimiter });
 }
 
 /**
