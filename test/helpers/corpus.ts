@@ -119,15 +119,16 @@ export const iniAroundMarkers = fc
   });
 
 /** JSON-ish text: valid JSON of any shape, JSON cut short, JSON with a planted secret, noise. */
-export function hostileJson(shaped: fc.Arbitrary<unknown> = fc.anything()): fc.Arbitrary<string> {
+export function hostileJson(shaped: fc.Arbitrary<unknown> = fc.anything(), { plant = true } = {}): fc.Arbitrary<string> {
   const json = fc.oneof(shaped, fc.jsonValue()).map((v) => JSON.stringify(v) ?? 'undefined');
+  const planted = fc.tuple(json, fc.nat(), fc.constantFrom(...SECRETS)).map(([t, n, s]) => {
+    const at = n % (t.length + 1);
+    return t.slice(0, at) + s + t.slice(at);
+  });
   return fc.oneof(
     json,
     fc.tuple(json, fc.nat()).map(([t, n]) => t.slice(0, n % (t.length + 1))),
-    fc.tuple(json, fc.nat(), fc.constantFrom(...SECRETS)).map(([t, n, s]) => {
-      const at = n % (t.length + 1);
-      return t.slice(0, at) + s + t.slice(at);
-    }),
+    plant ? planted : json,
     fc.string({ unit: 'binary', maxLength: 200 }),
     fc.constantFrom('', '\u0000', '{', '[', '"', 'null', 'true', '1e400', '{"__proto__":{"x":1}}', '[[[[[[[[[[[[[[[[[[[[', '\uFEFF{}'),
     fc.nat({ max: 5000 }).map((n) => '['.repeat(n) + ']'.repeat(n)),
