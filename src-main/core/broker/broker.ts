@@ -8,7 +8,7 @@ import { awsCallerSettings, awsSettingsKey, type AwsCallerSettings } from '../aw
 import { defaultRegion } from '../aws/endpoints';
 import type { StsContext } from '../aws/sts';
 import { chainOf, descendantsOf, type ChainProblem, type Hop } from '../chain';
-import { RolecallError } from '../errors';
+import { describeError, RolecallError, type ErrorCode } from '../errors';
 import { lockFileFor, withFileLock } from '../lock';
 import type { RolecallPaths } from '../paths';
 import { providerFor } from '../providers/registry';
@@ -16,6 +16,7 @@ import type { SsoAccessTokenSource, StepContext, StepResult } from '../providers
 import { sessionScope } from '../secrets/keychain-layout';
 import type { SecretStore } from '../secrets/secret-store';
 import { SingleFlight } from '../single-flight';
+import { DEFAULT_OUTAGE_RETRY, MANDATORY_REFRESH_MS, outageReason, retryDelay, serviceOf, validUntil, type OutageRetryOptions } from './outage';
 import { deleteCachedSessions, readCachedSession, readCachedSessions, refreshTime, writeCachedSession, type LiveSession } from './session-cache';
 import type { CredentialBroker, CredentialRequest, SessionInfo } from './types';
 
@@ -36,6 +37,10 @@ export interface BrokerOptions {
   onNotice?: (message: string) => void;
   /** Tells faces that a profile's session changed (app countdowns, tray): sessions under the broker's own settings. */
   onSession?: (profile: string, session: SessionInfo) => void;
+  /** Epoch milliseconds; tests move it together with the sandbox clock. */
+  now?: () => number;
+  /** The background retry's backoff while AWS cannot refresh a session that is still served. */
+  outageRetry?: OutageRetryOptions;
 }
 
 /** One step of a profile's resolution, for `doctor` and tests. */
@@ -61,6 +66,21 @@ interface ResolveRequest {
   force: boolean;
   trace?: Omit<StepTrace, 'sts'>[];
   onNotice?: (message: string) => void;
+  /** The broker's own background retry: nobody to prompt, and its failures are its own to handle. */
+  unattended?: boolean;
+}
+
+/** A session AWS could not refresh, served meanwhile, with its background retry. */
+interface Outage {
+  profile: string;
+  caller: Caller;
+  expiration: Date;
+  /** "AWS STS could not refresh dev/ReadOnly (HTTP 503)": the latest failure, for the notices. */
+  reason: string;
+  /** Retries so far (for the backoff). */
+  attempt: number;
+  /** The one pending retry of this scope, if any. */
+  timer?: NodeJS.Timeout;
 }
 
 export class Broker implements CredentialBroker {
@@ -70,9 +90,18 @@ export class Broker implements CredentialBroker {
   private readonly own: AwsCallerSettings;
   /** Every settings key this broker served, so forget() reaches their sessions (in memory, and in a store that cannot list). */
   private readonly settingsSeen = new Set<string>(['']);
+  /** Keyed by sessionScope, like memory. */
+  private readonly outages = new Map<string, Outage>();
+  private readonly now: () => number;
 
   constructor(private readonly o: BrokerOptions) {
     this.own = awsCallerSettings(o.env ?? process.env);
+    this.now = o.now ?? Date.now;
+  }
+
+  /** Stops every background retry. */
+  close(): void {
+    for (const scope of [...this.outages.keys()]) this.endOutage(scope);
   }
 
   async credentials(profile: string, request: CredentialRequest = {}): Promise<Credentials> {
@@ -121,7 +150,7 @@ export class Broker implements CredentialBroker {
   async sessions(): Promise<SessionInfo[]> {
     const state = await this.o.state.load();
     const key = awsSettingsKey(this.own);
-    const now = Date.now();
+    const now = this.now();
     const names = state.profiles.map((p) => p.name);
     const remembered = (n: string) => this.memory.get(sessionScope(n, key));
     // What another process refreshed since this one last looked is in the keychain.
@@ -138,7 +167,10 @@ export class Broker implements CredentialBroker {
   async forget(profile: string): Promise<void> {
     const state = await this.o.state.load();
     for (const name of [profile, ...descendantsOf(state.profiles, profile)]) {
-      for (const key of this.settingsSeen) this.memory.delete(sessionScope(name, key));
+      for (const key of this.settingsSeen) {
+        this.memory.delete(sessionScope(name, key));
+        this.endOutage(sessionScope(name, key));
+      }
       await deleteCachedSessions(this.o.secrets, name, this.settingsSeen);
       this.o.onSession?.(name, { profile: name });
     }
@@ -159,13 +191,33 @@ export class Broker implements CredentialBroker {
 
     const name = profile.name;
     const scope = sessionScope(name, caller.settingsKey);
-    const now = Date.now();
-    const fresh = (s: LiveSession | undefined): s is LiveSession => !!s && !req.force && s.refreshAt.getTime() > now;
+    const now = this.now();
     const inMemory = this.memory.get(scope);
-    if (fresh(inMemory)) return traced(req, profile, inMemory.result);
+    if (inMemory && !req.force && inMemory.refreshAt.getTime() > now) return traced(req, profile, inMemory.result);
+    // AWS could not refresh it a moment ago and the background retry is on it: serve the current
+    // session at once instead of making every caller sit through the SDK's retries again.
+    const outage = this.outages.get(scope);
+    if (outage && !req.force && !req.unattended && inMemory && inMemory.result.expiration.getTime() - now > MANDATORY_REFRESH_MS) {
+      this.tell(req, this.servedNotice(name, outage.reason, inMemory, now));
+      return traced(req, profile, inMemory.result);
+    }
 
-    // Everyone in this process who needs this session now waits for the same fetch; across
-    // processes, a lock per session and a second look at the keychain cache do the same.
+    try {
+      return await this.refresh(state, hops, i, req, caller);
+    } catch (error) {
+      return this.rideOut(error, scope, req, caller, profile);
+    }
+  }
+
+  /** Single-flight fetch of hops[i]'s session, unless the keychain holds a fresh one. */
+  private async refresh(state: AppState, hops: Hop[], i: number, req: ResolveRequest, caller: Caller): Promise<StepResult> {
+    const { profile } = hops[i] as Hop;
+    const name = profile.name;
+    const scope = sessionScope(name, caller.settingsKey);
+    const fresh = (s: LiveSession | undefined): s is LiveSession => !!s && !req.force && s.refreshAt.getTime() > this.now();
+    // Everyone in this process who needs this session now waits for the same fetch (the
+    // background retry included); across processes, a lock per session and a second look at
+    // the keychain cache do the same.
     const flightKey = req.force ? `${scope}\0force` : scope;
     return this.flights.run(flightKey, async () => {
       const cached = await readCachedSession(this.o.secrets, name, caller.settingsKey);
@@ -176,7 +228,7 @@ export class Broker implements CredentialBroker {
           // Another process may have refreshed it while we waited for the lock.
           const again = await readCachedSession(this.o.secrets, name, caller.settingsKey);
           if (fresh(again)) return this.remember(scope, again, req, profile);
-          const started = Date.now();
+          const started = this.now();
           const result = await this.fetch(state, hops, i, req, caller);
           if (!result.expiration) return result;
           const live: LiveSession = {
@@ -185,6 +237,7 @@ export class Broker implements CredentialBroker {
           };
           await writeCachedSession(this.o.secrets, name, caller.settingsKey, live);
           this.memory.set(scope, live);
+          this.endOutage(scope);
           if (caller.settingsKey === awsSettingsKey(this.own)) {
             this.o.onSession?.(name, { profile: name, expiration: live.result.expiration, refreshAt: live.refreshAt });
           }
@@ -198,7 +251,108 @@ export class Broker implements CredentialBroker {
 
   private remember(scope: string, s: LiveSession, req: Pick<ResolveRequest, 'trace'>, profile: Profile): StepResult {
     this.memory.set(scope, s);
+    this.endOutage(scope);
     return traced(req, profile, s.result);
+  }
+
+  /**
+   * A refresh failed. When AWS could not answer and the current session has more than the
+   * mandatory window left, it is served (with a notice) and retried in the background; otherwise
+   * the error stands, saying why the current session was not served in its place.
+   */
+  private async rideOut(error: unknown, scope: string, req: ResolveRequest, caller: Caller, profile: Profile): Promise<StepResult> {
+    const reason = outageReason(error);
+    if (!reason) {
+      // AWS answered with a refusal: nothing to retry.
+      this.endOutage(scope);
+      throw error;
+    }
+    if (req.unattended) throw error;
+    const name = profile.name;
+    const now = this.now();
+    const current = this.memory.get(scope) ?? (await readCachedSession(this.o.secrets, name, caller.settingsKey).catch(() => undefined));
+    if (!current || current.result.expiration.getTime() <= now) throw error;
+    const code: ErrorCode = error instanceof RolecallError ? error.code : 'aws-error';
+    const hint = error instanceof RolecallError ? error.hint : undefined;
+    if (req.force) {
+      throw new RolecallError(
+        `a forced refresh of ${name} failed, so no new credentials: ${describeError(error)}`,
+        code,
+        `the current session, valid until ${validUntil(current.result.expiration, now)}, is served without a forced refresh`,
+        { cause: error },
+      );
+    }
+    if (current.result.expiration.getTime() - now <= MANDATORY_REFRESH_MS) {
+      throw new RolecallError(
+        `${serviceOf(error)} could not refresh ${name} (${reason}), and its current session ends at ${validUntil(current.result.expiration, now)}: too soon to serve it instead`,
+        code,
+        hint,
+        { cause: error },
+      );
+    }
+    this.memory.set(scope, current);
+    this.tell(req, this.servedNotice(name, `${serviceOf(error)} could not refresh ${name} (${reason})`, current, now));
+    this.retryLater(scope, name, caller, current.result.expiration, `${serviceOf(error)} could not refresh ${name} (${reason})`);
+    return traced(req, profile, current.result);
+  }
+
+  private servedNotice(name: string, why: string, s: LiveSession, now: number): string {
+    return `${why}; serving the current session, valid until ${validUntil(s.result.expiration, now)}; retrying in the background`;
+  }
+
+  private tell(req: Pick<ResolveRequest, 'onNotice'>, message: string): void {
+    this.o.onNotice?.(message);
+    req.onNotice?.(message);
+  }
+
+  /** Schedules the scope's next background retry: one timer per scope, none past the mandatory window. */
+  private retryLater(scope: string, profile: string, caller: Caller, expiration: Date, reason: string): void {
+    const known = this.outages.get(scope);
+    if (known?.timer) return;
+    const outage: Outage = known ?? { profile, caller, expiration, reason, attempt: 0 };
+    const delay = retryDelay(outage.attempt, this.o.outageRetry ?? DEFAULT_OUTAGE_RETRY);
+    // Past the mandatory window a failed refresh is the caller's error again; the next request tries itself.
+    if (this.now() + delay >= expiration.getTime() - MANDATORY_REFRESH_MS) {
+      this.outages.delete(scope);
+      return;
+    }
+    outage.timer = setTimeout(() => void this.retry(scope, outage), delay);
+    // A retry is worth having, not worth keeping a process alive for.
+    outage.timer.unref();
+    this.outages.set(scope, outage);
+  }
+
+  private async retry(scope: string, outage: Outage): Promise<void> {
+    outage.timer = undefined;
+    outage.attempt += 1;
+    // Timers fire late after a laptop sleeps: past the mandatory window, the next caller tries itself.
+    if (this.now() >= outage.expiration.getTime() - MANDATORY_REFRESH_MS) {
+      this.endOutage(scope);
+      return;
+    }
+    try {
+      const state = await this.o.state.load();
+      const hops = walkable(state, outage.profile);
+      await this.resolve(state, hops, hops.length - 1, { mfa: {}, force: false, unattended: true }, outage.caller);
+    } catch (error) {
+      // Forgotten or closed meanwhile, or refreshed by someone else: nothing more to do.
+      if (this.outages.get(scope) !== outage) return;
+      const reason = outageReason(error);
+      if (reason) {
+        outage.reason = `${serviceOf(error)} could not refresh ${outage.profile} (${reason})`;
+        this.retryLater(scope, outage.profile, outage.caller, outage.expiration, outage.reason);
+        return;
+      }
+      this.outages.delete(scope);
+      this.o.onNotice?.(`stopped retrying ${outage.profile} in the background: ${describeError(error)}`);
+    }
+  }
+
+  private endOutage(scope: string): void {
+    const outage = this.outages.get(scope);
+    if (!outage) return;
+    clearTimeout(outage.timer);
+    this.outages.delete(scope);
   }
 
   /** Fetches new credentials for hops[i], resolving its parent first. */
@@ -222,13 +376,10 @@ export class Broker implements CredentialBroker {
           mfa.code = undefined;
           return c;
         }
-        if (this.o.promptMfa) return this.o.promptMfa({ profile: profile.name, serialNumber });
+        if (this.o.promptMfa && !req.unattended) return this.o.promptMfa({ profile: profile.name, serialNumber });
         throw new RolecallError(`profile '${profile.name}' needs an MFA code from ${serialNumber}`, 'mfa-required', 'pass --mfa-code CODE');
       },
-      notice: (m) => {
-        this.o.onNotice?.(m);
-        req.onNotice?.(m);
-      },
+      notice: (m) => this.tell(req, m),
     };
     try {
       const result = await providerFor(profile).credentials(profile, ctx);
