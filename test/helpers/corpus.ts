@@ -143,3 +143,34 @@ export const nearMissName = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9_.+@/\- #;$`"'[\]\\\n\r\t\u0000]{0,130}$/),
   fc.constantFrom('', 'default', '-x', '.x', 'a'.repeat(128), 'a'.repeat(129), 'dev\n[profile evil]', 'a b', 'а', 'x\u200by', '__proto__', 'constructor'),
 );
+
+/** Near-valid state.json values: the right top-level keys with hostile profiles, sessions and settings (and planted secrets). */
+export const stateLike = fc.record(
+  {
+    version: fc.oneof(fc.constant(1), fc.anything()),
+    profiles: fc.oneof(
+      fc.array(
+        fc.record(
+          {
+            name: fc.oneof(fc.constant('dev'), nearMissName),
+            kind: fc.constantFrom('iam-user', 'assume-role', 'sso-role', 'web-identity', 'static', '__proto__'),
+            accessKeyId: fc.oneof(fc.constant('AKIAIOSFODNN7EXAMPLE'), fc.constant(SECRET), fc.string()),
+            secretAccessKey: fc.constant(SECRET),
+            sourceProfile: nearMissName,
+            roleArn: fc.oneof(fc.constant('arn:aws:iam::123456789012:role/R'), fc.string()),
+            durationSeconds: fc.oneof(fc.integer(), fc.double(), fc.string()),
+            ssoSession: nearMissName,
+            accountId: fc.oneof(fc.constant('123456789012'), fc.string()),
+            roleName: fc.string(),
+          },
+          { requiredKeys: ['name', 'kind'] },
+        ),
+        { maxLength: 4 },
+      ),
+      fc.anything(),
+    ),
+    ssoSessions: fc.oneof(fc.array(fc.record({ name: nearMissName, startUrl: fc.oneof(fc.webUrl(), fc.string()), region: fc.string() }), { maxLength: 3 }), fc.anything()),
+    settings: fc.oneof(fc.record({ refreshAheadSeconds: fc.anything(), autostartAgent: fc.anything(), defaultProfile: nearMissName }, { requiredKeys: [] }), fc.anything()),
+  },
+  { requiredKeys: [] },
+);

@@ -22,7 +22,7 @@ import { JsonSecret, readJsonSecret } from '../../../src-main/core/secrets/secre
 import { cacheFileName, parseCacheTimestamp, readAwsCliToken } from '../../../src-main/core/sso/aws-cli-cache';
 import { readJson } from '../../../src-main/core/sso/oidc';
 import { PROFILE_NAME_PATTERN, ProfileName, RoleArn } from '../../../src-shared/names';
-import { cleanOutcome, cleanOutcomeSync, count, expectCleanError, hostileJson, leakedSecret, nearMissName, SECRET, SECRETS } from '../../helpers/corpus';
+import { cleanOutcome, cleanOutcomeSync, count, expectCleanError, hostileJson, leakedSecret, nearMissName, SECRET, SECRETS, stateLike } from '../../helpers/corpus';
 import { MemorySecretStore } from '../../helpers/memory-secret-store';
 
 const RUNS = 300;
@@ -55,38 +55,8 @@ const sessionEntryish = fc.record(
 );
 
 describe('the state file', () => {
-  // Near-valid states: the right top-level keys with hostile profiles, sessions and settings.
-  const stateish = fc.record(
-    {
-      version: fc.oneof(fc.constant(1), fc.anything()),
-      profiles: fc.oneof(
-        fc.array(
-          fc.record(
-            {
-              name: fc.oneof(fc.constant('dev'), nearMissName),
-              kind: fc.constantFrom('iam-user', 'assume-role', 'sso-role', 'web-identity', 'static', '__proto__'),
-              accessKeyId: fc.oneof(fc.constant('AKIAIOSFODNN7EXAMPLE'), fc.constant(SECRET), fc.string()),
-              secretAccessKey: fc.constant(SECRET),
-              sourceProfile: nearMissName,
-              roleArn: fc.oneof(fc.constant('arn:aws:iam::123456789012:role/R'), fc.string()),
-              durationSeconds: fc.oneof(fc.integer(), fc.double(), fc.string()),
-              ssoSession: nearMissName,
-              accountId: fc.oneof(fc.constant('123456789012'), fc.string()),
-              roleName: fc.string(),
-            },
-            { requiredKeys: ['name', 'kind'] },
-          ),
-          { maxLength: 4 },
-        ),
-        fc.anything(),
-      ),
-      ssoSessions: fc.oneof(fc.array(fc.record({ name: nearMissName, startUrl: fc.oneof(fc.webUrl(), fc.string()), region: fc.string() }), { maxLength: 3 }), fc.anything()),
-      settings: fc.oneof(fc.record({ refreshAheadSeconds: fc.anything(), autostartAgent: fc.anything(), defaultProfile: nearMissName }, { requiredKeys: [] }), fc.anything()),
-    },
-    { requiredKeys: [] },
-  );
   const stateBytes = fc.oneof(
-    hostileJson(stateish).map((t) => Buffer.from(t, 'utf8')),
+    hostileJson(stateLike).map((t) => Buffer.from(t, 'utf8')),
     fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
     fc.constantFrom(Buffer.from([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00]), Buffer.from('{"version":1}\u0000'), Buffer.from('['.repeat(100_000))),
   );
