@@ -47,7 +47,6 @@ interface Case {
   env: NodeJS.ProcessEnv;
 }
 
-let cases = 0;
 async function newCase(): Promise<Case> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'rolecall-corpus-cli-'));
   const home = path.join(root, 'home');
