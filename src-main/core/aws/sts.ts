@@ -20,10 +20,10 @@ type StsModule = typeof import('@aws-sdk/client-sts');
 let stsModule: Promise<StsModule> | undefined;
 const loadSts = () => (stsModule ??= import('@aws-sdk/client-sts'));
 
-async function client(ctx: StsContext, credentials?: Credentials) {
+async function client(ctx: StsContext, credentials?: Credentials, retries = true) {
   const { STSClient } = await loadSts();
   return new STSClient({
-    ...(await sdkClientConfig('sts', ctx.region, ctx.env)),
+    ...(await sdkClientConfig('sts', ctx.region, ctx.env, { retries })),
     credentials: credentials && {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
@@ -34,10 +34,20 @@ async function client(ctx: StsContext, credentials?: Credentials) {
 
 type StsClient = Awaited<ReturnType<typeof client>>;
 
-/** One STS call within the context's budget; errors name the endpoint. */
-async function send<T>(ctx: StsContext, credentials: Credentials | undefined, operation: string, call: (c: StsClient, abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * One STS call within the context's budget; errors name the endpoint. A call carrying an MFA
+ * TokenCode is tried once: each code works once, and AWS may have spent it on an attempt whose
+ * answer was lost (a 5xx or a response timeout), so a retry would only be refused as a reused code.
+ */
+async function send<T>(
+  ctx: StsContext,
+  credentials: Credentials | undefined,
+  operation: string,
+  call: (c: StsClient, abortSignal: AbortSignal) => Promise<T>,
+  input?: { TokenCode?: string },
+): Promise<T> {
   try {
-    const c = await client(ctx, credentials);
+    const c = await client(ctx, credentials, !input?.TokenCode);
     return await withinBudget({ service: 'sts', ...ctx }, operation, (abortSignal) => call(c, abortSignal));
   } catch (err) {
     throw fromSdkError(err, operation, calledEndpoint('sts', ctx.region, ctx.env));
@@ -67,7 +77,7 @@ export interface AssumeRoleInput {
 
 export async function assumeRole(ctx: StsContext, parent: Credentials, input: AssumeRoleInput): Promise<IssuedCredentials> {
   const { AssumeRoleCommand } = await loadSts();
-  const out = await send(ctx, parent, 'sts:AssumeRole', (c, abortSignal) => c.send(new AssumeRoleCommand(input), { abortSignal }));
+  const out = await send(ctx, parent, 'sts:AssumeRole', (c, abortSignal) => c.send(new AssumeRoleCommand(input), { abortSignal }), input);
   return issued('AssumeRole', out.Credentials, out.AssumedRoleUser?.Arn);
 }
 
@@ -77,7 +87,7 @@ export async function getSessionToken(
   input: { DurationSeconds?: number; SerialNumber?: string; TokenCode?: string },
 ): Promise<IssuedCredentials> {
   const { GetSessionTokenCommand } = await loadSts();
-  const out = await send(ctx, user, 'sts:GetSessionToken', (c, abortSignal) => c.send(new GetSessionTokenCommand(input), { abortSignal }));
+  const out = await send(ctx, user, 'sts:GetSessionToken', (c, abortSignal) => c.send(new GetSessionTokenCommand(input), { abortSignal }), input);
   return issued('GetSessionToken', out.Credentials);
 }
 

@@ -2,11 +2,11 @@
 // resets, 5xx and throttling from the sandbox's knobs, through the product's own STS calls.
 import { createServer, type Server } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { assumeRole, getCallerIdentity, type StsContext } from '../../../../src-main/core/aws/sts';
+import { assumeRole, getCallerIdentity, getSessionToken, type StsContext } from '../../../../src-main/core/aws/sts';
 import { getRoleCredentials } from '../../../../src-main/core/aws/sso-portal';
 import { createOidcClient } from '../../../../src-main/core/sso/oidc';
 import { describeError } from '../../../../src-main/core/errors';
-import { DEMO, useDemoSandbox } from '../../../integration/sandbox/sts-fixtures';
+import { DEMO, mfaCode, useDemoSandbox } from '../../../integration/sandbox/sts-fixtures';
 
 const sandbox = useDemoSandbox();
 beforeEach(() => sandbox().knobs.resetCounts());
@@ -59,6 +59,18 @@ describe('AWS calls that never hang', () => {
     const text = describeError(r.error);
     expect(text).toMatch(/^AWS STS is failing \(HTTP 500 InternalFailure from sts:GetCallerIdentity, \d+ attempts\); try again shortly$/);
   }, 30_000);
+
+  it('a call carrying an MFA code is sent once: a retry would re-send a code AWS may have spent', async () => {
+    sandbox().knobs.set({ faults: [{ operation: 'sts:GetSessionToken', kind: 'unavailable', count: 1 }] });
+    const r = await timed(getSessionToken(ctx(), DEMO.alice, { SerialNumber: DEMO.mfaSerial, TokenCode: mfaCode(sandbox()) }));
+    expect(sandbox().knobs.count('sts:GetSessionToken')).toBe(1);
+    expect(describeError(r.error)).toMatch(/^AWS STS is failing \(HTTP 503/);
+    // Without a code the same fault is ridden out.
+    sandbox().knobs.set({ faults: [{ operation: 'sts:GetSessionToken', kind: 'unavailable', count: 1 }] });
+    const plain = await timed(getSessionToken(ctx(), DEMO.alice, {}));
+    expect(plain.error).toBeUndefined();
+    expect(sandbox().knobs.count('sts:GetSessionToken')).toBe(3);
+  }, 15_000);
 
   it('a short run of 5xx is ridden out by the retries', async () => {
     sandbox().knobs.set({ faults: [{ operation: 'sts:GetCallerIdentity', kind: 'unavailable', count: 2 }] });
