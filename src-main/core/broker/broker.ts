@@ -198,7 +198,7 @@ export class Broker implements CredentialBroker {
     // session at once instead of making every caller sit through the SDK's retries again.
     const outage = this.outages.get(scope);
     if (outage && !req.force && !req.unattended && inMemory && inMemory.result.expiration.getTime() - now > MANDATORY_REFRESH_MS) {
-      this.tell(req, this.servedNotice(name, outage.reason, inMemory, now));
+      this.tell(req, this.servedNotice(outage.reason, inMemory, now));
       return traced(req, profile, inMemory.result);
     }
 
@@ -276,7 +276,7 @@ export class Broker implements CredentialBroker {
     const hint = error instanceof RolecallError ? error.hint : undefined;
     if (req.force) {
       throw new RolecallError(
-        `a forced refresh of ${name} failed, so no new credentials: ${describeError(error)}`,
+        `a forced refresh of '${name}' failed, so no new credentials: ${describeError(error)}`,
         code,
         `the current session, valid until ${validUntil(current.result.expiration, now)}, is served without a forced refresh`,
         { cause: error },
@@ -284,19 +284,19 @@ export class Broker implements CredentialBroker {
     }
     if (current.result.expiration.getTime() - now <= MANDATORY_REFRESH_MS) {
       throw new RolecallError(
-        `${serviceOf(error)} could not refresh ${name} (${reason}), and its current session ends at ${validUntil(current.result.expiration, now)}: too soon to serve it instead`,
+        `${serviceOf(error)} could not refresh '${name}' (${reason}), and its current session ends at ${validUntil(current.result.expiration, now)}: too soon to serve it instead`,
         code,
         hint,
         { cause: error },
       );
     }
     this.memory.set(scope, current);
-    this.tell(req, this.servedNotice(name, `${serviceOf(error)} could not refresh ${name} (${reason})`, current, now));
-    this.retryLater(scope, name, caller, current.result.expiration, `${serviceOf(error)} could not refresh ${name} (${reason})`);
+    this.tell(req, this.servedNotice(`${serviceOf(error)} could not refresh '${name}' (${reason})`, current, now));
+    this.retryLater(scope, name, caller, current.result.expiration, `${serviceOf(error)} could not refresh '${name}' (${reason})`);
     return traced(req, profile, current.result);
   }
 
-  private servedNotice(name: string, why: string, s: LiveSession, now: number): string {
+  private servedNotice(why: string, s: LiveSession, now: number): string {
     return `${why}; serving the current session, valid until ${validUntil(s.result.expiration, now)}; retrying in the background`;
   }
 
@@ -339,12 +339,12 @@ export class Broker implements CredentialBroker {
       if (this.outages.get(scope) !== outage) return;
       const reason = outageReason(error);
       if (reason) {
-        outage.reason = `${serviceOf(error)} could not refresh ${outage.profile} (${reason})`;
+        outage.reason = `${serviceOf(error)} could not refresh '${outage.profile}' (${reason})`;
         this.retryLater(scope, outage.profile, outage.caller, outage.expiration, outage.reason);
         return;
       }
       this.outages.delete(scope);
-      this.o.onNotice?.(`stopped retrying ${outage.profile} in the background: ${describeError(error)}`);
+      this.o.onNotice?.(`stopped retrying '${outage.profile}' in the background: ${describeError(error)}`);
     }
   }
 

@@ -49,7 +49,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const SERVED = /^AWS STS could not refresh dev\/ReadOnly \(HTTP 503\); serving the current session, valid until \d\d:\d\d \((11|12) min\); retrying in the background$/;
+const SERVED = /^AWS STS could not refresh 'dev\/ReadOnly' \(HTTP 503\); serving the current session, valid until \d\d:\d\d \((11|12) min\); retrying in the background$/;
 
 describe('a refresh AWS cannot answer', () => {
   it('serves the current session when it has more than 10 minutes left, says so, and later callers do not wait', async () => {
@@ -81,7 +81,7 @@ describe('a refresh AWS cannot answer', () => {
     h.sandbox.knobs.set(OUTAGE);
     const told: string[] = [];
     const e = await failure(broker.credentials(PROFILE, { onNotice: (m) => told.push(m) }));
-    expect(e.message).toMatch(/^AWS STS could not refresh dev\/ReadOnly \(HTTP 503\), and its current session ends at \d\d:\d\d \([78] min\): too soon to serve it instead$/);
+    expect(e.message).toMatch(/^AWS STS could not refresh 'dev\/ReadOnly' \(HTTP 503\), and its current session ends at \d\d:\d\d \([78] min\): too soon to serve it instead$/);
     expect(e.code).toBe('aws-error');
     expect(e.hint).toBe('try again shortly');
     expect(told).toEqual([]);
@@ -92,7 +92,7 @@ describe('a refresh AWS cannot answer', () => {
     await later(48);
     h.sandbox.knobs.set(OUTAGE);
     const e = await failure(broker.credentials(PROFILE, { forceRefresh: true }));
-    expect(e.message).toMatch(/^a forced refresh of dev\/ReadOnly failed, so no new credentials: AWS STS is failing \(HTTP 503 ServiceUnavailable from sts:AssumeRole, \d+ attempts\); try again shortly$/);
+    expect(e.message).toMatch(/^a forced refresh of 'dev\/ReadOnly' failed, so no new credentials: AWS STS is failing \(HTTP 503 ServiceUnavailable from sts:AssumeRole, \d+ attempts\); try again shortly$/);
     expect(e.hint).toMatch(/^the current session, valid until \d\d:\d\d \((11|12) min\), is served without a forced refresh$/);
     // And without it, the session is served as the hint says.
     expect(await broker.credentials(PROFILE)).toEqual(first);
