@@ -13,6 +13,10 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Entry } from '@napi-rs/keyring';
+import { awsCallerSettings, awsSettingsKey } from '../../../src-main/core/aws/caller-settings';
+import { resolvePaths } from '../../../src-main/core/paths';
+import { sessionEntryName } from '../../../src-main/core/secrets/keychain-layout';
 import { cacheFileName } from '../../../src-main/core/sso/aws-cli-cache';
 import { findManagedBlock } from '../../../src-main/core/files/aws-ini';
 import { runProgram, useCliBuild, type RunResult } from '../cli/harness';
@@ -279,6 +283,51 @@ describe('rolecall over hostile files and arguments', () => {
         }
       }),
       { ...opts, numRuns: RUNS * 2 },
+    );
+  });
+
+  it("credential-process over a hostile session entry in the keychain: the entry's credentials when it is well-formed and fresh, else refused changing no file", async () => {
+    const when = fc.oneof(
+      fc.constantFrom(new Date(Date.now() + 3600_000).toISOString(), new Date(Date.now() - 60_000).toISOString(), '2030-02-30T00:00:00Z', 'soon', ''),
+      fc.string({ maxLength: 25 }),
+    );
+    const entry = fc.record(
+      {
+        accessKeyId: fc.oneof(fc.constant('ASIAIOSFODNN7EXAMPLE'), fc.anything()),
+        secretAccessKey: fc.oneof(fc.constant('cached/secret'), fc.anything()),
+        sessionToken: fc.oneof(fc.constant('cached-token'), fc.integer()),
+        expiration: when,
+        refreshAt: when,
+        credentialType: fc.constantFrom('role', 'iam-user', 'Role', 7),
+      },
+      { requiredKeys: [] },
+    );
+    const VALID_ENTRY = {
+      accessKeyId: 'ASIAIOSFODNN7EXAMPLE', secretAccessKey: 'cached/secret', sessionToken: 'cached-token',
+      expiration: new Date(Date.now() + 3600_000).toISOString(), refreshAt: new Date(Date.now() + 1800_000).toISOString(), credentialType: 'role',
+    };
+    await fc.assert(
+      // No secret planted at random: a well-formed entry's values are printed, by design.
+      fc.asyncProperty(fc.oneof(hostileJson(entry, { plant: false }), fc.constant(JSON.stringify(VALID_ENTRY))), async (text) => {
+        count('CLI credential-process, hostile keychain session entry');
+        const c = await newCase();
+        const keychain = new Entry(resolvePaths(c.env).keychainService, sessionEntryName('acme/Admin', awsSettingsKey(awsCallerSettings(c.env))), { linux: { store: 'secret-service' } });
+        try {
+          await writeFile(c.state, VALID_STATE);
+          keychain.setPassword(text);
+          await run(c, ['credential-process', '--profile', 'acme/Admin'], [], {
+            accept: (r) => {
+              const out = JSON.parse(r.stdout) as Record<string, unknown>;
+              expect(out.Version).toBe(1);
+              expect(out.AccessKeyId).toBe((JSON.parse(text) as Record<string, unknown>).accessKeyId);
+            },
+          });
+        } finally {
+          keychain.deletePassword();
+          await rm(c.root, { recursive: true, force: true });
+        }
+      }),
+      { ...opts, numRuns: 12 },
     );
   });
 
