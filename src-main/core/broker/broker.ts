@@ -261,13 +261,14 @@ export class Broker implements CredentialBroker {
    * the error stands, saying why the current session was not served in its place.
    */
   private async rideOut(error: unknown, scope: string, req: ResolveRequest, caller: Caller, profile: Profile): Promise<StepResult> {
+    // The background retry decides for itself what a failure means.
+    if (req.unattended) throw error;
     const reason = outageReason(error);
     if (!reason) {
       // AWS answered with a refusal: nothing to retry.
       this.endOutage(scope);
       throw error;
     }
-    if (req.unattended) throw error;
     const name = profile.name;
     const now = this.now();
     const current = this.memory.get(scope) ?? (await readCachedSession(this.o.secrets, name, caller.settingsKey).catch(() => undefined));
@@ -333,7 +334,8 @@ export class Broker implements CredentialBroker {
     try {
       const state = await this.o.state.load();
       const hops = walkable(state, outage.profile);
-      await this.resolve(state, hops, hops.length - 1, { mfa: {}, force: false, unattended: true }, outage.caller);
+      const renewed = await this.resolve(state, hops, hops.length - 1, { mfa: {}, force: false, unattended: true }, outage.caller);
+      this.o.onNotice?.(`refreshed '${outage.profile}' in the background after ${outage.reason}: valid until ${renewed.expiration ? validUntil(renewed.expiration, this.now()) : 'further notice'}`);
     } catch (error) {
       // Forgotten or closed meanwhile, or refreshed by someone else: nothing more to do.
       if (this.outages.get(scope) !== outage) return;

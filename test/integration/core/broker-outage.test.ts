@@ -118,6 +118,22 @@ describe('a refusal during a refresh', () => {
     expect(assumeCalls()).toBe(calls);
     await failure(broker.credentials(PROFILE));
   });
+
+  it('ends the background retry: a refusal after an outage stops it, saying why', async () => {
+    await broker.credentials(PROFILE);
+    await later(48);
+    h.sandbox.knobs.set(OUTAGE);
+    await broker.credentials(PROFILE);
+    const role = h.sandbox.state.org.roles.find((r) => r.accountId === '444455556666' && r.name === 'ReadOnly')!;
+    role.trustPolicy = { Version: '2012-10-17', Statement: [] };
+    const calls = assumeCalls();
+    h.sandbox.knobs.set({}); // STS answers again, with AccessDenied
+    for (let waited = 0; waited < 5000 && h.notices.length < 2; waited += 50) await sleep(50);
+    expect(h.notices[1]).toMatch(/^stopped retrying 'dev\/ReadOnly' in the background: sts:AssumeRole failed: AccessDenied: /);
+    expect(assumeCalls()).toBe(calls + 1);
+    await sleep(1000);
+    expect(assumeCalls()).toBe(calls + 1);
+  });
 });
 
 describe('the background retry', () => {
@@ -137,6 +153,10 @@ describe('the background retry', () => {
     }
     expect(minutesLeft(renewed)).toBeGreaterThan(59);
     expect(assumeCalls()).toBe(calls + 1);
+    expect(h.notices).toEqual([
+      expect.stringMatching(SERVED),
+      expect.stringMatching(/^refreshed 'dev\/ReadOnly' in the background after AWS STS could not refresh 'dev\/ReadOnly' \(HTTP 503\): valid until \d\d:\d\d \((59|60) min\)$/),
+    ]);
     // Callers now get the new session, with no notice and no STS call.
     const told: string[] = [];
     const now = await broker.credentials(PROFILE, { onNotice: (m) => told.push(m) });
