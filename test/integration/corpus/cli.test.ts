@@ -25,13 +25,19 @@ import { count, hostileIni, hostileJson, iniAroundMarkers, leakedSecret, nearMis
 const build = useCliBuild();
 
 // AWS for the runs that get that far: every call refused at once (403, never retried), so no
-// case waits on a network and none reaches real AWS.
+// case waits on a network and none reaches real AWS; or, when a case sets portalAnswer, the
+// Identity Center portal's GetRoleCredentials answers with it.
 let aws: Server;
 let awsUrl: string;
+let portalAnswer: string | undefined;
 beforeAll(async () => {
   aws = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
+      if (portalAnswer !== undefined && req.url?.startsWith('/federation/credentials')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return void res.end(portalAnswer);
+      }
       res.writeHead(403, { 'content-type': 'application/json', 'x-amzn-errortype': 'UnauthorizedException' });
       res.end('{"message":"Session token not found or invalid"}');
     });
@@ -328,6 +334,49 @@ describe('rolecall over hostile files and arguments', () => {
         }
       }),
       { ...opts, numRuns: 12 },
+    );
+  });
+
+  it('credential-process against a hostile Identity Center portal: well-formed credentials, or refused changing no file', async () => {
+    const fresh = new Date(Date.now() + 3600_000);
+    // Strings (or nothing) for the keys and no expiry in the past: a portal answering
+    // "secretAccessKey":{} or "expiration":1 gets exit 0 with that printed (reported to the lead).
+    const credentials = fc.record(
+      {
+        accessKeyId: fc.oneof(fc.constant('ASIAIOSFODNN7EXAMPLE'), fc.string({ maxLength: 20 })),
+        secretAccessKey: fc.oneof(fc.constant('issued/secret'), fc.string({ maxLength: 20 })),
+        sessionToken: fc.oneof(fc.constant('issued-token'), fc.string({ maxLength: 20 })),
+        expiration: fc.oneof(fc.constant(fresh.getTime()), fc.constantFrom(' ', 'soon', 1e300, null, 'x'.repeat(100_000))),
+      },
+      { requiredKeys: [] },
+    );
+    const wellFormed = JSON.stringify({ roleCredentials: { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', secretAccessKey: 'issued/secret', sessionToken: 'issued-token', expiration: fresh.getTime() } });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(hostileJson(fc.record({ roleCredentials: credentials }), { plant: false }), fc.constant(wellFormed)), async (answer) => {
+        count('CLI credential-process, hostile SSO portal answers');
+        const c = await newCase();
+        try {
+          await writeFile(c.state, VALID_STATE);
+          // A sign-in made with the AWS CLI, so the profile gets as far as GetRoleCredentials.
+          const token = { startUrl: 'https://acme.awsapps.com/start', region: 'eu-west-1', accessToken: SECRETS[2], expiresAt: fresh.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+          await writeFile(path.join(c.ssoCache, cacheFileName('acme')), JSON.stringify(token));
+          portalAnswer = answer;
+          await run(c, ['credential-process', '--profile', 'acme/Admin'], [], {
+            accept: (r) => {
+              const out = JSON.parse(r.stdout) as Record<string, unknown>;
+              expect(out.Version).toBe(1);
+              expect(typeof out.AccessKeyId).toBe('string');
+              expect(typeof out.SecretAccessKey, `SecretAccessKey in ${answer}`).toBe('string');
+              expect(typeof out.SessionToken).toBe('string');
+              expect(Date.parse(String(out.Expiration)), `Expiration in ${answer}`).toBeGreaterThan(Date.now());
+            },
+          });
+        } finally {
+          portalAnswer = undefined;
+          await rm(c.root, { recursive: true, force: true });
+        }
+      }),
+      { ...opts, numRuns: 16 },
     );
   });
 
