@@ -70,7 +70,7 @@ describe('a refresh AWS cannot answer', () => {
     const started = Date.now();
     const again: string[] = [];
     expect(await broker.credentials(PROFILE, { onNotice: (m) => again.push(m) })).toEqual(first);
-    expect(Date.now() - started).toBeLessThan(100);
+    expect(Date.now() - started).toBeLessThan(1000);
     expect(again).toEqual([expect.stringMatching(SERVED)]);
     expect(assumeCalls()).toBe(calls);
   });
