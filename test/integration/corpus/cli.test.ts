@@ -214,7 +214,7 @@ describe('rolecall over hostile files and arguments', () => {
           await rm(c.root, { recursive: true, force: true });
         }
       }),
-      { ...opts, numRuns: RUNS * 2 },
+      { ...opts, numRuns: 24 },
     );
   });
 
@@ -288,7 +288,7 @@ describe('rolecall over hostile files and arguments', () => {
           await rm(c.root, { recursive: true, force: true });
         }
       }),
-      { ...opts, numRuns: RUNS * 2 },
+      { ...opts, numRuns: 24 },
     );
   });
 
