@@ -5,6 +5,7 @@
 // kept apart from those of callers with other settings.
 import type { AppState, Credentials, Profile } from '../../../src-shared/profile';
 import { awsCallerSettings, awsSettingsKey, type AwsCallerSettings } from '../aws/caller-settings';
+import { CALL_BUDGET_MS } from '../aws/client-config';
 import { defaultRegion } from '../aws/endpoints';
 import type { StsContext } from '../aws/sts';
 import { chainOf, descendantsOf, type ChainProblem, type Hop } from '../chain';
@@ -41,6 +42,8 @@ export interface BrokerOptions {
   now?: () => number;
   /** The background retry's backoff while AWS cannot refresh a session that is still served. */
   outageRetry?: OutageRetryOptions;
+  /** How long one credential request's AWS calls may take in all (default CALL_BUDGET_MS, about 30 s). */
+  callBudgetMs?: number;
 }
 
 /** One step of a profile's resolution, for `doctor` and tests. */
@@ -58,6 +61,12 @@ interface Caller {
   settingsKey: string;
   /** The caller's settings as an environment: the only one this request's AWS calls read. */
   env: NodeJS.ProcessEnv;
+  /**
+   * When this request's AWS calls must be done: `ms` from its first AWS call, so a
+   * chain whose hops each hang costs the budget once, not once per hop. Started lazily, so a
+   * person signing in or typing an MFA code before the first call does not use it up.
+   */
+  budget: { ms: number; deadline?: number };
 }
 
 interface ResolveRequest {
@@ -181,7 +190,7 @@ export class Broker implements CredentialBroker {
     const settings = request.awsSettings ? awsCallerSettings(request.awsSettings) : this.own;
     const settingsKey = awsSettingsKey(settings);
     this.settingsSeen.add(settingsKey);
-    return { settingsKey, env: { ...settings } };
+    return { settingsKey, env: { ...settings }, budget: { ms: this.o.callBudgetMs ?? CALL_BUDGET_MS } };
   }
 
   /** Credentials for hops[i], from the caches while fresh, else fetched (its parent, hops[i - 1], first). */
@@ -334,7 +343,8 @@ export class Broker implements CredentialBroker {
     try {
       const state = await this.o.state.load();
       const hops = walkable(state, outage.profile);
-      const renewed = await this.resolve(state, hops, hops.length - 1, { mfa: {}, force: false, unattended: true }, outage.caller);
+      // Each attempt gets a budget of its own.
+      const renewed = await this.resolve(state, hops, hops.length - 1, { mfa: {}, force: false, unattended: true }, { ...outage.caller, budget: { ms: outage.caller.budget.ms } });
       this.o.onNotice?.(`refreshed '${outage.profile}' in the background after ${outage.reason}: valid until ${renewed.expiration ? validUntil(renewed.expiration, this.now()) : 'further notice'}`);
     } catch (error) {
       // Forgotten or closed meanwhile, or refreshed by someone else: nothing more to do.
@@ -396,7 +406,14 @@ export class Broker implements CredentialBroker {
 
 /** The hop's STS context: its region (else the caller's default region) and the caller's settings. */
 function stsContext(hop: Hop, caller: Caller): StsContext {
-  return { region: hop.region ?? defaultRegion(caller.env), env: caller.env };
+  return {
+    region: hop.region ?? defaultRegion(caller.env),
+    env: caller.env,
+    // Read when a call is made (withinBudget): the request's first AWS call starts its budget.
+    get deadline() {
+      return (caller.budget.deadline ??= Date.now() + caller.budget.ms);
+    },
+  };
 }
 
 function traced(req: Pick<ResolveRequest, 'trace'>, profile: Profile, result: StepResult): StepResult {

@@ -12,7 +12,7 @@ export async function ssoRoleCredentials(profile: SsoRoleProfile, ctx: StepConte
   }
   const { accessToken } = await ctx.sso.accessToken(session.name, ctx.env);
   try {
-    const creds = await getRoleCredentials({ region: session.region, accessToken, accountId: profile.accountId, roleName: profile.roleName }, ctx.env);
+    const creds = await getRoleCredentials({ region: session.region, accessToken, accountId: profile.accountId, roleName: profile.roleName }, ctx.env, { deadline: ctx.sts.deadline });
     return { ...creds, credentialType: 'role' };
   } catch (err) {
     if (err instanceof AwsCallError && err.awsCode === 'UnauthorizedException') {
