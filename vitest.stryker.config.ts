@@ -10,6 +10,8 @@ export default defineConfig({
     exclude: [
       'test/unit/core/secrets/keyring-store.test.ts',
       'test/unit/lint/**',
+      // Property tests over hostile input: about a minute per run, too slow to repeat per mutant.
+      'test/unit/corpus/**',
       // These call process.umask() (the agent server, a file-mode test), which vitest's worker
       // threads, the only pool Stryker's runner uses, refuse. The agent protocol, the one agent
       // module mutated, has its own spec.
