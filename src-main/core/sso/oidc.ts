@@ -1,9 +1,10 @@
 // SSO OIDC through the AWS SDK (imported lazily, so the CLI's hot path never loads it), and the
 // client registration cached in the keychain under `sso-client/<region>/<startUrl hash>` (RegistrationFile).
-import type { z } from 'zod';
-import { calledEndpoint, sdkClientConfig, withinBudget } from '../aws/client-config';
+import { z } from 'zod';
+import { calledEndpoint, sdkClientConfig, serviceName, withinBudget } from '../aws/client-config';
 import { configuredEndpoint } from '../aws/endpoints';
 import { fromSdkError, type CalledEndpoint } from '../aws/errors';
+import { oneLine } from '../../../src-shared/untrusted-text';
 import { RolecallError, type ErrorCode } from '../errors';
 import { Registration, RegistrationFile, ssoClientEntryName } from '../secrets/keychain-entries';
 import type { SecretStore } from '../secrets/secret-store';
@@ -86,37 +87,65 @@ export async function createOidcClient(region: string, env: NodeJS.ProcessEnv): 
           }),
           { abortSignal },
         );
-        if (!out.clientId || !out.clientSecret || !out.clientSecretExpiresAt) throw incomplete('RegisterClient');
-        return { clientId: out.clientId, clientSecret: out.clientSecret, clientSecretExpiresAt: out.clientSecretExpiresAt, scopes };
+        const r = checked('RegisterClient', RegisterClientAnswer, out);
+        return { clientId: r.clientId, clientSecret: r.clientSecret, clientSecretExpiresAt: r.clientSecretExpiresAt, scopes };
       }),
     startDeviceAuthorization: (input) =>
       call('sso-oidc:StartDeviceAuthorization', async (abortSignal) => {
         const out = await client.send(new sdk.StartDeviceAuthorizationCommand(input), { abortSignal });
-        if (!out.deviceCode || !out.userCode || !out.verificationUri || !out.expiresIn) throw incomplete('StartDeviceAuthorization');
+        const a = checked('StartDeviceAuthorization', StartDeviceAuthorizationAnswer, out);
         return {
-          deviceCode: out.deviceCode,
-          userCode: out.userCode,
-          verificationUri: out.verificationUri,
-          verificationUriComplete: out.verificationUriComplete,
-          expiresIn: out.expiresIn,
-          interval: out.interval,
+          deviceCode: a.deviceCode,
+          userCode: a.userCode,
+          verificationUri: a.verificationUri,
+          verificationUriComplete: a.verificationUriComplete,
+          expiresIn: a.expiresIn,
+          interval: a.interval,
         };
       }),
     createToken: (input) =>
       call('sso-oidc:CreateToken', async (abortSignal) => {
         const out = await client.send(new sdk.CreateTokenCommand(input), { abortSignal });
-        if (!out.accessToken || !out.expiresIn) throw incomplete('CreateToken');
-        return { accessToken: out.accessToken, expiresIn: out.expiresIn, refreshToken: out.refreshToken };
+        const t = checked('CreateToken', CreateTokenAnswer, out);
+        return { accessToken: t.accessToken, expiresIn: t.expiresIn, refreshToken: t.refreshToken };
       }),
   };
 }
 
-const incomplete = (op: string) => new RolecallError(`${op} answered without the expected fields`, 'aws-error');
+// The SDK copies the JSON as it comes ("accessToken":[] stays an array), so each answer is
+// checked against the sso-oidc model: tokens and codes are strings, ExpirationInSeconds and
+// IntervalInSeconds integers, clientSecretExpiresAt a Long of epoch seconds.
+const token = z.string().min(1);
+const seconds = z.number().int().positive();
+// Optional in the model; an empty or null one is taken as absent (there is nothing to use).
+const optional = <T extends z.ZodType>(t: T) => z.union([t, z.literal(''), z.null()]).optional().transform((v) => (v === '' || v === null ? undefined : v));
+const RegisterClientAnswer = z.object({ clientId: token, clientSecret: token, clientSecretExpiresAt: seconds });
+const StartDeviceAuthorizationAnswer = z.object({
+  deviceCode: token,
+  userCode: token,
+  verificationUri: token,
+  verificationUriComplete: optional(token),
+  expiresIn: seconds,
+  // Polling falls back to its own interval when this is not above 0.
+  interval: optional(z.number().int()),
+});
+const CreateTokenAnswer = z.object({ accessToken: token, expiresIn: seconds, refreshToken: optional(token), tokenType: optional(z.string()), idToken: optional(z.string()) });
+
+const EXPECTED: Record<string, string> = { expiresIn: 'a positive whole number of seconds', interval: 'a whole number of seconds', clientSecretExpiresAt: 'a time in epoch seconds' };
+
+/** The answer as the model has it, or one line naming the field that is not (never its value). */
+function checked<T>(op: string, schema: z.ZodType<T>, out: object): T {
+  const r = schema.safeParse(out);
+  if (r.success) return r.data;
+  const field = String(r.error.issues[0]?.path[0] ?? '');
+  const why = (out as Record<string, unknown>)[field] === undefined ? `no ${field}` : `${field} is not ${EXPECTED[field] ?? 'a non-empty string'}`;
+  throw new RolecallError(`${serviceName['sso-oidc']} sent an answer Rolecall cannot use (sso-oidc:${op}: ${why})`, 'aws-error');
+}
 
 /** SDK exceptions carry AWS's OAuth error value in `error`; the class name says the same. */
 function toOidcError(err: unknown, operation: string, endpoint: CalledEndpoint): RolecallError {
   if (err instanceof RolecallError) return err;
-  const e = err as { name?: string; error?: string; error_description?: string };
+  const e = (err ?? {}) as { name?: unknown; error?: unknown; error_description?: unknown };
   const byName: Record<string, string> = {
     AuthorizationPendingException: 'authorization_pending',
     SlowDownException: 'slow_down',
@@ -129,10 +158,13 @@ function toOidcError(err: unknown, operation: string, endpoint: CalledEndpoint):
     InvalidRequestException: 'invalid_request',
     UnsupportedGrantTypeException: 'unsupported_grant_type',
   };
-  const error = e?.error ?? (e?.name ? byName[e.name] : undefined);
+  // Own keys only: a class named "constructor" or "toString" is no OAuth error.
+  const error = (typeof e.error === 'string' && e.error ? e.error : undefined) ?? (typeof e.name === 'string' && Object.hasOwn(byName, e.name) ? byName[e.name] : undefined);
   if (!error) return fromSdkError(err, operation, endpoint);
-  const detail = e.error_description ? `: ${e.error_description.replace(/\s+/g, ' ').slice(0, 200)}` : '';
-  return new OidcError(`${operation} failed: ${error}${detail}`, error === 'access_denied' ? 'access-denied' : 'aws-error', error, { cause: err });
+  // Both come from whatever answered: shown folded, escaped and bounded.
+  const description = typeof e.error_description === 'string' ? e.error_description.replace(/\s+/g, ' ').trim() : '';
+  const detail = description ? `: ${oneLine(description, 200)}` : '';
+  return new OidcError(`${operation} failed: ${oneLine(error, 64)}${detail}`, error === 'access_denied' ? 'access-denied' : 'aws-error', error, { cause: err });
 }
 
 
