@@ -2,6 +2,7 @@
 // the AWS SDK's own INI loader); names Rolecall already has are left alone.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { quoted } from '../../../src-shared/untrusted-text';
 import { RolecallError } from '../../core/errors';
 import type { CliContext } from '../context';
 
@@ -24,9 +25,14 @@ export function registerConfigImport(config: Command, ctx: CliContext): void {
       const skipped = [...imported.skipped, ...r.skipped];
       ctx.print(`Imported ${r.added.length} profile${r.added.length === 1 ? '' : 's'}${r.added.length ? ` (${r.added.join(', ')})` : ''}` +
         (r.addedSsoSessions.length ? ` and Identity Center ${r.addedSsoSessions.join(', ')}` : '') + ` from ${configFile}`);
-      for (const s of skipped) ctx.print(`  skipped ${s.name}: ${s.reason}`);
+      for (const s of skipped) ctx.print(`  skipped ${shownName(s.name)}: ${s.reason}`);
     });
 }
+
+// A section name is the file's text: one that is not a plain name (5 MB long, a "\r" in it) is
+// shown quoted, escaped and cut short.
+const PLAIN = /^[A-Za-z0-9_.+@/ -]{1,140}$/;
+const shownName = (name: string) => (PLAIN.test(name) ? name : quoted(name));
 
 /** The file's text; a missing default file reads as empty, a missing named one is an error. */
 async function readText(file: string, missingOk: boolean): Promise<string> {

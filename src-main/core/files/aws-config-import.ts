@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import { IntegrationName, ProfileName } from '../../../src-shared/names';
 import { Profile, SsoSession } from '../../../src-shared/profile';
+import { oneLine, quoted } from '../../../src-shared/untrusted-text';
 import { chainOf } from '../chain';
 import { checkIniSyntax, configProfileNames, findManagedBlock, isSpecialSection, parseAwsFiles } from './aws-ini';
 
@@ -100,7 +101,7 @@ function mapProfile(name: string, s: Section, all: Record<string, Section>, expl
     if (s.web_identity_token_file !== undefined) return { profile: { ...hop, kind: 'web-identity', webIdentityTokenFile: s.web_identity_token_file } };
     if (s.source_profile !== undefined) {
       if (s.source_profile === name) return `source_profile names the profile itself; ${STATIC_KEYS} under another name, then point source_profile at it`;
-      if (!all[s.source_profile]) return `source_profile "${s.source_profile}" is not defined`;
+      if (!all[s.source_profile]) return `source_profile ${quoted(s.source_profile)} is not defined`;
       return {
         profile: {
           ...hop,
@@ -113,7 +114,7 @@ function mapProfile(name: string, s: Section, all: Record<string, Section>, expl
       };
     }
     if (s.credential_source !== undefined) {
-      return `credential_source ${s.credential_source} takes credentials from the machine the AWS tool runs on (environment, EC2 or ECS metadata); Rolecall cannot import it`;
+      return `credential_source ${oneLine(s.credential_source, 64)} takes credentials from the machine the AWS tool runs on (environment, EC2 or ECS metadata); Rolecall cannot import it`;
     }
     return 'role_arn without source_profile, web_identity_token_file or credential_source';
   }
@@ -131,7 +132,7 @@ function mapSsoProfile(common: { name: string }, s: Section, explicitSessions: S
   }
   const role = { ...common, kind: 'sso-role', accountId: s.sso_account_id, roleName: s.sso_role_name };
   if (s.sso_session !== undefined) {
-    if (!explicitSessions.has(s.sso_session)) return `sso_session "${s.sso_session}" has no valid [sso-session ${s.sso_session}] section`;
+    if (!explicitSessions.has(s.sso_session)) return `sso_session ${quoted(s.sso_session)} has no valid [sso-session] section of that name`;
     return { profile: { ...role, ssoSession: s.sso_session } };
   }
   // The legacy form carries the Identity Center instance in the profile itself.

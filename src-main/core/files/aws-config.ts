@@ -4,6 +4,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ProfileName, Region } from '../../../src-shared/names';
+import { quoted } from '../../../src-shared/untrusted-text';
 import { RolecallError } from '../errors';
 import { writeFileAtomic } from './atomic';
 import { BEGIN_MARKER, END_MARKER, checkIniSyntax, configProfileNames, findManagedBlock } from './aws-ini';
@@ -25,7 +26,7 @@ const UNQUOTABLE = /["\\$`%\x00-\x1f\x7f]|\s[#;]/;
 /** The credential_process value that runs `<node> <script> credential-process --profile <name>`. */
 export function credentialProcessCommand(nodePath: string, scriptPath: string, profile: string, platform: NodeJS.Platform = process.platform): string {
   const name = ProfileName.safeParse(profile);
-  if (!name.success) throw new RolecallError(`Invalid profile name "${profile}": ${name.error.issues[0]?.message}`, 'invalid-input');
+  if (!name.success) throw new RolecallError(`Invalid profile name ${quoted(profile)}: ${name.error.issues[0]?.message}`, 'invalid-input');
   // Windows accepts "/" in paths, and "\" cannot be made safe for shlex.
   const fix = (p: string) => (platform === 'win32' ? p.replace(/\\/g, '/') : p);
   return [quoteArg(fix(nodePath), 'the Node.js path'), quoteArg(fix(scriptPath), 'the rolecall script path'), 'credential-process', '--profile', quoteArg(profile, 'the profile name')].join(' ');
@@ -35,7 +36,7 @@ function quoteArg(arg: string, what: string): string {
   if (BARE.test(arg)) return arg;
   if (arg === '' || UNQUOTABLE.test(arg)) {
     throw new RolecallError(
-      `Cannot put ${what} (${JSON.stringify(arg)}) into credential_process: it contains a character (" \\ $ \` %, a control character, or # ; after a space) that botocore and the AWS SDK for JavaScript would read differently`,
+      `Cannot put ${what} (${quoted(arg, 200)}) into credential_process: it contains a character (" \\ $ \` %, a control character, or # ; after a space) that botocore and the AWS SDK for JavaScript would read differently`,
       'invalid-input',
       'install Node.js and Rolecall under a path without those characters',
     );
@@ -55,12 +56,12 @@ export function renderManagedBlock(entries: ManagedProfileEntry[]): string {
   const seen = new Set<string>();
   for (const e of entries) {
     const name = ProfileName.safeParse(e.name);
-    if (!name.success) throw new RolecallError(`Invalid profile name "${e.name}": ${name.error.issues[0]?.message}`, 'invalid-input');
-    if (seen.has(e.name)) throw new RolecallError(`Profile "${e.name}" appears twice in the managed block`, 'invalid-input');
+    if (!name.success) throw new RolecallError(`Invalid profile name ${quoted(e.name)}: ${name.error.issues[0]?.message}`, 'invalid-input');
+    if (seen.has(e.name)) throw new RolecallError(`Profile ${quoted(e.name)} appears twice in the managed block`, 'invalid-input');
     seen.add(e.name);
-    if (e.region !== undefined && !Region.safeParse(e.region).success) throw new RolecallError(`Profile "${e.name}": invalid region "${e.region}"`, 'invalid-input');
+    if (e.region !== undefined && !Region.safeParse(e.region).success) throw new RolecallError(`Profile ${quoted(e.name)}: invalid region ${quoted(e.region)}`, 'invalid-input');
     if (!e.credentialProcess.trim() || /[\r\n]/.test(e.credentialProcess)) {
-      throw new RolecallError(`Profile "${e.name}": credential_process must be one non-empty line`, 'invalid-input');
+      throw new RolecallError(`Profile ${quoted(e.name)}: credential_process must be one non-empty line`, 'invalid-input');
     }
     lines.push(e.name === 'default' ? '[default]' : `[profile ${e.name}]`, `credential_process = ${e.credentialProcess}`);
     if (e.region) lines.push(`region = ${e.region}`);
@@ -96,7 +97,7 @@ export async function writeManagedBlock(configFile: string, blockText: string): 
   for (const name of blockText ? await configProfileNames(blockText) : []) {
     if (outsideNames.has(name)) {
       throw new RolecallError(
-        `Profile "${name}" is already defined in ${configFile} outside Rolecall's block`,
+        `Profile ${quoted(name)} is already defined in ${configFile} outside Rolecall's block`,
         'conflict',
         `rename or remove your [${name === 'default' ? 'default' : `profile ${name}`}] section, or give the Rolecall profile another name`,
       );
