@@ -1,6 +1,14 @@
 // `rolecall agent status|stop`: the running broker, if any.
+import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
+import { AgentUnresponsive } from '../../core/agent/client';
+import { RolecallError } from '../../core/errors';
 import type { CliContext } from '../context';
+
+/** How long a stopping agent may take to exit before it is signalled (it exits within ~2 s). */
+const STOP_WAIT_MS = 5_000;
+/** After SIGTERM, how long before SIGKILL. */
+const TERM_WAIT_MS = 2_000;
 
 export function registerAgentCommands(program: Command, ctx: CliContext): void {
   const agent = program.command('agent').description('the background broker (started by credential-process, or rolecall serve)');
@@ -17,11 +25,65 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
     });
   agent
     .command('stop')
-    .description('stop the running agent')
-    .action(async () => {
+    .description('stop the running agent, and wait until it has exited')
+    .option('--force', 'signal it (SIGTERM, then SIGKILL) instead of asking')
+    .action(async (o: { force?: boolean }) => {
       const client = ctx.agent();
-      if (!(await client.alive())) return ctx.print('no agent running');
-      await client.shutdown();
-      ctx.print('agent stopped');
+      let pid: number;
+      try {
+        pid = await client.ping();
+      } catch (e) {
+        if (e instanceof AgentUnresponsive) throw new RolecallError(`${e.message}; it cannot be asked to stop`, 'agent', "find and end it: pgrep -u \"$USER\" -af 'rolecall.* serve'");
+        return ctx.print('no agent running');
+      }
+      if (!o.force) await client.shutdown().catch(() => undefined);
+      if (o.force || !(await exited(pid, STOP_WAIT_MS))) {
+        // Only a process that is a Rolecall agent of this user: a pid may have been reused.
+        if (!isOurAgent(pid)) throw new RolecallError(`process ${pid} is not a Rolecall agent of this user: not signalling it`, 'agent');
+        signal(pid, 'SIGTERM');
+        if (!(await exited(pid, TERM_WAIT_MS))) {
+          signal(pid, 'SIGKILL');
+          if (!(await exited(pid, TERM_WAIT_MS))) throw new RolecallError(`the agent (pid ${pid}) did not exit, even on SIGKILL`, 'agent');
+        }
+      }
+      ctx.print(`agent stopped (pid ${pid})`);
     });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function exited(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (alive(pid)) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return true;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // Gone meanwhile.
+  }
+}
+
+/** Linux: /proc says the process is this user's and runs `rolecall ... serve`. Elsewhere: the agent's own ping answer is all there is. */
+function isOurAgent(pid: number): boolean {
+  if (process.platform !== 'linux') return true;
+  try {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0');
+    const uid = statSync(`/proc/${pid}`).uid;
+    return uid === process.getuid?.() && argv.includes('serve') && (argv[0] === process.execPath || argv.some((a) => /rolecall/i.test(a)));
+  } catch {
+    return false;
+  }
 }

@@ -11,6 +11,12 @@ import type { WebBridge } from '../../web/server';
 import type { CliContext } from '../context';
 import { wholeSeconds } from '../validate';
 
+/** After a stop, how long the broker's pending work (an AWS call that hangs) may hold the process. */
+const STOP_GRACE_MS = 1_500;
+
+/** Read at start: an agent that cannot reach the keychain would fail every caller that can. */
+const KEYCHAIN_PROBE_KEY = 'keychain-check';
+
 /** The electron-vite build of the renderer (out/renderer), looked for above this module. */
 function findRendererDir(): string | undefined {
   for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
@@ -39,6 +45,12 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const port = portNumber(o.port);
       if (port !== undefined && !o.web) throw new RolecallError('--port goes with --web', 'invalid-input');
       const core = await ctx.core();
+      // A harmless entry (the store's own probe): a miss checks the store can write, so a locked
+      // keychain or a Secret Service that D-Bus cannot reach both fail here, not in every caller.
+      await core.secrets.get(KEYCHAIN_PROBE_KEY).catch((e: unknown) => {
+        if (!isRolecallError(e)) throw e;
+        throw new RolecallError(`the agent did not start: ${e.message}`, e.code, e.hint);
+      });
       const { AgentServer } = await import('../../core/agent/server');
       let stop: () => void = () => undefined;
       const stopped = new Promise<void>((resolve) => (stop = resolve));
@@ -50,6 +62,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
         if (idleSeconds && isRolecallError(e) && e.code === 'conflict') return;
         throw e;
       }
+      // Callers waiting on a person signing in are told so, and keep waiting.
+      const unsubscribe = core.sso.onSignIn(({ instance, what }) => server.signInProgress(instance, what));
       let bridge: WebBridge | undefined;
       if (o.web) {
         try {
@@ -71,7 +85,13 @@ export function registerServe(program: Command, ctx: CliContext): void {
       await stopped;
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      await bridge?.close();
+      unsubscribe();
+      // Pending callers get "stopping" at once and work without the agent; the broker's
+      // background retries end; AWS calls still pending (a hung STS) must not keep this process,
+      // and the locks it holds, for their whole budget: a lock of a dead process is free at once.
       await server.close();
+      core.broker.close();
+      setTimeout(() => process.exit(ctx.exitCode), STOP_GRACE_MS).unref();
+      await bridge?.close();
     });
 }

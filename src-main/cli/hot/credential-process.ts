@@ -3,7 +3,8 @@
 // (c) start a background agent and ask it, or (with autostart off) load the core in-process,
 // the only step that loads the AWS SDK.
 import type { Credentials } from '../../../src-shared/profile';
-import { AgentClient, AgentNotTrusted, AgentUnavailable } from '../../core/agent/client';
+import { createRequire } from 'node:module';
+import { AgentClient, AgentNotTrusted, AgentUnavailable, AgentUnresponsive } from '../../core/agent/client';
 import type { CredentialRequest } from '../../core/broker/types';
 import { isMfaCodeRefused } from '../../core/aws/errors';
 import { isRolecallError } from '../../core/errors';
@@ -90,17 +91,23 @@ async function obtain(req: CredentialProcessArgs, io: CliIO): Promise<Credential
   // The caller's AWS settings go with each request: the agent's own environment is not ours.
   const agent = new AgentClient(paths, { env: io.env });
   // The agent's broker hands back its notices; print them as the in-process broker does (core-factory).
-  const viaAgent = { ...request, onNotice: (m: string) => void io.stderr.write(`rolecall: ${m}\n`) };
-  // An agent that fails the owner checks or the handshake is never used again in this run (not
-  // even to start one in its place): say so, and do the work here.
+  const say = (m: string) => void io.stderr.write(`rolecall: ${m}\n`);
+  // What a person must do while the agent waits on them (sign in) is said once, as it happens.
+  const viaAgent = { ...request, onNotice: say, onProgress: say };
+  // An agent that fails the owner checks or the handshake, or does not answer it (stopped, hung),
+  // or cannot reach the keychain this caller can, is not asked again in this run (nor is one
+  // started in its place): say so, and do the work here.
   let trusted = true;
   const ask = async (): Promise<Credentials | undefined> => {
     try {
       return await agent.credentials(profile, viaAgent);
     } catch (e) {
-      if (e instanceof AgentNotTrusted) {
+      if (e instanceof AgentNotTrusted || e instanceof AgentUnresponsive) {
         trusted = false;
-        io.stderr.write(`rolecall: ${e.message}\n`);
+        say(e instanceof AgentUnresponsive ? `${e.message}; working without it` : e.message);
+      } else if (isRolecallError(e) && e.code === 'keychain' && keychainReachable(paths.keychainService)) {
+        trusted = false;
+        say(`the Rolecall agent cannot reach the keychain (${e.message}); working in-process (restart it from this shell: rolecall agent stop)`);
       } else if (!(e instanceof AgentUnavailable)) throw e;
       return undefined;
     }
@@ -119,4 +126,15 @@ async function obtain(req: CredentialProcessArgs, io: CliIO): Promise<Credential
   }
   const { inProcessCredentials } = await import('./in-process');
   return inProcessCredentials(io, paths, profile, request, () => readFreshSession(paths, profile, io.env));
+}
+
+/** True when this process can read the keychain (a harmless entry: the store's own probe). */
+function keychainReachable(service: string): boolean {
+  try {
+    const { Entry } = createRequire(import.meta.url)('@napi-rs/keyring') as typeof import('@napi-rs/keyring');
+    new Entry(service, 'keychain-check', { linux: { store: 'secret-service' } }).getPassword();
+    return true;
+  } catch {
+    return false;
+  }
 }

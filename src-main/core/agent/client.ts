@@ -8,19 +8,38 @@ import path from 'node:path';
 import type { Credentials } from '../../../src-shared/profile';
 import { awsCallerSettings } from '../aws/caller-settings';
 import type { CredentialRequest, SessionInfo } from '../broker/types';
-import { RolecallError } from '../errors';
+import { isRolecallError, RolecallError } from '../errors';
 import type { RolecallPaths } from '../paths';
 import { agentEndpoint, HANDSHAKE_VERSION, isNonce, newNonce, parseMessage, proofMatches, proofOf } from './handshake';
 import { readAgentToken } from './token';
-import { credentialsFromWire, MAX_LINE_BYTES, MAX_PRE_AUTH_BYTES, parseResponse, sessionsFromWire, type AgentRequestType } from './wire';
+import { AGENT_STOPPING, credentialsFromWire, MAX_LINE_BYTES, MAX_PRE_AUTH_BYTES, parseResponse, progressOf, sessionsFromWire, type AgentRequestType } from './wire';
 
-// Long enough for an Identity Center sign-in the agent may be walking a person through (10 minutes at most).
-const CREDENTIALS_TIMEOUT_MS = 11 * 60_000;
+/**
+ * How long a credentials request waits for its answer: the broker's AWS budget (CALL_BUDGET_MS,
+ * 30 s, not imported: it would pull the SDK's config into the hot path) plus a lock a stopped
+ * owner holds (taken over after 10 s). A sign-in the agent walks a person through takes longer:
+ * the agent then sends progress lines, each of which restarts this wait.
+ */
+export const CREDENTIALS_TIMEOUT_MS = 45_000;
+
+/**
+ * The liveness check before a caller commits to waiting: a live agent answers the handshake in
+ * a few milliseconds (about 25 ms measured with both cores busy); a stopped or hung one never does,
+ * and its caller should use the keychain cache or work in-process instead.
+ */
+export const HANDSHAKE_TIMEOUT_MS = 1_500;
 
 /** No agent answers here: callers fall back to doing the work themselves. */
 export class AgentUnavailable extends RolecallError {
   constructor(detail: string, message = `No Rolecall agent is running (${detail})`, hint = 'start one: rolecall serve') {
     super(message, 'agent', hint);
+  }
+}
+
+/** An agent is there (it accepts connections) but did not answer the handshake: stopped (SIGSTOP) or hung. */
+export class AgentUnresponsive extends AgentUnavailable {
+  constructor(ms: number) {
+    super(`it did not answer within ${(ms / 1000).toFixed(1)} s`, `the Rolecall agent did not answer within ${(ms / 1000).toFixed(1)} s (stopped or hung?)`, 'restart it: rolecall agent stop --force');
   }
 }
 
@@ -39,9 +58,11 @@ export class AgentNotTrusted extends AgentUnavailable {
 }
 
 export interface AgentClientOptions {
-  /** How long to wait for an answer that needs no AWS call (and for the handshake). */
+  /** How long the agent has to prove itself (the liveness check): default HANDSHAKE_TIMEOUT_MS. */
+  handshakeTimeoutMs?: number;
+  /** How long to wait for an answer that needs no AWS call. */
   quickTimeoutMs?: number;
-  /** How long to wait for credentials (the broker may be calling AWS). */
+  /** How long to wait for credentials (the broker may be calling AWS); each progress line restarts it. */
   credentialsTimeoutMs?: number;
   /** The caller's environment: its AWS settings travel with each credentials request. Default process.env. */
   env?: NodeJS.ProcessEnv;
@@ -53,8 +74,11 @@ export class AgentClient {
     private readonly options: AgentClientOptions = {},
   ) {}
 
-  /** Credentials from the agent's broker; the notices it gave while getting them go to req.onNotice. */
-  async credentials(profile: string, req: CredentialRequest = {}): Promise<Credentials> {
+  /**
+   * Credentials from the agent's broker; the notices it gave while getting them go to
+   * req.onNotice, and what a person must do meanwhile (sign in) to req.onProgress, once.
+   */
+  async credentials(profile: string, req: CredentialRequest & { onProgress?: (message: string) => void } = {}): Promise<Credentials> {
     const fields = {
       profile,
       ...(req.mfaCode ? { mfaCode: req.mfaCode } : {}),
@@ -62,7 +86,13 @@ export class AgentClient {
       // Always sent, empty included: the agent's own environment must never stand in for the caller's.
       awsSettings: req.awsSettings ?? awsCallerSettings(this.options.env ?? process.env),
     };
-    const { credentials, notices } = credentialsFromWire(await this.request('credentials', fields, this.options.credentialsTimeoutMs ?? CREDENTIALS_TIMEOUT_MS));
+    // A person signing in: said once, however many progress lines restart the wait.
+    let told: string | undefined;
+    const onProgress = (m: string) => {
+      if (m !== told) req.onProgress?.(m);
+      told = m;
+    };
+    const { credentials, notices } = credentialsFromWire(await this.request('credentials', fields, this.options.credentialsTimeoutMs ?? CREDENTIALS_TIMEOUT_MS, onProgress));
     for (const n of notices) req.onNotice?.(n);
     return credentials;
   }
@@ -93,7 +123,7 @@ export class AgentClient {
     await this.request('shutdown', {});
   }
 
-  async request(type: AgentRequestType, fields: Record<string, unknown>, timeoutMs = this.options.quickTimeoutMs ?? 5000): Promise<unknown> {
+  async request(type: AgentRequestType, fields: Record<string, unknown>, timeoutMs = this.options.quickTimeoutMs ?? 5000, onProgress?: (m: string) => void): Promise<unknown> {
     const token = await readAgentToken(this.paths.agentTokenFile);
     if (!token) throw new AgentUnavailable('no agent token');
     const socket = this.paths.agentSocket;
@@ -101,10 +131,17 @@ export class AgentClient {
     const line = await exchange(
       { endpoint: agentEndpoint(socket, token), socket, token },
       JSON.stringify({ type, ...fields }) + '\n',
-      this.options.quickTimeoutMs ?? 5000,
+      this.options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
       timeoutMs,
+      onProgress,
     );
-    return parseResponse(line);
+    try {
+      return parseResponse(line);
+    } catch (e) {
+      // Stopped before it answered: no agent, so the caller works without one.
+      if (isRolecallError(e) && e.code === 'agent' && e.message === AGENT_STOPPING) throw new AgentUnavailable('it is stopping');
+      throw e;
+    }
   }
 }
 
@@ -140,8 +177,8 @@ interface Peer {
   token: string;
 }
 
-/** The handshake, then one request line, and one answer line back. */
-function exchange(peer: Peer, message: string, handshakeTimeoutMs: number, timeoutMs: number): Promise<string> {
+/** The handshake, then one request line, and one answer line back (progress lines before it go to onProgress). */
+function exchange(peer: Peer, message: string, handshakeTimeoutMs: number, timeoutMs: number, onProgress?: (m: string) => void): Promise<string> {
   return new Promise((resolve, reject) => {
     const sock = net.connect(peer.endpoint);
     const clientNonce = newNonce();
@@ -162,9 +199,10 @@ function exchange(peer: Peer, message: string, handshakeTimeoutMs: number, timeo
       clearTimeout(timer);
       timer = setTimeout(() => finish(err()), ms);
     };
+    const armAnswer = () => arm(timeoutMs, () => new RolecallError(`The Rolecall agent did not answer within ${Math.round(timeoutMs / 1000)} s`, 'timeout', 'restart it: rolecall agent stop, then try again'));
     // Until the agent has proven itself it gets the short timeout: a listener that accepts and
-    // stays silent must not hold the caller for the 11 minutes a sign-in may take.
-    arm(handshakeTimeoutMs, () => new AgentUnavailable(`it did not answer the handshake within ${Math.round(handshakeTimeoutMs / 1000)}s`));
+    // stays silent (a stopped agent's socket still accepts) must not hold the caller.
+    arm(handshakeTimeoutMs, () => (connected ? new AgentUnresponsive(handshakeTimeoutMs) : new AgentUnavailable(`it did not accept a connection within ${(handshakeTimeoutMs / 1000).toFixed(1)} s`)));
     sock.setEncoding('utf8');
     sock.once('connect', () => {
       connected = true;
@@ -176,7 +214,7 @@ function exchange(peer: Peer, message: string, handshakeTimeoutMs: number, timeo
         return finish(new AgentNotTrusted(peer.socket, 'it could not prove it knows the agent token'));
       }
       proven = true;
-      arm(timeoutMs, () => new RolecallError(`The Rolecall agent did not answer within ${Math.round(timeoutMs / 1000)}s`, 'timeout', 'restart it: rolecall agent stop, then try again'));
+      armAnswer();
       sock.write(JSON.stringify({ type: 'proof', clientProof: proofOf(peer.token, 'client', clientNonce, m.serverNonce) }) + '\n' + message);
     };
     sock.on('data', (chunk: string) => {
@@ -186,7 +224,12 @@ function exchange(peer: Peer, message: string, handshakeTimeoutMs: number, timeo
         const line = buffer.slice(0, nl);
         buffer = buffer.slice(nl + 1);
         if (!proven) onChallenge(line);
-        else return finish(null, line);
+        else {
+          const progress = progressOf(line);
+          if (progress === undefined) return finish(null, line);
+          armAnswer();
+          onProgress?.(progress);
+        }
       }
       if (!proven && buffer.length > MAX_PRE_AUTH_BYTES) finish(new AgentNotTrusted(peer.socket, 'it sent an over-long handshake'));
       else if (buffer.length > MAX_LINE_BYTES) finish(new RolecallError('The Rolecall agent sent an over-long answer', 'agent'));

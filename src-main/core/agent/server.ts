@@ -13,7 +13,7 @@ import { ensureSocketDir, type RolecallPaths } from '../paths';
 import { AgentRequest } from './protocol';
 import { agentEndpoint, HANDSHAKE_VERSION, isNonce, newNonce, parseMessage, proofMatches, proofOf } from './handshake';
 import { ensureAgentToken } from './token';
-import { MAX_LINE_BYTES, MAX_PRE_AUTH_BYTES, toWireCredentials, toWireSession, type AgentResponse, type WireError } from './wire';
+import { AGENT_STOPPING, MAX_LINE_BYTES, MAX_PRE_AUTH_BYTES, toWireCredentials, toWireSession, type AgentLine, type AgentResponse, type WireError } from './wire';
 
 export interface AgentServerOptions {
   /** Call onIdle after this many seconds without a request (0 or absent: never). */
@@ -23,6 +23,21 @@ export interface AgentServerOptions {
   onShutdown?: () => void;
   /** A connection must authenticate within this time. */
   authTimeoutMs?: number;
+  /** How often a credentials request waiting on a person's sign-in is told so (default PROGRESS_INTERVAL_MS). */
+  progressIntervalMs?: number;
+}
+
+/**
+ * While a person is signing in, each pending credentials request gets a progress line this often:
+ * the client waits only a short budget for an answer, and each line restarts it.
+ */
+export const PROGRESS_INTERVAL_MS = 5_000;
+
+/** A request being answered: what close() must answer with "stopping" and progress lines reach. */
+interface Pending {
+  id?: string | number;
+  type: AgentRequest['type'];
+  reply: (line: AgentLine) => void;
 }
 
 /** Connections kept while they have not proven they know the token. */
@@ -36,6 +51,11 @@ export class AgentServer {
   private readonly unproven = new Set<net.Socket>();
   private inFlight = 0;
   private idleTimer?: NodeJS.Timeout;
+  private readonly pending = new Set<Pending>();
+  /** Identity Center sign-ins waiting on a person: instance -> what they must do. */
+  private readonly signIns = new Map<string, string>();
+  private progressTimer?: NodeJS.Timeout;
+  private stopping = false;
 
   constructor(
     private readonly broker: CredentialBroker,
@@ -80,14 +100,59 @@ export class AgentServer {
     this.touch();
   }
 
-  /** Stops listening, drops open connections and removes the socket. */
+  /**
+   * Stops listening, answers every pending request with "the agent is stopping" (its caller then
+   * works without the agent), drops open connections and removes the socket. The broker's work
+   * behind those requests may go on: the caller of close() decides how long to let it.
+   */
   async close(): Promise<void> {
+    this.stopping = true;
     clearTimeout(this.idleTimer);
+    clearTimeout(this.progressTimer);
+    this.progressTimer = undefined;
     const server = this.server;
     this.server = undefined;
     if (!server) return;
-    for (const c of this.connections) c.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const p of this.pending) p.reply({ id: p.id, ok: false, error: stoppingError() });
+    this.pending.clear();
+    for (const c of this.connections) c.end();
+    // end() lets the answers above go out; a peer that does not read them is cut off shortly.
+    const cut = setTimeout(() => this.connections.forEach((c) => c.destroy()), 200);
+    await closed;
+    clearTimeout(cut);
+  }
+
+  /** Requests being answered now (credentials, sessions, ...). */
+  get pendingRequests(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * An Identity Center sign-in of `instance` waits on a person (`what` says what they must do),
+   * or, with undefined, has ended. Meanwhile pending credentials requests get progress lines,
+   * which keep their callers waiting (a sign-in may take minutes) and tell them why.
+   */
+  signInProgress(instance: string, what: string | undefined): void {
+    if (what === undefined) this.signIns.delete(instance);
+    else this.signIns.set(instance, what);
+    if (!this.signIns.size) {
+      clearTimeout(this.progressTimer);
+      this.progressTimer = undefined;
+      return;
+    }
+    // Soon, not at once: a sign-in prints its instructions in a few lines, sent as one.
+    if (!this.progressTimer) {
+      this.progressTimer = setTimeout(() => {
+        this.sendProgress();
+        this.progressTimer = setInterval(() => this.sendProgress(), this.options.progressIntervalMs ?? PROGRESS_INTERVAL_MS);
+      }, 100);
+    }
+  }
+
+  private sendProgress(): void {
+    const progress = [...this.signIns.values()].join('; ');
+    for (const p of this.pending) if (p.type === 'credentials') p.reply({ id: p.id, progress });
   }
 
   private touch(): void {
@@ -126,8 +191,8 @@ export class AgentServer {
     let preAuthBytes = 0;
     let buffer = '';
     let queue = Promise.resolve();
-    const reply = (r: AgentResponse) => {
-      if (!sock.destroyed) sock.write(JSON.stringify(r) + '\n');
+    const reply = (r: AgentLine) => {
+      if (!sock.destroyed && sock.writable) sock.write(JSON.stringify(r) + '\n');
     };
 
     // Until the caller has proven it knows the token, anything unexpected ends the connection
@@ -183,7 +248,23 @@ export class AgentServer {
       const id = typeof m.id === 'string' || typeof m.id === 'number' ? m.id : undefined;
       const parsed = AgentRequest.safeParse(msg);
       if (!parsed.success) return reply({ id, ok: false, error: { message: describeIssue(parsed.error, 'bad request'), code: 'invalid-input' } });
-      reply(await this.dispatch(parsed.data));
+      if (this.stopping) return reply({ id, ok: false, error: stoppingError() });
+      // Answered once: by the broker, or by close() with "stopping", whichever comes first.
+      let answered = false;
+      const p: Pending = {
+        id,
+        type: parsed.data.type,
+        reply: (r) => {
+          if (answered) return;
+          if ('ok' in r) answered = true;
+          reply(r);
+        },
+      };
+      this.pending.add(p);
+      if (p.type === 'credentials' && this.signIns.size) p.reply({ id, progress: [...this.signIns.values()].join('; ') });
+      const r = await this.dispatch(parsed.data);
+      this.pending.delete(p);
+      p.reply(r);
       if (parsed.data.type === 'shutdown') sock.end(() => (this.options.onShutdown ?? (() => void this.close()))());
     };
   }
@@ -224,10 +305,12 @@ export class AgentServer {
       case 'ping':
         return { pid: process.pid };
       case 'shutdown':
-        return {};
+        return { pid: process.pid };
     }
   }
 }
+
+const stoppingError = (): WireError => ({ message: AGENT_STOPPING, code: 'agent', hint: 'try again: a new agent starts on demand' });
 
 function toWireError(e: unknown): WireError {
   if (isRolecallError(e)) return { message: e.message, code: e.code, ...(e.hint ? { hint: e.hint } : {}) };

@@ -31,6 +31,31 @@ export interface WireError {
 
 export type AgentResponse = { id?: string | number; ok: true; result: unknown } | { id?: string | number; ok: false; error: WireError };
 
+/**
+ * Sent before the answer to a credentials request while the agent waits on a person (an
+ * Identity Center sign-in): what they must do. Each one restarts the caller's wait.
+ */
+export interface AgentProgress {
+  id?: string | number;
+  progress: string;
+}
+
+export type AgentLine = AgentResponse | AgentProgress;
+
+/** The error a request gets when the agent stops before answering it: its caller works without the agent. */
+export const AGENT_STOPPING = 'The Rolecall agent is stopping';
+
+/** The text of a progress line (one without "ok"), or undefined for anything else. */
+export function progressOf(line: string): string | undefined {
+  let r: unknown;
+  try {
+    r = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  return isObject(r) && !('ok' in r) && typeof r.progress === 'string' ? r.progress : undefined;
+}
+
 /** Longest line either side accepts: requests are tiny, and a session list of thousands of profiles still fits. */
 export const MAX_LINE_BYTES = 1024 * 1024;
 

@@ -36,7 +36,14 @@ export interface SsoManagerOptions {
   forgetProfile?: (profile: string) => Promise<void>;
 }
 
+/** A sign-in on demand waiting on a person: what they must do, or undefined once it ended. */
+export interface SignInProgress {
+  instance: string;
+  what?: string;
+}
+
 export class SsoManager implements SsoAccessTokenSource {
+  private readonly signInListeners = new Set<(p: SignInProgress) => void>();
   private readonly tokens: TokenStore;
   private readonly env: NodeJS.ProcessEnv;
   private readonly io: SignInIo;
@@ -69,6 +76,12 @@ export class SsoManager implements SsoAccessTokenSource {
       if (stored && belongsTo(stored, session) && isFresh(stored, now)) return this.handOut(stored);
       return this.locked(name, () => this.obtain(session, env));
     });
+  }
+
+  /** Tells a face (the agent, whose callers wait meanwhile) what a sign-in on demand asks of the person, and when it ends. */
+  onSignIn(listener: (p: SignInProgress) => void): () => void {
+    this.signInListeners.add(listener);
+    return () => void this.signInListeners.delete(listener);
   }
 
   /** Signs in afresh (as `aws sso login` does), replacing any tokens the instance had. */
@@ -190,7 +203,20 @@ export class SsoManager implements SsoAccessTokenSource {
     const cli = await readAwsCliToken(this.o.paths.awsSsoCacheDir, session);
     if (cli && cli.expiresAt.getTime() - now > 60_000) return { accessToken: cli.accessToken, expiresAt: cli.expiresAt };
     if (!this.o.signInOnDemand) throw ended ?? signInRequired(session.name, `not signed in to the Identity Center instance ${session.name}`);
-    const fresh = await signIn(session, this.o.signInOnDemand, await this.signInDeps(session, env));
+    const deps = await this.signInDeps(session, env);
+    const told: string[] = [];
+    const tell = (what?: string) => this.signInListeners.forEach((l) => l({ instance: session.name, what }));
+    const print = (line: string) => {
+      deps.io.print(line);
+      told.push(line);
+      tell(`waiting for you to sign in to ${session.name}: ${told.join(' ')}`);
+    };
+    let fresh: TokenRecord;
+    try {
+      fresh = await signIn(session, this.o.signInOnDemand, { ...deps, io: { ...deps.io, print } });
+    } finally {
+      tell(undefined);
+    }
     await this.tokens.set(session.name, fresh);
     await this.mirrorToAwsCli(session, fresh);
     return this.handOut(fresh);
