@@ -1,0 +1,109 @@
+// An agent that is frozen, stopped or keychain-less never holds callers hostage (issue 14): a
+// SIGSTOPped agent costs a caller the 1.5 s liveness check, not the client's whole wait; `agent
+// stop` ends an agent whose request hangs on STS, and its locks block nobody; an agent that
+// cannot reach the keychain does not start. Real processes; times are upper bounds for a loaded
+// 2-core machine.
+import { describe, expect, it } from 'vitest';
+import { addAliceWithReadOnly, parseJson, useCliHarness } from '../cli/harness';
+
+const h = useCliHarness((h) => addAliceWithReadOnly(h, 'us-east-1'));
+const assumeRoleCalls = () => h().sandbox.knobs.count('sts:AssumeRole');
+// The harness turns the background agent off; these runs use it, as AWS tools do by default.
+const viaAgent = { ROLECALL_NO_AUTOSTART: '' };
+
+async function timed<T>(p: Promise<T>): Promise<T & { ms: number }> {
+  const started = Date.now();
+  const r = await p;
+  return { ...r, ms: Date.now() - started };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the background agent with a cached session of dev/ReadOnly, and returns its pid. */
+async function warmAgent(): Promise<number> {
+  const warm = await h().rolecall(['credential-process', 'dev/ReadOnly'], { env: viaAgent, secretOutput: true });
+  expect(warm.code).toBe(0);
+  const status = await h().rolecall(['agent', 'status']);
+  const pid = Number(/^agent running \(pid (\d+)\)/.exec(status.stdout)?.[1]);
+  expect(pid).toBeGreaterThan(0);
+  return pid;
+}
+
+describe('an agent that cannot answer', () => {
+  it('SIGSTOPped: a caller with a cached session answers from the keychain within ~3 s, one without works in-process', async () => {
+    const pid = await warmAgent();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const before = assumeRoleCalls();
+      const cached = await timed(h().rolecall(['credential-process', 'dev/ReadOnly'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
+      expect(cached.code).toBe(0);
+      expect(parseJson(cached.stdout).AccessKeyId).toMatch(/^ASIA/);
+      expect(cached.stderr).toMatch(/^rolecall: the Rolecall agent did not answer within 1\.5 s \(stopped or hung\?\); working without it\n$/);
+      expect(cached.ms).toBeLessThan(3_500);
+      expect(assumeRoleCalls()).toBe(before);
+
+      // Nothing cached to use (a forced refresh): the work is done here, not waited for.
+      const fresh = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
+      expect(fresh.code).toBe(0);
+      expect(parseJson(fresh.stdout).AccessKeyId).toMatch(/^ASIA/);
+      expect(assumeRoleCalls()).toBe(before + 1);
+      expect(fresh.ms).toBeLessThan(10_000);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+  }, 90_000);
+
+  it('agent stop with a request pending on a hung STS: the agent exits within seconds and the next caller does not wait on its lock', async () => {
+    const pid = await warmAgent();
+    h().sandbox.knobs.set({ faults: [{ operation: 'sts:AssumeRole', kind: 'hang', count: 1 }] });
+    const before = assumeRoleCalls();
+    const pending = timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
+    // Until the agent's AssumeRole is the one hanging in the sandbox.
+    for (let i = 0; i < 200 && assumeRoleCalls() === before; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(assumeRoleCalls()).toBe(before + 1);
+
+    const stop = await timed(h().rolecall(['agent', 'stop'], { timeoutMs: 30_000 }));
+    expect(stop.stderr).toBe('');
+    expect(stop.stdout).toBe(`agent stopped (pid ${pid})\n`);
+    expect(stop.ms).toBeLessThan(5_000);
+    expect(alive(pid)).toBe(false);
+
+    // The pending caller was told "stopping" and went on without that agent (a new one starts).
+    const r = await pending;
+    expect(r.code).toBe(0);
+    expect(parseJson(r.stdout).AccessKeyId).toMatch(/^ASIA/);
+    expect(r.ms).toBeLessThan(15_000);
+
+    // The dead agent's session lock blocks nobody.
+    const next = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
+    expect(next.stderr).toBe('');
+    expect(next.code).toBe(0);
+    expect(next.ms).toBeLessThan(5_000);
+  }, 90_000);
+
+  it('agent stop --force ends a live agent by signal, and says so only once it is gone', async () => {
+    const pid = await warmAgent();
+    const stop = await timed(h().rolecall(['agent', 'stop', '--force'], { timeoutMs: 30_000 }));
+    expect(stop.stdout).toBe(`agent stopped (pid ${pid})\n`);
+    expect(alive(pid)).toBe(false);
+    expect(stop.ms).toBeLessThan(5_000);
+    expect((await h().rolecall(['agent', 'status'])).stdout).toBe('no agent running\n');
+  }, 60_000);
+
+  it('started where the keychain cannot be reached: serve refuses to start, in one line', async () => {
+    const noBus = { DBUS_SESSION_BUS_ADDRESS: `unix:path=${h().home}/no-such-bus` };
+    const r = await timed(h().rolecall(['serve', '--idle-exit', '60'], { env: noBus, timeoutMs: 30_000 }));
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^rolecall: the agent did not start: [^\n]*keychain[^\n]*\n$/i);
+    expect(r.ms).toBeLessThan(10_000);
+    expect((await h().rolecall(['agent', 'status'])).stdout).toBe('no agent running\n');
+  }, 60_000);
+});
