@@ -14,7 +14,7 @@ import { loadOrganization } from '../test/sandbox/org';
 import { startSandbox } from '../test/sandbox/server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const cli = path.join(root, 'dist/cli/rolecall.mjs');
+const cli = path.join(root, 'dist/cli/rolecall.cjs');
 const demoDir = path.join(root, '.demo');
 const org = loadOrganization(path.join(root, 'test/sandbox/demo-org.json'));
 const alice = org.users.find((u) => u.name === 'alice')!;

@@ -4,12 +4,14 @@
 import { credentialProcessFast } from './hot/credential-process';
 import { processIO } from './output';
 
-const args = process.argv.slice(2);
-const io = processIO();
-let code = args[0] === 'credential-process' ? await credentialProcessFast(args.slice(1), io) : undefined;
-if (code === undefined) {
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const io = processIO();
+  const code = args[0] === 'credential-process' ? await credentialProcessFast(args.slice(1), io) : undefined;
+  if (code !== undefined) return code;
   const { run } = await import('./program');
-  code = await run(process.argv, io);
+  return run(process.argv, io);
 }
+
 // exitCode, not exit(): pending stdout to a pipe is flushed first.
-process.exitCode = code;
+void main().then((code) => (process.exitCode = code));

@@ -1,9 +1,20 @@
 // `rolecall config write`: Rolecall's profiles into the AWS config file's managed block, each as
 // credential_process = <node> <this rolecall script> credential-process --profile NAME.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
 import { regionOf } from '../../core/chain';
+
+/**
+ * The CLI entry AWS tools should run: rolecall.cjs, also when this run came through the earlier
+ * entry name (rolecall.mjs, kept so old credential_process lines work), which starts slower.
+ */
+function entryScript(script: string): string {
+  if (path.basename(script) !== 'rolecall.mjs') return script;
+  const cjs = path.join(path.dirname(script), 'rolecall.cjs');
+  return existsSync(cjs) ? cjs : script;
+}
 
 export function registerConfigWrite(config: Command, ctx: CliContext): void {
   config
@@ -13,7 +24,7 @@ export function registerConfigWrite(config: Command, ctx: CliContext): void {
       const { StateStore } = await import('../../core/files/state-store');
       const { credentialProcessCommand, renderManagedBlock, writeManagedBlock } = await import('../../core/files/aws-config');
       const { withFileLock } = await import('../../core/lock');
-      const script = path.resolve(process.argv[1] ?? '');
+      const script = entryScript(path.resolve(process.argv[1] ?? ''));
       const file = ctx.paths.awsConfigFile;
       // Two runs at once (the app and a terminal) must not each write from a stale read.
       const { changed, entries } = await withFileLock(path.join(ctx.paths.locksDir, 'aws-config.lock'), async () => {

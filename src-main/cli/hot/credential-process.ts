@@ -9,7 +9,7 @@ import type { CredentialRequest } from '../../core/broker/types';
 import { isMfaCodeRefused } from '../../core/aws/errors';
 import { isRolecallError } from '../../core/errors';
 import { resolvePaths } from '../../core/paths';
-import { aboutProfile, adoptError, credentialProcessJson, printError, writeOut, type CliIO } from '../output';
+import { aboutProfile, adoptError, credentialProcessJson, printError, writeAnswer, type CliIO } from '../output';
 import { readFreshSession } from './keychain-cache';
 import { readHotSettings } from './settings';
 
@@ -52,7 +52,7 @@ export async function credentialProcessFast(args: string[], io: CliIO): Promise<
 export async function runCredentialProcess(req: CredentialProcessArgs, io: CliIO): Promise<number> {
   try {
     const creds = await withMfaRetry(io, req, (r) => obtain(r, io));
-    await writeOut(io.stdout, credentialProcessJson(creds) + '\n');
+    await writeAnswer(io, credentialProcessJson(creds) + '\n');
     return 0;
   } catch (e) {
     return printError(io, aboutProfile(req.profile, e));

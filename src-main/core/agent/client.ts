@@ -2,7 +2,7 @@
 // built-ins and the zod-free wire helpers. It trusts nothing at the socket path: before
 // connecting it checks who owns the socket and its directory, and before sending a request it
 // makes the agent prove it knows the token (handshake.ts); the token itself never leaves.
-import { lstat } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { Credentials } from '../../../src-shared/profile';
@@ -153,17 +153,22 @@ export class AgentClient {
 export async function checkSocketOwner(socket: string, uid: number | undefined = process.getuid?.()): Promise<void> {
   if (uid === undefined) return;
   const dir = path.dirname(socket);
-  const st = async (p: string) =>
-    lstat(p).catch((e: NodeJS.ErrnoException) => {
+  // Synchronous, as the token read: two lstat calls, on the hot path, with nothing to overlap.
+  const st = (p: string) => {
+    try {
+      return lstatSync(p);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
       if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return null;
       throw new AgentNotTrusted(socket, `cannot inspect ${p} (${e.code ?? e.message})`);
-    });
-  const d = await st(dir);
+    }
+  };
+  const d = st(dir);
   if (!d) throw new AgentUnavailable('no socket');
   if (d.isSymbolicLink()) throw new AgentNotTrusted(socket, `its directory ${dir} is a symbolic link`);
   if (!d.isDirectory()) throw new AgentNotTrusted(socket, `${dir} is not a directory`);
   if (d.uid !== uid) throw new AgentNotTrusted(socket, `its directory ${dir} belongs to another user (uid ${d.uid})`);
-  const s = await st(socket);
+  const s = st(socket);
   // A regular file or nothing: no agent (a crashed one's leftovers are the next agent's to clear).
   if (!s || !s.isSocket()) throw new AgentUnavailable('no socket');
   if (s.uid !== uid) throw new AgentNotTrusted(socket, `the socket belongs to another user (uid ${s.uid})`);

@@ -2,7 +2,8 @@
 // secret of the handshake (handshake.ts) in which agent and caller each prove they know it; it
 // never crosses the socket, so a listener someone else put at the socket path learns nothing.
 import { randomBytes } from 'node:crypto';
-import { chmod, link, readFile, unlink, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { chmod, link, unlink, writeFile } from 'node:fs/promises';
 import { RolecallError } from '../errors';
 
 /** The token, creating the file when there is none. Safe when many processes race to create it. */
@@ -30,10 +31,14 @@ export async function ensureAgentToken(file: string): Promise<string> {
   return token2;
 }
 
-/** The token, or null when there is none yet (so no agent can be running). */
+/**
+ * The token, or null when there is none yet (so no agent can be running). Read synchronously:
+ * on the credential_process hot path fs/promises alone costs ~3 ms to load, and there is
+ * nothing else to do meanwhile.
+ */
 export async function readAgentToken(file: string): Promise<string | null> {
   try {
-    return (await readFile(file, 'utf8')).trim() || null;
+    return readFileSync(file, 'utf8').trim() || null;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new RolecallError(`Cannot read the agent token ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`, 'file', undefined, { cause: e });

@@ -23,7 +23,7 @@ export interface BuiltCli {
 export async function buildCli(): Promise<BuiltCli> {
   const outdir = path.join(repoRoot, 'dist', 'test-cli', `${process.pid}-${randomBytes(4).toString('hex')}`);
   await promisify(execFile)(process.execPath, ['build/build-cli.mjs', outdir], { cwd: repoRoot });
-  return { script: path.join(outdir, 'rolecall.mjs'), remove: () => rm(outdir, { recursive: true, force: true }) };
+  return { script: path.join(outdir, 'rolecall.cjs'), remove: () => rm(outdir, { recursive: true, force: true }) };
 }
 
 export interface RunResult {
