@@ -110,6 +110,8 @@ async function run(c: Case, args: string[], owned: string[], extra: { accept?: (
   if (leaked) figures.secrets++;
   expect(leaked, `${label}: a planted secret in the output`).toBeUndefined();
   expect(r.stderr, `${label}: no stack trace`).not.toMatch(/\n\s+at |^\s+at /m);
+  // eslint-disable-next-line no-control-regex -- a lone CR overwrites the line, ESC steers the terminal
+  expect(r.stderr, `${label}: no carriage return or escape sequence`).not.toMatch(/\r|\u001b/);
   expect(r.code, `${label}: killed or crashed`).toBeGreaterThanOrEqual(0);
   if (r.code !== 0) {
     figures.refused++;
@@ -131,6 +133,13 @@ async function run(c: Case, args: string[], owned: string[], extra: { accept?: (
 }
 
 const rel = (c: Case, file: string) => path.relative(c.root, file);
+
+/** What a command reports on success is for reading: no line is longer than a few names and a reason. */
+function expectShortLines(stdout: string): void {
+  const long = stdout.split('\n').find((l) => l.length > 600);
+  expect(long, `a long line on stdout: ${JSON.stringify(long?.slice(0, 200))}...`).toBeUndefined();
+  expect(stdout, 'no carriage return on stdout').not.toMatch(/\r/);
+}
 
 // Hostile texts for whole files, with the large cases the generators rarely make.
 const FIVE_MB = 5 * 1024 * 1024;
@@ -226,7 +235,8 @@ describe('rolecall over hostile files and arguments', () => {
       try {
         await writeFile(c.state, VALID_STATE);
         await writeFile(c.config, make());
-        await run(c, command, command[1] === 'write' ? [rel(c, c.config), rel(c, c.config + '.rolecall.bak')] : [rel(c, c.state)]);
+        const r = await run(c, command, command[1] === 'write' ? [rel(c, c.config), rel(c, c.config + '.rolecall.bak')] : [rel(c, c.state)]);
+        expectShortLines(r.stdout);
       } finally {
         await rm(c.root, { recursive: true, force: true });
       }
@@ -258,6 +268,7 @@ describe('rolecall over hostile files and arguments', () => {
           const r = await run(c, ['config', 'import'], [rel(c, c.state)]);
           if (r.code === 0) {
             expect(r.stdout).toMatch(/^Imported \d+ profile/);
+            expectShortLines(r.stdout);
             const state = await readFile(c.state, 'utf8').catch(() => '');
             expect(leakedSecret(state), 'state.json holds no secret').toBeUndefined();
           }
@@ -274,11 +285,10 @@ describe('rolecall over hostile files and arguments', () => {
       fc.constantFrom('arn:aws:iam::123456789012:role/R', 'arn:aws:iam::123456789012:role/R\n', 'arn:aws:iam::12345678901:role/R', 'arn:aws:s3:::b', `arn:aws:iam::123456789012:role/${'r'.repeat(100_000)}`),
       fc.string({ maxLength: 60 }),
     );
-    // Arguments cannot hold NUL, and a leading "-" is an option. A 100 KB profile name is left
-    // out: its refusal quotes the whole name (100 KB of stderr), reported to the lead.
+    // Arguments cannot hold NUL, and a leading "-" is an option.
     const arg = (a: fc.Arbitrary<string>) => a.filter((n) => !n.includes('\u0000') && !n.startsWith('-'));
     await fc.assert(
-      fc.asyncProperty(arg(fc.oneof(fc.constantFrom('dev', 'prod/Admin'), nearMissName)), arg(fc.oneof(fc.constantFrom('acme/Admin', 'missing', ''), nearMissName)), arg(arn), async (profile, source, roleArn) => {
+      fc.asyncProperty(arg(fc.oneof(fc.constantFrom('dev', 'prod/Admin', 'p'.repeat(100_000), 'a\rb'), nearMissName)), arg(fc.oneof(fc.constantFrom('acme/Admin', 'missing', ''), nearMissName)), arg(arn), async (profile, source, roleArn) => {
         count('CLI profile add, hostile arguments');
         const c = await newCase();
         try {
@@ -339,20 +349,21 @@ describe('rolecall over hostile files and arguments', () => {
 
   it('credential-process against a hostile Identity Center portal: well-formed credentials, or refused changing no file', async () => {
     const fresh = new Date(Date.now() + 3600_000);
-    // Strings (or nothing) for the keys and no expiry in the past: a portal answering
-    // "secretAccessKey":{} or "expiration":1 gets exit 0 with that printed (reported to the lead).
+    // Keys of any type and expiries of any kind, the past included ("secretAccessKey":{} and
+    // "expiration":1 once got exit 0 with that printed).
     const credentials = fc.record(
       {
-        accessKeyId: fc.oneof(fc.constant('ASIAIOSFODNN7EXAMPLE'), fc.string({ maxLength: 20 })),
-        secretAccessKey: fc.oneof(fc.constant('issued/secret'), fc.string({ maxLength: 20 })),
-        sessionToken: fc.oneof(fc.constant('issued-token'), fc.string({ maxLength: 20 })),
-        expiration: fc.oneof(fc.constant(fresh.getTime()), fc.constantFrom(' ', 'soon', 1e300, null, 'x'.repeat(100_000))),
+        accessKeyId: fc.oneof(fc.constant('ASIAIOSFODNN7EXAMPLE'), fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 2 })),
+        secretAccessKey: fc.oneof(fc.constant('issued/secret'), fc.string({ maxLength: 20 }), fc.constantFrom({}, [], 0, true), fc.jsonValue({ maxDepth: 2 })),
+        sessionToken: fc.oneof(fc.constant('issued-token'), fc.string({ maxLength: 20 }), fc.jsonValue({ maxDepth: 2 })),
+        expiration: fc.oneof(fc.constant(fresh.getTime()), fc.constantFrom(' ', 'soon', 1e300, null, 'x'.repeat(100_000), 1, 0, -1, Date.now() - 60_000, String(fresh.getTime())), fc.integer()),
       },
       { requiredKeys: [] },
     );
     const wellFormed = JSON.stringify({ roleCredentials: { accessKeyId: 'ASIAIOSFODNN7EXAMPLE', secretAccessKey: 'issued/secret', sessionToken: 'issued-token', expiration: fresh.getTime() } });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(hostileJson(fc.record({ roleCredentials: credentials }), { plant: false }), fc.constant(wellFormed)), async (answer) => {
+      // Mostly whole answers of that shape (hostileJson alone reaches it about one run in twelve).
+      fc.asyncProperty(fc.oneof({ weight: 3, arbitrary: fc.record({ roleCredentials: credentials }).map((v) => JSON.stringify(v)) }, hostileJson(fc.record({ roleCredentials: credentials }), { plant: false }), fc.constant(wellFormed)), async (answer) => {
         count('CLI credential-process, hostile SSO portal answers');
         const c = await newCase();
         try {
@@ -407,5 +418,78 @@ describe('rolecall over hostile files and arguments', () => {
       }),
       opts,
     );
+  });
+});
+
+// The reported inputs of issue 14, as a user meets them, with what is printed now.
+describe('bugs the corpus found, pinned', () => {
+  const fresh = new Date(Date.now() + 3600_000);
+  const signedIn = async (c: Case) => {
+    await writeFile(c.state, VALID_STATE);
+    const token = { startUrl: 'https://acme.awsapps.com/start', region: 'eu-west-1', accessToken: SECRETS[2], expiresAt: fresh.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+    await writeFile(path.join(c.ssoCache, cacheFileName('acme')), JSON.stringify(token));
+  };
+
+  it.each([
+    ['"secretAccessKey":{}', { secretAccessKey: {} }, 'secretAccessKey is not a string'],
+    ['"expiration":1', { expiration: 1 }, "their expiration has passed; check this computer's clock"],
+    ['"expiration":" "', { expiration: ' ' }, 'expiration is not a number of epoch milliseconds'],
+  ])('credential-process when the portal answers %s: exit 1 and one line, no credentials printed', async (_, change, why) => {
+    const c = await newCase();
+    try {
+      await signedIn(c);
+      portalAnswer = JSON.stringify({ roleCredentials: { accessKeyId: 'ASIAX', secretAccessKey: 'issued/secret', sessionToken: 't', expiration: fresh.getTime(), ...change } });
+      const r = await run(c, ['credential-process', '--profile', 'acme/Admin'], []);
+      expect(r).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `rolecall: profile 'acme/Admin': the IAM Identity Center portal sent credentials Rolecall cannot use (sso:GetRoleCredentials: ${why}); if it persists, check what answers at ${awsUrl}\n`,
+      });
+    } finally {
+      portalAnswer = undefined;
+      await rm(c.root, { recursive: true, force: true });
+    }
+  });
+
+  it('credential-process when the portal answer breaks off inside the secret key: no part of it printed', async () => {
+    const c = await newCase();
+    try {
+      await signedIn(c);
+      portalAnswer = `{"roleCredentials":{"accessKeyId":"ASIAIOSFODNN7EXAMPLE","secretAccessKey:"${SECRETS[0]}","sessionToken":"t","expiration":${fresh.getTime()}}}`;
+      const r = await run(c, ['credential-process', '--profile', 'acme/Admin'], []);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`rolecall: profile 'acme/Admin': the IAM Identity Center portal sent an answer Rolecall could not read (sso:GetRoleCredentials); check what answers at ${awsUrl} (a proxy, or the AWS_ENDPOINT_URL settings)\n`);
+    } finally {
+      portalAnswer = undefined;
+      await rm(c.root, { recursive: true, force: true });
+    }
+  });
+
+  it('profile add with a 100 KB name: exit 2 and a short line with the length', async () => {
+    const c = await newCase();
+    try {
+      await writeFile(c.state, VALID_STATE);
+      const r = await run(c, ['profile', 'add', 'p'.repeat(100_000), '--source', 'acme/Admin', '--role-arn', 'arn:aws:iam::123456789012:role/R'], []);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^rolecall: invalid profile name "p{64}…" \(100000 characters\): a profile name is 1-128 characters[^\n]*\n$/);
+      expect(r.stderr.length).toBeLessThan(300);
+    } finally {
+      await rm(c.root, { recursive: true, force: true });
+    }
+  });
+
+  it('config import of [profile <5 MB name>], and [a<ESC>[2Jb] in the credentials file: both skipped, each in one short line', async () => {
+    const c = await newCase();
+    try {
+      await writeFile(c.config, `[profile ${'a'.repeat(FIVE_MB)}]\nregion = eu-west-1\n`);
+      // The credentials file's sections may be named anything; a terminal's clear-screen is not printed.
+      await writeFile(c.env.AWS_SHARED_CREDENTIALS_FILE!, '[a\u001b[2Jb]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n');
+      const r = await run(c, ['config', 'import'], [rel(c, c.state)]);
+      expect(r.code).toBe(0);
+      const reason = 'profile name: a profile name is 1-128 characters of letters, digits and _ . + @ / -, starting with a letter or digit (no spaces, brackets, quotes, ; # $ or backticks)';
+      expect(r.stdout).toBe(`Imported 0 profiles from ${c.config}\n  skipped "${'a'.repeat(64)}…" (${FIVE_MB} characters): ${reason}\n  skipped "a\\u001b[2Jb": ${reason}\n`);
+    } finally {
+      await rm(c.root, { recursive: true, force: true });
+    }
   });
 });
