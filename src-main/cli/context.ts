@@ -36,7 +36,7 @@ export class CliContext {
     return withMfaRetry(this.io, { profile, ...request }, ({ profile: p, ...r }) =>
       this.viaAgent(
         // The agent's broker hands back its notices (a capped duration); print them as the in-process one does.
-        (a) => a.credentials(p, { ...r, onNotice: (m) => this.notice(m) }),
+        (a) => a.credentials(p, { ...r, onNotice: (m) => this.notice(m), onProgress: (m) => this.notice(m) }),
         async (c) => c.broker.credentials(p, r),
       ),
     ).catch((e: unknown) => {

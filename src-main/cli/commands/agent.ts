@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { AgentUnresponsive } from '../../core/agent/client';
 import { RolecallError } from '../../core/errors';
 import type { CliContext } from '../context';
+import { processExists } from '../../core/process-exists';
 
 /** How long a stopping agent may take to exit before it is signalled (it exits within ~2 s). */
 const STOP_WAIT_MS = 5_000;
@@ -16,9 +17,20 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
     .command('status')
     .description('say whether an agent runs')
     .action(async () => {
-      const pid = await ctx.agent().ping().catch(() => 0);
+      let unresponsive: AgentUnresponsive | undefined;
+      const pid = await ctx
+        .agent()
+        .ping()
+        .catch((e: unknown) => {
+          if (e instanceof AgentUnresponsive) unresponsive = e;
+          return 0;
+        });
       if (pid) ctx.print(`agent running (pid ${pid}) on ${ctx.paths.agentSocket}`);
-      else {
+      else if (unresponsive) {
+        // Something holds the socket and does not answer: callers go around it, but it is not "no agent".
+        ctx.print(`agent not answering on ${ctx.paths.agentSocket}: ${unresponsive.message}`);
+        ctx.exitCode = 1;
+      } else {
         ctx.print('no agent running');
         ctx.exitCode = 1;
       }
@@ -50,18 +62,10 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
     });
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function exited(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
-  while (alive(pid)) {
+  while (processExists(pid)) {
     if (Date.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -48,6 +48,9 @@ describe('an agent that cannot answer', () => {
       expect(cached.stderr).toMatch(/^rolecall: the Rolecall agent did not answer within 1\.5 s \(stopped or hung\?\); working without it\n$/);
       expect(cached.ms).toBeLessThan(3_500);
       expect(assumeRoleCalls()).toBe(before);
+      const status = await h().rolecall(['agent', 'status']);
+      expect(status.code).toBe(1);
+      expect(status.stdout).toMatch(/^agent not answering on \S+: the Rolecall agent did not answer within 1\.5 s \(stopped or hung\?\)\n$/);
 
       // Nothing cached to use (a forced refresh): the work is done here, not waited for.
       const fresh = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
