@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { RolecallError } from './errors';
 import { fileErrorText } from './files/atomic';
+import { processExists } from './process-exists';
 
 export interface FileLockOptions {
   /** Give up waiting after this long (RolecallError 'timeout'). */
@@ -117,17 +118,7 @@ async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
   if (age > staleMs) return true;
   const info = lock.info;
   if (!info) return age > UNWRITTEN_GRACE_MS;
-  return info.host === os.hostname() && typeof info.pid === 'number' && !pidAlive(info.pid);
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return info.host === os.hostname() && typeof info.pid === 'number' && !processExists(info.pid);
 }
 
 // Two waiters may judge the same lock stale; if both simply deleted it, the second could delete

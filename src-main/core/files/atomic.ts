@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { RolecallError } from '../errors';
+import { processExists } from '../process-exists';
 
 export interface AtomicWriteOptions {
   /** File mode; by default an existing file keeps its mode and a new one gets 0600. */
@@ -81,14 +82,6 @@ async function removeOrphans(dir: string, base: string): Promise<void> {
   }
 }
 
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 // Makes the rename itself durable; Windows cannot open a directory, and some file systems refuse.
 async function syncDir(dir: string): Promise<void> {
