@@ -24,8 +24,9 @@ export const CREDENTIALS_TIMEOUT_MS = 45_000;
 
 /**
  * The liveness check before a caller commits to waiting: a live agent answers the handshake in
- * a few milliseconds (about 25 ms measured with both cores busy); a stopped or hung one never does,
- * and its caller should use the keychain cache or work in-process instead.
+ * under a millisecond (median; 300 pings on 2 cores: p99 37 ms and max 148 ms with both busy, max
+ * 286 ms with four busy loops); a stopped or hung one never does, and its caller should use the
+ * keychain cache or work in-process instead.
  */
 export const HANDSHAKE_TIMEOUT_MS = 1_500;
 
