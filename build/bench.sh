@@ -8,3 +8,5 @@ bash build/with-keyring.sh node_modules/.bin/tsx bench/credential-process.ts "$@
 # The Identity Center sync of 1,000 accounts x 3 roles under a 20 req/s ListAccountRoles limit,
 # as a ratio to its floor (bench/sync.ts; about a minute).
 node_modules/.bin/tsx bench/sync.ts
+# 100 concurrent credential-process runs for 60 s through the autostarted agent (bench/load.ts).
+bash build/with-keyring.sh node_modules/.bin/tsx bench/load.ts
