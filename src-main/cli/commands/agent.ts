@@ -2,6 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AgentUnresponsive } from '../../core/agent/client';
+import { agentPidFile } from '../../core/agent/wire';
 import { RolecallError } from '../../core/errors';
 import type { CliContext } from '../context';
 import { processExists } from '../../core/process-exists';
@@ -42,17 +43,23 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
     .action(async (o: { force?: boolean }) => {
       const client = ctx.agent();
       let pid: number;
+      let force = !!o.force;
       try {
         pid = await client.ping();
       } catch (e) {
-        if (e instanceof AgentUnresponsive) throw new RolecallError(`${e.message}; it cannot be asked to stop`, 'agent', "find and end it: pgrep -u \"$USER\" -af 'rolecall.* serve'");
-        return ctx.print('no agent running');
+        if (!(e instanceof AgentUnresponsive)) return ctx.print('no agent running');
+        // Too stopped or hung to be asked: the pid it wrote when it started, if that is still it.
+        pid = readPid(agentPidFile(ctx.paths.agentSocket));
+        if (!pid || !isOurAgent(pid)) throw new RolecallError(`${e.message}, and its pid is not known: not stopping it`, 'agent', "find and end it: pgrep -u \"$USER\" -af 'rolecall.* serve'");
+        force = true;
       }
-      if (!o.force) await client.shutdown().catch(() => undefined);
-      if (o.force || !(await exited(pid, STOP_WAIT_MS))) {
+      if (!force) await client.shutdown().catch(() => undefined);
+      if (force || !(await exited(pid, STOP_WAIT_MS))) {
         // Only a process that is a Rolecall agent of this user: a pid may have been reused.
         if (!isOurAgent(pid)) throw new RolecallError(`process ${pid} is not a Rolecall agent of this user: not signalling it`, 'agent');
         signal(pid, 'SIGTERM');
+        // A stopped (SIGSTOP, Ctrl-Z) agent runs its SIGTERM handler, and stops cleanly, once continued.
+        signal(pid, 'SIGCONT');
         if (!(await exited(pid, TERM_WAIT_MS))) {
           signal(pid, 'SIGKILL');
           if (!(await exited(pid, TERM_WAIT_MS))) throw new RolecallError(`the agent (pid ${pid}) did not exit, even on SIGKILL`, 'agent');
@@ -70,6 +77,15 @@ async function exited(pid: number, ms: number): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 25));
   }
   return true;
+}
+
+function readPid(file: string): number {
+  try {
+    const text = readFileSync(file, 'utf8').trim();
+    return /^[1-9]\d{0,9}$/.test(text) ? Number(text) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {

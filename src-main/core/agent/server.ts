@@ -2,18 +2,19 @@
 // broker (one cache, one refresh per hop). Newline-delimited JSON. A connection first goes
 // through the mutual challenge-response of handshake.ts (the token never crosses the socket);
 // until it has, it may send only a few KB, and only a few dozen such connections are kept.
-import { chmod, lstat, unlink } from 'node:fs/promises';
+import { chmod, lstat, readFile, unlink } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { describeIssue } from '../../../src-shared/names';
 import type { CredentialBroker } from '../broker/types';
 import { RolecallError, isRolecallError } from '../errors';
+import { writeFileAtomic } from '../files/atomic';
 import { withFileLock } from '../lock';
 import { ensureSocketDir, type RolecallPaths } from '../paths';
 import { AgentRequest } from './protocol';
 import { agentEndpoint, HANDSHAKE_VERSION, isNonce, newNonce, parseMessage, proofMatches, proofOf } from './handshake';
 import { ensureAgentToken } from './token';
-import { AGENT_STOPPING, MAX_LINE_BYTES, MAX_PRE_AUTH_BYTES, toWireCredentials, toWireSession, type AgentLine, type AgentResponse, type WireError } from './wire';
+import { AGENT_STOPPING, agentPidFile, MAX_LINE_BYTES, MAX_PRE_AUTH_BYTES, toWireCredentials, toWireSession, type AgentLine, type AgentResponse, type WireError } from './wire';
 
 export interface AgentServerOptions {
   /** Call onIdle after this many seconds without a request (0 or absent: never). */
@@ -96,6 +97,8 @@ export class AgentServer {
       if (process.platform !== 'win32') await chmod(socket, 0o600);
       server.on('error', () => undefined);
       this.server = server;
+      // A convenience for `agent stop`, which without it can still stop an agent that answers.
+      await writeFileAtomic(agentPidFile(this.paths.agentSocket), `${process.pid}\n`, { mode: 0o600 }).catch(() => undefined);
     }, { timeoutMs: 10_000, staleMs: 10_000 });
     this.touch();
   }
@@ -121,6 +124,9 @@ export class AgentServer {
     const cut = setTimeout(() => this.connections.forEach((c) => c.destroy()), 200);
     await closed;
     clearTimeout(cut);
+    // Ours only: a new agent may already have taken the socket over.
+    const pidFile = agentPidFile(this.paths.agentSocket);
+    if ((await readFile(pidFile, 'utf8').catch(() => '')).trim() === String(process.pid)) await unlink(pidFile).catch(() => undefined);
   }
 
   /** Requests being answered now (credentials, sessions, ...). */

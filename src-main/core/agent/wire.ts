@@ -42,6 +42,9 @@ export interface AgentProgress {
 
 export type AgentLine = AgentResponse | AgentProgress;
 
+/** Where the agent says its pid, beside its socket: `agent stop` finds an agent too stopped or hung to answer a ping. */
+export const agentPidFile = (socket: string): string => `${socket}.pid`;
+
 /** The error a request gets when the agent stops before answering it: its caller works without the agent. */
 export const AGENT_STOPPING = 'The Rolecall agent is stopping';
 

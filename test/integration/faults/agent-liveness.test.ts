@@ -100,6 +100,25 @@ describe('an agent that cannot answer', () => {
     expect((await h().rolecall(['agent', 'status'])).stdout).toBe('no agent running\n');
   }, 60_000);
 
+  it('agent stop ends a SIGSTOPped agent, which cannot answer the request to stop, and the next caller gets a new one at once', async () => {
+    const pid = await warmAgent();
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const stop = await timed(h().rolecall(['agent', 'stop'], { timeoutMs: 30_000 }));
+      expect(stop.stderr).toBe('');
+      expect(stop.stdout).toBe(`agent stopped (pid ${pid})\n`);
+      expect(alive(pid)).toBe(false);
+      expect(stop.ms).toBeLessThan(6_000);
+    } finally {
+      if (alive(pid)) process.kill(pid, 'SIGCONT');
+    }
+    const next = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
+    expect(next.stderr).toBe('');
+    expect(next.code).toBe(0);
+    expect(next.ms).toBeLessThan(8_000);
+    expect((await h().rolecall(['agent', 'status'])).stdout).toMatch(/^agent running \(pid (?!${pid}\))\d+\)/);
+  }, 90_000);
+
   it('started where the keychain cannot be reached: serve refuses to start, in one line', async () => {
     const noBus = { DBUS_SESSION_BUS_ADDRESS: `unix:path=${h().home}/no-such-bus` };
     const r = await timed(h().rolecall(['serve', '--idle-exit', '60'], { env: noBus, timeoutMs: 30_000 }));
