@@ -62,7 +62,7 @@ describe('rolecall credential-process', () => {
     expect(second.stdout).toBe(first.stdout);
     expect(assumeRoleCalls()).toBe(1);
     expect((await h().rolecall(['agent', 'status'])).stdout).toMatch(/^agent running \(pid \d+\)/);
-    expect((await h().rolecall(['agent', 'stop'])).stdout).toBe('agent stopped\n');
+    expect((await h().rolecall(['agent', 'stop'])).stdout).toMatch(/^agent stopped \(pid \d+\)\n$/);
     const served = await serve;
     expect(served.code).toBe(0);
     expect(served.stderr).toBe(`rolecall: agent listening on ${h().core.paths.agentSocket} (Ctrl-C to stop)\n`);
