@@ -2,6 +2,7 @@
 // main.ts normally answers it on the hot path; this command handles what the hot path leaves:
 // --help, and arguments that need a proper explanation.
 import type { Command } from 'commander';
+import { oneLine } from '../../../src-shared/untrusted-text';
 import { RolecallError } from '../../core/errors';
 import type { CliContext } from '../context';
 import { runCredentialProcess } from '../hot/credential-process';
@@ -17,7 +18,7 @@ export function registerCredentialProcess(program: Command, ctx: CliContext): vo
     .option('--force-refresh', 'ignore cached credentials')
     .action(async (positional: string | undefined, o: { profile?: string; mfaCode?: string; forceRefresh?: boolean }) => {
       if (positional !== undefined && o.profile !== undefined && positional !== o.profile) {
-        throw new RolecallError(`two profiles given ('${positional}' and --profile '${o.profile}'); give one`, 'invalid-input');
+        throw new RolecallError(`two profiles given ('${oneLine(positional, 64)}' and --profile '${oneLine(o.profile, 64)}'); give one`, 'invalid-input');
       }
       const given = o.profile ?? positional;
       if (!given) throw new RolecallError('a profile is required: rolecall credential-process --profile NAME', 'invalid-input');

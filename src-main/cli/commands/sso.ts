@@ -2,6 +2,7 @@
 // IAM Identity Center from the command line. Sign-in prompts and progress go to stderr; results
 // to stdout.
 import type { Command } from 'commander';
+import { oneLine } from '../../../src-shared/untrusted-text';
 import { RolecallError } from '../../core/errors';
 import type { SsoManager } from '../../core/sso/manager';
 import type { SyncProgress } from '../../core/sso/sync';
@@ -28,7 +29,7 @@ export function registerSsoCommands(program: Command, ctx: CliContext): void {
     .option('--no-browser', 'print the sign-in URL instead of opening a browser')
     .action(async (arg: string | undefined, o: { startUrl?: string; region?: string; name?: string; deviceCode?: boolean; browser: boolean }) => {
       if (arg !== undefined && o.name !== undefined && arg !== o.name) {
-        throw new RolecallError(`login sso: the instance is named twice ('${arg}' and --name '${o.name}'); give one name`, 'invalid-input');
+        throw new RolecallError(`login sso: the instance is named twice ('${oneLine(arg, 64)}' and --name '${oneLine(o.name, 64)}'); give one name`, 'invalid-input');
       }
       const name = instanceName(o.name ?? arg);
       const m = await manager(ctx);

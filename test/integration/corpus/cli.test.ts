@@ -478,6 +478,17 @@ describe('bugs the corpus found, pinned', () => {
     }
   });
 
+  it('credential-process given two profiles, one of 100 KB: exit 2 and a short line', async () => {
+    const c = await newCase();
+    try {
+      await writeFile(c.state, VALID_STATE);
+      const r = await run(c, ['credential-process', 'q'.repeat(100_000), '--profile', 'acme/Admin'], []);
+      expect(r).toEqual({ code: 2, stdout: '', stderr: `rolecall: two profiles given ('${'q'.repeat(64)}… (100000 characters)' and --profile 'acme/Admin'); give one\n` });
+    } finally {
+      await rm(c.root, { recursive: true, force: true });
+    }
+  });
+
   it('config import of [profile <5 MB name>], and [a<ESC>[2Jb] in the credentials file: both skipped, each in one short line', async () => {
     const c = await newCase();
     try {
