@@ -40,8 +40,8 @@ export const tried = (name: string) => tally.get(name) ?? 0;
 export interface CleanOptions {
   maxLength?: number;
   /**
-   * Checks the message as the CLI prints it (printError folds line breaks), for the few core
-   * messages known to quote a raw name with its line breaks (reported, not yet fixed).
+   * Checks the message as the CLI prints it (printError folds line breaks), for a message passed
+   * on as it came (an agent's error answer carries the broker's own text).
    */
   folded?: boolean;
 }
