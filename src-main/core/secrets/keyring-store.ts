@@ -16,13 +16,20 @@ export interface KeyringOptions {
   linuxStore?: LinuxStore;
 }
 
-/** Written once per process to check that the store can keep secrets at all (see get()). */
+/** Written to check that the store can keep secrets at all (see get()). */
 const PROBE_KEY = 'keychain-check';
+
+/**
+ * How long a passed check stands: a long-lived process (the agent) must notice a keychain
+ * locked after it started, rather than report its entries as missing.
+ */
+const CHECK_VALID_MS = 1_000;
 
 export class KeyringSecretStore implements SecretStore {
   // Making an entry opens a Secret Service session; a kept one still reads the store on every call.
   private readonly entryCache = new Map<string, AsyncEntry>();
   private usable?: Promise<void>;
+  private checkedAt = 0;
 
   constructor(
     /** RolecallPaths.keychainService */
@@ -34,17 +41,20 @@ export class KeyringSecretStore implements SecretStore {
     const value = await this.call('read', key, (e) => e.getPassword());
     // The Secret Service answers "no such entry" when the entry sits in a locked collection, and
     // when there is no default (login) collection at all: telling the user to add the secret again
-    // would send them the wrong way. So the first miss in a process checks the store can write.
+    // would send them the wrong way. So a miss checks the store can write (at most once a second).
     if (value === null) await this.checkUsable(key);
     return value;
   }
 
   private checkUsable(key: string): Promise<void> {
     if (process.platform !== 'linux' || (this.options.linuxStore ?? 'secret-service') !== 'secret-service') return Promise.resolve();
-    this.usable ??= this.call('read', key, () => this.entry(PROBE_KEY).setPassword('ok')).catch((e: unknown) => {
-      this.usable = undefined; // checked again next time: the user may unlock it meanwhile
-      throw e;
-    });
+    if (!this.usable || Date.now() - this.checkedAt > CHECK_VALID_MS) {
+      this.checkedAt = Date.now();
+      this.usable = this.call('read', key, () => this.entry(PROBE_KEY).setPassword('ok')).catch((e: unknown) => {
+        this.usable = undefined; // checked again next time: the user may unlock it meanwhile
+        throw e;
+      });
+    }
     return this.usable;
   }
 

@@ -3,6 +3,9 @@
 // stop` ends an agent whose request hangs on STS, and its locks block nobody; an agent that
 // cannot reach the keychain does not start. Real processes; times are upper bounds for a loaded
 // 2-core machine.
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addAliceWithReadOnly, parseJson, useCliHarness } from '../cli/harness';
 
@@ -128,4 +131,45 @@ describe('an agent that cannot answer', () => {
     expect(r.ms).toBeLessThan(10_000);
     expect((await h().rolecall(['agent', 'status'])).stdout).toBe('no agent running\n');
   }, 60_000);
+});
+
+describe('an agent whose keychain stops answering', () => {
+  it("a caller whose own keychain works goes around it, in-process, with one line saying why", async () => {
+    // The agent runs in a D-Bus session of its own, whose keyring is locked once it has started;
+    // the caller's keychain (the test's) holds alice's key and answers.
+    const agentHome = path.join(h().home, 'agent-home');
+    await mkdir(path.join(agentHome, '.local', 'share', 'keyrings'), { recursive: true });
+    const script = [
+      'echo -n pw | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null',
+      '"$RC_NODE" "$RC_SCRIPT" serve --idle-exit 120 &',
+      'for i in $(seq 200); do [ -S "$RC_SOCKET" ] && break; sleep 0.05; done',
+      `gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets --method org.freedesktop.Secret.Service.Lock "['/org/freedesktop/secrets/collection/login']" >/dev/null`,
+      'echo locked',
+      'wait',
+    ].join('\n');
+    const env: NodeJS.ProcessEnv = { ...h().env, HOME: agentHome, RC_NODE: process.execPath, RC_SCRIPT: h().script, RC_SOCKET: h().core.paths.agentSocket };
+    delete env.DBUS_SESSION_BUS_ADDRESS;
+    const session = spawn('dbus-run-session', ['--', 'bash', '-c', script], { env, stdio: ['ignore', 'pipe', 'ignore'], detached: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        session.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
+        session.once('exit', () => reject(new Error('the agent session ended early')));
+      });
+      expect((await h().rolecall(['agent', 'status'])).stdout).toMatch(/^agent running/);
+      // The agent's start-up check of its keychain stands a second: past it, a miss is checked anew.
+      await new Promise((r) => setTimeout(r, 1_200));
+      const r = await timed(h().rolecall(['credential-process', 'dev/ReadOnly'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
+      expect(r.code).toBe(0);
+      expect(parseJson(r.stdout).AccessKeyId).toMatch(/^ASIA/);
+      expect(r.stderr).toMatch(/^rolecall: the Rolecall agent cannot reach the keychain \([^\n]*locked[^\n]*\); working in-process[^\n]*\n$/);
+      expect(r.ms).toBeLessThan(10_000);
+    } finally {
+      await h().stopAgent();
+      try {
+        process.kill(-session.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }, 90_000);
 });
