@@ -34,3 +34,18 @@ export function describeError(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOSPC: 'the disk is full (ENOSPC)',
+  EDQUOT: 'the disk quota is used up (EDQUOT)',
+  EACCES: 'permission denied (EACCES)',
+  EPERM: 'operation not permitted (EPERM)',
+  EROFS: 'the file system is read-only (EROFS)',
+};
+
+/** A file-system error in words, for messages that name the file themselves (Node's write errors name none). */
+export function fileErrorText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code) return FILE_ERRORS[code] ?? code;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -13,8 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { RolecallError } from './errors';
-import { fileErrorText } from './files/atomic';
+import { fileErrorText, RolecallError } from './errors';
 import { processExists } from './process-exists';
 
 export interface FileLockOptions {

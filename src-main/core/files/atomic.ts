@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { RolecallError } from '../errors';
+import { fileErrorText, RolecallError } from '../errors';
 import { processExists } from '../process-exists';
 
 export interface AtomicWriteOptions {
@@ -29,21 +29,6 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     if (e instanceof RolecallError) throw e;
     throw new RolecallError(`Cannot write ${file}: ${fileErrorText(e)}`, 'file', undefined, { cause: e });
   }
-}
-
-const KNOWN: Record<string, string> = {
-  ENOSPC: 'the disk is full (ENOSPC)',
-  EDQUOT: 'the disk quota is used up (EDQUOT)',
-  EACCES: 'permission denied (EACCES)',
-  EPERM: 'operation not permitted (EPERM)',
-  EROFS: 'the file system is read-only (EROFS)',
-};
-
-/** A file-system error in words, for messages that name the file themselves (Node's write errors name none). */
-export function fileErrorText(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (code) return KNOWN[code] ?? code;
-  return e instanceof Error ? e.message : String(e);
 }
 
 async function replaceFile(target: string, data: string | Uint8Array, mode: number): Promise<void> {
