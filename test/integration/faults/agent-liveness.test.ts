@@ -40,7 +40,7 @@ async function warmAgent(): Promise<number> {
 }
 
 describe('an agent that cannot answer', () => {
-  it('SIGSTOPped: a caller with a cached session answers from the keychain within ~3 s, one without works in-process', async () => {
+  it('SIGSTOPped: a caller with a cached session answers from the keychain within 4 s, one without works in-process', async () => {
     const pid = await warmAgent();
     process.kill(pid, 'SIGSTOP');
     try {
@@ -49,7 +49,7 @@ describe('an agent that cannot answer', () => {
       expect(cached.code).toBe(0);
       expect(parseJson(cached.stdout).AccessKeyId).toMatch(/^ASIA/);
       expect(cached.stderr).toMatch(/^rolecall: the Rolecall agent did not answer within 1\.5 s \(stopped or hung\?\); working without it\n$/);
-      expect(cached.ms).toBeLessThan(3_500);
+      expect(cached.ms).toBeLessThan(4_000);
       expect(assumeRoleCalls()).toBe(before);
       const status = await h().rolecall(['agent', 'status']);
       expect(status.code).toBe(1);
