@@ -40,7 +40,7 @@ export class AgentUnavailable extends RolecallError {
 /** An agent is there (it accepts connections) but did not answer the handshake: stopped (SIGSTOP) or hung. */
 export class AgentUnresponsive extends AgentUnavailable {
   constructor(ms: number) {
-    super(`it did not answer within ${(ms / 1000).toFixed(1)} s`, `the Rolecall agent did not answer within ${(ms / 1000).toFixed(1)} s (stopped or hung?)`, 'restart it: rolecall agent stop --force');
+    super(`it did not answer within ${(ms / 1000).toFixed(1)} s`, `the Rolecall agent did not answer within ${(ms / 1000).toFixed(1)} s (stopped or hung?)`, 'end it: rolecall agent stop (a new one starts on demand)');
   }
 }
 
