@@ -61,6 +61,9 @@ describe('AwsSettings (the caller\'s own AWS settings)', () => {
     ['a value over 2048 characters', { AWS_ENDPOINT_URL: 'h'.repeat(2049) }, 'AWS_ENDPOINT_URL: Too big'],
     ['33 settings', Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`AWS_ENDPOINT_URL_S${i}`, 'http://x'])), 'at most 32 settings'],
     ['an array', ['AWS_REGION'], 'Invalid input: expected record'],
+    ['null', null, 'Invalid input: expected record'],
+    ['a string', 'AWS_REGION=x', 'Invalid input: expected record'],
+    ['a number', 5, 'Invalid input: expected record'],
   ])('refuses %s', (_what, settings, message) => {
     const r = AwsSettings.safeParse(settings);
     expect(r.success).toBe(false);
