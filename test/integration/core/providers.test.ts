@@ -12,6 +12,8 @@ import { ssoRoleCredentials } from '../../../src-main/core/providers/sso-role';
 import { webIdentityCredentials } from '../../../src-main/core/providers/web-identity';
 import type { StepContext, StepResult } from '../../../src-main/core/providers/types';
 import { identityCenterOf } from '../../sandbox/identity-center/store';
+import { signIdToken } from '../../sandbox/idp-signing';
+import { providerFor } from '../../../src-main/core/providers/registry';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { demoOrg, mfaCode } from '../../helpers/harness';
 import { ALICE_MFA } from '../../helpers/memory-harness';
@@ -87,7 +89,9 @@ describe('IAM user', () => {
     const r = await iamUserCredentials(iamUser({ mfaSerial: ALICE_MFA, sessionDurationSeconds: 7200 }), ctx({ mfaCode: async (serial) => (asked.push(serial), mfaCode(sandbox, serial)) }));
     expect(asked).toEqual([ALICE_MFA]);
     expect(r).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/), credentialType: 'session-token', durationAsked: 7200, arn: undefined });
+    // The duration asked for is what GetSessionToken issues (its default would be 12 hours).
     expect(Math.round((r.expiration!.getTime() - Date.now()) / 1000)).toBeGreaterThan(7100);
+    expect(Math.round((r.expiration!.getTime() - Date.now()) / 1000)).toBeLessThanOrEqual(7200);
     expect(sandbox.knobs.count('sts:GetSessionToken')).toBe(1);
   });
 
@@ -128,6 +132,11 @@ describe('AssumeRole', () => {
     expect(notices).toEqual(["profile 'prod': asked for 5400s, but this hop is role chaining, which AWS caps at 1 hour; asked for 3600s"]);
   });
 
+  it('passes managed session policies by ARN', async () => {
+    const r = await assumeRoleCredentials({ ...readOnly, policyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }, ctx({ parent: { ...keys, arn: 'arn:aws:iam::111122223333:user/alice' } }));
+    expect(r.arn).toBe('arn:aws:sts::444455556666:assumed-role/ReadOnly/alice');
+  });
+
   it('refuses to run without parent credentials', async () => {
     await expect(assumeRoleCredentials(readOnly, ctx())).rejects.toMatchObject({ message: "profile 'dev/ReadOnly': no source credentials", code: 'invalid-input' });
   });
@@ -137,7 +146,19 @@ describe('web identity', () => {
   it('says which token file it cannot read', async () => {
     const file = path.join(dir, 'missing-token');
     const p = { name: 'ci', kind: 'web-identity', roleArn: 'arn:aws:iam::444455556666:role/CiDeployer', webIdentityTokenFile: file } as Profile & { kind: 'web-identity' };
-    await expect(webIdentityCredentials(p, ctx())).rejects.toMatchObject({ message: `profile 'ci': cannot read the web identity token file ${file}`, code: 'file' });
+    await expect(webIdentityCredentials(p, ctx())).rejects.toMatchObject({
+      message: `profile 'ci': cannot read the web identity token file ${file}`,
+      code: 'file',
+      cause: expect.objectContaining({ code: 'ENOENT' }),
+    });
+  });
+
+  it('exchanges the token in the file (trailing newline and all) for a role session named rolecall-<time> by default', async () => {
+    const file = path.join(dir, 'good-token');
+    await writeFile(file, `${await signIdToken({ aud: 'sts.amazonaws.com', sub: 'repo:acme/app:ref:refs/heads/main' })}\n`);
+    const p = { name: 'ci', kind: 'web-identity', roleArn: 'arn:aws:iam::444455556666:role/CiDeployer', webIdentityTokenFile: file, durationSeconds: 900 } as Profile & { kind: 'web-identity' };
+    const r = await webIdentityCredentials(p, ctx());
+    expect(r).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/), credentialType: 'role', durationAsked: 900, arn: expect.stringMatching(/^arn:aws:sts::444455556666:assumed-role\/CiDeployer\/rolecall-\d{13}$/) });
   });
 
   it('sends the token without its trailing newline, and reports the refusal of a bad one', async () => {
@@ -162,6 +183,7 @@ describe('Identity Center role', () => {
     await expect(ssoRoleCredentials({ ...admin, ssoSession: 'other' }, ctx())).rejects.toMatchObject({
       message: "profile 'demo/Admin': no Identity Center instance named 'other'",
       code: 'not-found',
+      hint: 'run: rolecall list',
     });
   });
 
@@ -170,8 +192,24 @@ describe('Identity Center role', () => {
       message: "profile 'demo/Admin': the Identity Center session for demo expired",
       code: 'sign-in-required',
       hint: 'run: rolecall login sso demo',
+      cause: expect.objectContaining({ awsCode: 'UnauthorizedException' }),
     });
     expect(rejected).toEqual([['demo', 'not-a-token']]);
+    // A token source that cannot be told (rejected is optional) gets the same answer.
+    const quiet = ctx({ sso: { accessToken: async () => ({ accessToken: 'not-a-token', expiresAt: new Date(Date.now() + 3600_000) }) } });
+    await expect(ssoRoleCredentials(admin, quiet)).rejects.toMatchObject({ code: 'sign-in-required' });
+  });
+
+  it('passes other portal failures on as they are, not as a role no longer granted', async () => {
+    accessToken = signInAlice();
+    sandbox.knobs.set({ faults: [{ operation: 'sso:GetRoleCredentials', kind: 'internal-error', count: 10 }] });
+    try {
+      const e = await ssoRoleCredentials(admin, ctx()).then(() => undefined, (err: unknown) => err);
+      expect(e).toMatchObject({ code: 'aws-error' });
+      expect((e as Error).message).not.toContain('no longer grants');
+    } finally {
+      sandbox.knobs.set({});
+    }
   });
 
   it('says a role the sign-in no longer grants is gone, and to sync', async () => {
@@ -180,7 +218,20 @@ describe('Identity Center role', () => {
       message: "profile 'demo/Admin': demo no longer grants Gone in account 444455556666",
       code: 'access-denied',
       hint: 'run: rolecall sync demo',
+      cause: expect.objectContaining({ awsCode: 'ForbiddenException' }),
     });
     expect(rejected).toEqual([]);
+  });
+});
+
+describe('which steps issue a session (cached and locked by the broker)', () => {
+  it.each<[string, Profile, boolean]>([
+    ['an IAM user without MFA (long-term keys)', { name: 'a', kind: 'iam-user', accessKeyId: aliceKey.accessKeyId }, false],
+    ['an IAM user with MFA (GetSessionToken)', { name: 'a', kind: 'iam-user', accessKeyId: aliceKey.accessKeyId, mfaSerial: ALICE_MFA }, true],
+    ['a role', { name: 'a', kind: 'assume-role', sourceProfile: 'b', roleArn: 'arn:aws:iam::444455556666:role/R' }, true],
+    ['an Identity Center role', { name: 'a', kind: 'sso-role', ssoSession: 'demo', accountId: '444455556666', roleName: 'R' }, true],
+    ['a web identity role', { name: 'a', kind: 'web-identity', roleArn: 'arn:aws:iam::444455556666:role/R', webIdentityTokenFile: '/t' }, true],
+  ])('%s: %s', (_what, profile, issues) => {
+    expect(providerFor(profile).issuesSession(profile)).toBe(issues);
   });
 });
