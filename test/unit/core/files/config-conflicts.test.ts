@@ -5,7 +5,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BEGIN_MARKER, END_MARKER, renderManagedBlock, writeManagedBlock } from '../../../../src-main/core/files/aws-config';
+import { BEGIN_MARKER, END_MARKER, credentialProcessCommand, renderManagedBlock, writeManagedBlock } from '../../../../src-main/core/files/aws-config';
 
 let dir: string;
 let file: string;
@@ -32,6 +32,7 @@ describe('writeManagedBlock name conflicts', () => {
       await expect(writeManagedBlock(file, block('x', name))).rejects.toMatchObject({
         code: 'conflict',
         message: `Profile "${name}" is already defined in ${file} outside Rolecall's block`,
+        hint: `rename or remove your [${name === 'default' ? 'default' : 'profile dev'}] section, or give the Rolecall profile another name`,
       });
       expect(await readFile(file, 'utf8')).toBe(before);
       expect(await readdir(dir)).toEqual(['config']); // no backup, no temp file left
@@ -45,5 +46,25 @@ describe('writeManagedBlock name conflicts', () => {
     const after = await readFile(file, 'utf8');
     expect(after).toBe(before.replace(oldBlock, block('old', 'dev')));
     expect(after.indexOf(BEGIN_MARKER)).toBeLessThan(after.indexOf(END_MARKER));
+  });
+});
+
+describe('renderManagedBlock and credentialProcessCommand refusals', () => {
+  const cp = 'rolecall credential-process --profile x';
+  it.each<[string, () => unknown, string]>([
+    ['a bad profile name', () => renderManagedBlock([{ name: 'a b', credentialProcess: cp }]), 'Invalid profile name "a b": a profile name is'],
+    ['a name twice', () => renderManagedBlock([{ name: 'x', credentialProcess: cp }, { name: 'x', credentialProcess: cp }]), 'Profile "x" appears twice in the managed block'],
+    ['a bad region', () => renderManagedBlock([{ name: 'x', region: 'mars', credentialProcess: cp }]), 'Profile "x": invalid region "mars"'],
+    ['an empty credential_process', () => renderManagedBlock([{ name: 'x', credentialProcess: ' ' }]), 'Profile "x": credential_process must be one non-empty line'],
+    ['a two-line credential_process', () => renderManagedBlock([{ name: 'x', credentialProcess: 'a\nb' }]), 'Profile "x": credential_process must be one non-empty line'],
+    ['a bad profile name for the command', () => credentialProcessCommand('/usr/bin/node', '/x.mjs', 'a;b', 'linux'), 'Invalid profile name "a;b": a profile name is'],
+  ])('refuses %s as invalid input (exit 2)', (_what, fn, message) => {
+    expect(fn).toThrow(expect.objectContaining({ code: 'invalid-input', message: expect.stringContaining(message) }));
+  });
+
+  it('says how to fix a path credential_process cannot carry', () => {
+    expect(() => credentialProcessCommand('/opt/$HOME/node', '/x.mjs', 'dev', 'linux')).toThrow(
+      expect.objectContaining({ code: 'invalid-input', hint: 'install Node.js and Rolecall under a path without those characters' }),
+    );
   });
 });
