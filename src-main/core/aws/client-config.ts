@@ -60,12 +60,17 @@ async function retryStrategy(service: EndpointService, region: string, url: stri
  * The SDK client settings for one service. `retries: false` for callers that pace and retry
  * themselves (sync, device-code polling).
  */
-export async function sdkClientConfig(service: EndpointService, region: string, env: NodeJS.ProcessEnv, options: { retries?: boolean } = {}) {
+export async function sdkClientConfig(
+  service: EndpointService,
+  region: string,
+  env: NodeJS.ProcessEnv,
+  options: { retries?: boolean; responseTimeoutMs?: number } = {},
+) {
   const url = endpointUrl(service, region, env);
   return {
     region,
     endpoint: configuredEndpoint(service, env),
-    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: RESPONSE_TIMEOUT_MS, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: options.responseTimeoutMs ?? RESPONSE_TIMEOUT_MS, throwOnRequestTimeout: true },
     ...(options.retries === false ? { maxAttempts: 1 } : { retryStrategy: await retryStrategy(service, region, url) }),
   };
 }

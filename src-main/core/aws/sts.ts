@@ -1,7 +1,7 @@
 // The STS calls the broker makes, through the AWS SDK, imported lazily so that the
 // credential_process hot path never pays for it.
 import type { Credentials } from '../../../src-shared/profile';
-import { calledEndpoint, sdkClientConfig, withinBudget, type CallDeadline } from './client-config';
+import { CALL_BUDGET_MS, calledEndpoint, sdkClientConfig, withinBudget, type CallDeadline } from './client-config';
 import { fromSdkError } from './errors';
 import { RolecallError } from '../errors';
 
@@ -23,7 +23,9 @@ const loadSts = () => (stsModule ??= import('@aws-sdk/client-sts'));
 async function client(ctx: StsContext, credentials?: Credentials, retries = true) {
   const { STSClient } = await loadSts();
   return new STSClient({
-    ...(await sdkClientConfig('sts', ctx.region, ctx.env, { retries })),
+    // The one attempt of a call that cannot be retried may take the whole budget: a slow answer
+    // (a loaded machine, a slow link) is still an answer, and cutting it short spends the code.
+    ...(await sdkClientConfig('sts', ctx.region, ctx.env, retries ? {} : { retries, responseTimeoutMs: CALL_BUDGET_MS })),
     credentials: credentials && {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
