@@ -159,3 +159,56 @@ describe("doctor's trace", () => {
     ]);
   });
 });
+
+describe('refresh-ahead in one broker (its clock moved)', () => {
+  it("serves its own memory until the session's refresh time, then fetches a new one", async () => {
+    let offset = 0;
+    const broker = h.newBroker({ now: () => Date.now() + offset });
+    await h.addProfiles(alice, readOnly);
+    const first = await broker.credentials('dev/ReadOnly');
+    const due = first.expiration!.getTime() - 900_000;
+    offset = due - Date.now() - 5_000; // 5 s before the refresh time
+    expect((await broker.credentials('dev/ReadOnly')).accessKeyId).toBe(first.accessKeyId);
+    expect(assumeCalls()).toBe(1);
+    offset = due - Date.now() + 5_000; // 5 s after it: still valid for 15 minutes, but due
+    const next = await broker.credentials('dev/ReadOnly');
+    expect(next.accessKeyId).not.toBe(first.accessKeyId);
+    expect(assumeCalls()).toBe(2);
+  });
+});
+
+describe('more than one request at once', () => {
+  it('keeps forced refreshes of different profiles apart', async () => {
+    await h.addProfiles(alice, readOnly, reports, billing);
+    await Promise.all([h.broker.credentials('prod/Reports'), h.broker.credentials('prod/Billing')]);
+    const [r, b] = await Promise.all([h.broker.credentials('prod/Reports', { forceRefresh: true }), h.broker.credentials('prod/Billing', { forceRefresh: true })]);
+    expect(r.accessKeyId).not.toBe(b.accessKeyId);
+    const whoR = JSON.parse([...h.secrets.data].find(([k]) => k.startsWith('session/prod/Reports'))![1]).arn;
+    const whoB = JSON.parse([...h.secrets.data].find(([k]) => k.startsWith('session/prod/Billing'))![1]).arn;
+    expect([whoR, whoB]).toEqual(['arn:aws:sts::777788889999:assumed-role/Reports/alice', 'arn:aws:sts::777788889999:assumed-role/Billing/alice']);
+  });
+
+  it('forgets without a session listener (the CLI has none)', async () => {
+    await h.addProfiles(alice, readOnly);
+    await h.broker.credentials('dev/ReadOnly');
+    await h.broker.forget('dev/ReadOnly');
+    expect(await h.broker.sessions()).toEqual([]);
+  });
+});
+
+describe("doctor's trace with an MFA code", () => {
+  it('spends the code on the MFA hop, fetching it anew, and not on later hops', async () => {
+    const onTop: Profile = { ...reports, name: 'prod/ViaDeveloper', sourceProfile: 'dev/Developer', roleArn: 'arn:aws:iam::777788889999:role/Deployer' };
+    await h.addProfiles(alice, developer, onTop);
+    await h.broker.credentials('prod/ViaDeveloper', { mfaCode: mfaCode(h.sandbox, ALICE_MFA) });
+    expect(assumeCalls()).toBe(2);
+    const trace = await h.broker.trace('prod/ViaDeveloper', { mfaCode: mfaCode(h.sandbox, ALICE_MFA) });
+    expect(trace.map((t) => [t.profile.name, t.error])).toEqual([
+      ['alice', undefined],
+      ['dev/Developer', undefined],
+      ['prod/ViaDeveloper', undefined],
+    ]);
+    // Both role hops anew: the MFA hop with the code, the next one without it.
+    expect(assumeCalls()).toBe(4);
+  });
+});
