@@ -20,6 +20,8 @@ export default {
     '!src-main/core/broker/types.ts',
     '!src-main/core/providers/types.ts',
   ],
+  // Build output and scratch dirs (other test runs create and delete files there meanwhile).
+  ignorePatterns: ['dist', 'out', '.bench', '.demo', 'reports', '.stryker-tmp*'],
   coverageAnalysis: 'perTest',
   // Two cores, shared with whoever else runs tests.
   concurrency: 2,
@@ -28,6 +30,7 @@ export default {
   clearTextReporter: { allowEmojis: false, logTests: false, reportScoreTable: true },
   tempDirName: '.stryker-tmp',
   ignoreStatic: true,
-  timeoutMS: 20_000,
+  // A mutant that makes a lock or poll wait forever counts as killed (timeout) after this.
+  timeoutMS: 3_000,
   thresholds: { high: 90, low: 85, break: null },
 };

@@ -16,7 +16,7 @@ export default defineConfig({
       // threads, the only pool Stryker's runner uses, refuse. The agent protocol, the one agent
       // module mutated, has its own spec.
       'test/unit/core/agent.test.ts',
-      'test/unit/core/agent-handshake.test.ts',
+      'test/unit/core/agent-*.test.ts',
       'test/unit/core/files/atomic.test.ts',
     ],
     // This one builds the CLI and checks its chunks, which Stryker's instrumentation changes.
