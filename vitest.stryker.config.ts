@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/core/broker-policy.test.ts', 'test/integration/core/broker-sessions.test.ts', 'test/integration/core/providers.test.ts', 'test/integration/core/hot-path-refresh.test.ts'],
+    include: ['test/unit/**/*.test.ts', 'test/integration/core/broker-policy.test.ts', 'test/integration/core/broker-sessions.test.ts', 'test/integration/core/providers.test.ts', 'test/integration/core/hot-path-refresh.test.ts', 'test/integration/core/broker-outage.test.ts', 'test/integration/core/broker-budget.test.ts', 'test/integration/core/caller-settings.test.ts'],
     exclude: [
       'test/unit/core/secrets/keyring-store.test.ts',
       'test/unit/lint/**',
