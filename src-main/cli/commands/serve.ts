@@ -10,12 +10,10 @@ import { RolecallError, isRolecallError } from '../../core/errors';
 import type { WebBridge } from '../../web/server';
 import type { CliContext } from '../context';
 import { wholeSeconds } from '../validate';
+import { KEYCHAIN_PROBE_ENTRY } from '../../core/secrets/keychain-layout';
 
 /** After a stop, how long the broker's pending work (an AWS call that hangs) may hold the process. */
 const STOP_GRACE_MS = 1_500;
-
-/** Read at start: an agent that cannot reach the keychain would fail every caller that can. */
-const KEYCHAIN_PROBE_KEY = 'keychain-check';
 
 /** The electron-vite build of the renderer (out/renderer), looked for above this module. */
 function findRendererDir(): string | undefined {
@@ -47,7 +45,8 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const core = await ctx.core();
       // A harmless entry (the store's own probe): a miss checks the store can write, so a locked
       // keychain or a Secret Service that D-Bus cannot reach both fail here, not in every caller.
-      await core.secrets.get(KEYCHAIN_PROBE_KEY).catch((e: unknown) => {
+      // Read at start: an agent that cannot reach the keychain would fail every caller that can.
+      await core.secrets.get(KEYCHAIN_PROBE_ENTRY).catch((e: unknown) => {
         if (!isRolecallError(e)) throw e;
         throw new RolecallError(`the agent did not start: ${e.message}`, e.code, e.hint);
       });

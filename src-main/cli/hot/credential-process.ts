@@ -3,14 +3,13 @@
 // (c) start a background agent and ask it, or (with autostart off) load the core in-process,
 // the only step that loads the AWS SDK.
 import type { Credentials } from '../../../src-shared/profile';
-import { createRequire } from 'node:module';
 import { AgentClient, AgentNotTrusted, AgentUnavailable, AgentUnresponsive } from '../../core/agent/client';
 import type { CredentialRequest } from '../../core/broker/types';
 import { isMfaCodeRefused } from '../../core/aws/errors';
 import { isRolecallError } from '../../core/errors';
 import { resolvePaths } from '../../core/paths';
 import { aboutProfile, adoptError, credentialProcessJson, printError, writeAnswer, type CliIO } from '../output';
-import { readFreshSession } from './keychain-cache';
+import { keychainReachable, readFreshSession } from './keychain-cache';
 import { readHotSettings } from './settings';
 
 export interface CredentialProcessArgs extends CredentialRequest {
@@ -126,15 +125,4 @@ async function obtain(req: CredentialProcessArgs, io: CliIO): Promise<Credential
   }
   const { inProcessCredentials } = await import('./in-process');
   return inProcessCredentials(io, paths, profile, request, () => readFreshSession(paths, profile, io.env));
-}
-
-/** True when this process can read the keychain (a harmless entry: the store's own probe). */
-function keychainReachable(service: string): boolean {
-  try {
-    const { Entry } = createRequire(import.meta.url)('@napi-rs/keyring') as typeof import('@napi-rs/keyring');
-    new Entry(service, 'keychain-check', { linux: { store: 'secret-service' } }).getPassword();
-    return true;
-  } catch {
-    return false;
-  }
 }

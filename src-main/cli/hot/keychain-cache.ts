@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type { Credentials } from '../../../src-shared/profile';
 import { awsCallerSettings, awsSettingsKey } from '../../core/aws/caller-settings';
 import type { RolecallPaths } from '../../core/paths';
-import { parseSessionEntry, sessionEntryName } from '../../core/secrets/keychain-layout';
+import { KEYCHAIN_PROBE_ENTRY, parseSessionEntry, sessionEntryName } from '../../core/secrets/keychain-layout';
 
 type Keyring = typeof import('@napi-rs/keyring');
 
@@ -14,16 +14,33 @@ export function readFreshSession(paths: Pick<RolecallPaths, 'keychainService'>, 
   const name = sessionEntryName(profile, awsSettingsKey(awsCallerSettings(env)));
   let raw: string | null;
   try {
-    // Required here, not imported at the top: the agent path must not load the native module.
-    // And require, not import(): importing this CommonJS package from ESM first scans its
-    // source for exports (about 6 ms). The same entry as KeyringSecretStore reads (service,
-    // key, Secret Service on Linux), read synchronously: one read, nothing else to do meanwhile.
-    const { Entry } = createRequire(import.meta.url)('@napi-rs/keyring') as Keyring;
-    raw = new Entry(paths.keychainService, name, { linux: { store: 'secret-service' } }).getPassword();
+    raw = readEntry(paths.keychainService, name);
   } catch {
     return undefined; // no keychain here: the core will say so properly
   }
   return raw === null ? undefined : freshFromCacheEntry(raw, now);
+}
+
+/** True when this process can read the keychain (the store's harmless probe entry). */
+export function keychainReachable(service: string): boolean {
+  try {
+    readEntry(service, KEYCHAIN_PROBE_ENTRY);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One keychain entry, read synchronously; throws when the keychain cannot be reached. Required
+ * here, not imported at the top: the agent path must not load the native module. And require,
+ * not import(): importing this CommonJS package from ESM first scans its source for exports
+ * (about 6 ms). The same entry as KeyringSecretStore reads (service, key, Secret Service on
+ * Linux): one read, nothing else to do meanwhile.
+ */
+function readEntry(service: string, name: string): string | null {
+  const { Entry } = createRequire(import.meta.url)('@napi-rs/keyring') as Keyring;
+  return new Entry(service, name, { linux: { store: 'secret-service' } }).getPassword();
 }
 
 /** The credentials of a cache entry, if it is well-formed and not yet due for refresh (the broker's refreshAt). */

@@ -7,6 +7,7 @@
 //   iam-user/<profile>               an IAM user's long-term access key
 //   sso-token/<instance>             an Identity Center sign-in: access and refresh token, client
 //   sso-client/<region>/<start URL>  Rolecall's SSO OIDC client registrations (start URL hashed)
+//   keychain-check                   no secret: written and read to check the keychain works
 import { createHash } from 'node:crypto';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -26,6 +27,8 @@ export const sessionEntryName = (profile: string, settingsKey = '') => `${SESSIO
 /** The prefix every session of the profile (under any settings) shares besides the everyday entry. */
 export const sessionVariantsPrefix = (profile: string) => `${SESSION_ENTRY_PREFIX}${profile}#`;
 export const iamUserEntryName = (profile: string) => `iam-user/${profile}`;
+/** A harmless entry written or read only to check that the keychain can be reached and keep secrets. */
+export const KEYCHAIN_PROBE_ENTRY = 'keychain-check';
 export const ssoTokenEntryName = (instance: string) => `sso-token/${instance}`;
 export const ssoClientEntryName = (region: string, startUrl: string) => `sso-client/${region}/${sha256(startUrl).slice(0, 32)}`;
 

@@ -6,6 +6,7 @@
 import { AsyncEntry, findCredentialsAsync, type LinuxStore } from '@napi-rs/keyring';
 import { RolecallError } from '../errors';
 import type { SecretStore } from './secret-store';
+import { KEYCHAIN_PROBE_ENTRY } from './keychain-layout';
 
 export interface KeyringOptions {
   /**
@@ -15,9 +16,6 @@ export interface KeyringOptions {
    */
   linuxStore?: LinuxStore;
 }
-
-/** Written to check that the store can keep secrets at all (see get()). */
-const PROBE_KEY = 'keychain-check';
 
 /**
  * How long a passed check stands: a long-lived process (the agent) must notice a keychain
@@ -50,7 +48,7 @@ export class KeyringSecretStore implements SecretStore {
     if (process.platform !== 'linux' || (this.options.linuxStore ?? 'secret-service') !== 'secret-service') return Promise.resolve();
     if (!this.usable || Date.now() - this.checkedAt > CHECK_VALID_MS) {
       this.checkedAt = Date.now();
-      this.usable = this.call('read', key, () => this.entry(PROBE_KEY).setPassword('ok')).catch((e: unknown) => {
+      this.usable = this.call('read', key, () => this.entry(KEYCHAIN_PROBE_ENTRY).setPassword('ok')).catch((e: unknown) => {
         this.usable = undefined; // checked again next time: the user may unlock it meanwhile
         throw e;
       });
