@@ -1,12 +1,11 @@
 // An STS outage as a credential_process caller sees it, through a running agent and the real
 // keychain: a session with 12 minutes left is printed with exit 0 and the notice on stderr; with
 // --force-refresh the same outage is exit 1 and one line saying no new credentials came.
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Profile } from '../../../src-shared/profile';
 import { AgentServer } from '../../../src-main/core/agent/server';
 import { Broker } from '../../../src-main/core/broker/broker';
-import { runCredentialProcess } from '../../../src-main/cli/hot/credential-process';
+import { credentialProcessInProcess } from '../../helpers/credential-process-io';
 import { startHarness, type Harness } from '../../helpers/harness';
 
 const alice: Profile = { name: 'alice', kind: 'iam-user', accessKeyId: 'AKIASANDBOXALICE0001' };
@@ -33,16 +32,7 @@ afterEach(async () => {
   await h.close();
 });
 
-async function credentialProcess(forceRefresh?: boolean): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCredentialProcess({ profile: 'dev/ReadOnly', ...(forceRefresh ? { forceRefresh } : {}) }, { stdout, stderr, stdin: new PassThrough(), env: h.env });
-  return { code, out, err };
-}
+const credentialProcess = (forceRefresh?: boolean) => credentialProcessInProcess({ profile: 'dev/ReadOnly', ...(forceRefresh ? { forceRefresh } : {}) }, h.env);
 
 it('prints the current session with exit 0 and the notice on stderr; --force-refresh fails with exit 1', async () => {
   const first = await credentialProcess();

@@ -1,9 +1,8 @@
 // The credential_process hot path, run in this process with autostart off (no agent): it serves
 // the broker's cached session until the broker's refreshAt, and --force-refresh goes past every
 // cache (its own keychain read, the cold gate's second look, the broker's) to a new session.
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCredentialProcess } from '../../../src-main/cli/hot/credential-process';
+import { credentialProcessInProcess } from '../../helpers/credential-process-io';
 import { startHarness, type Harness } from '../../helpers/harness';
 import { sharedParentProfiles } from '../../helpers/memory-harness';
 
@@ -25,13 +24,7 @@ interface ProcessCredentials {
 }
 
 async function credentialProcess(forceRefresh?: boolean): Promise<ProcessCredentials> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await runCredentialProcess({ profile: 'dev/ReadOnly', ...(forceRefresh ? { forceRefresh } : {}) }, { stdout, stderr, stdin: new PassThrough(), env: h.env });
+  const { code, out, err } = await credentialProcessInProcess({ profile: 'dev/ReadOnly', ...(forceRefresh ? { forceRefresh } : {}) }, h.env);
   expect({ code, err }).toEqual({ code: 0, err: '' });
   return JSON.parse(out) as ProcessCredentials;
 }
