@@ -159,3 +159,13 @@ export async function filesUnder(dir: string): Promise<{ file: string; text: str
 }
 
 export const parseJson = <T = Record<string, unknown>>(s: string): T => JSON.parse(s) as T;
+
+/** Env for runs that use the background agent, as AWS tools do by default (the harness turns it off). */
+export const VIA_AGENT = { ROLECALL_NO_AUTOSTART: '' };
+
+/** A run's result with how long it took. */
+export async function timed<T>(p: Promise<T>): Promise<T & { ms: number }> {
+  const started = Date.now();
+  const r = await p;
+  return { ...r, ms: Date.now() - started };
+}

@@ -7,18 +7,10 @@ import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addAliceWithReadOnly, parseJson, useCliHarness } from '../cli/harness';
+import { addAliceWithReadOnly, parseJson, timed, useCliHarness, VIA_AGENT } from '../cli/harness';
 
 const h = useCliHarness((h) => addAliceWithReadOnly(h, 'us-east-1'));
 const assumeRoleCalls = () => h().sandbox.knobs.count('sts:AssumeRole');
-// The harness turns the background agent off; these runs use it, as AWS tools do by default.
-const viaAgent = { ROLECALL_NO_AUTOSTART: '' };
-
-async function timed<T>(p: Promise<T>): Promise<T & { ms: number }> {
-  const started = Date.now();
-  const r = await p;
-  return { ...r, ms: Date.now() - started };
-}
 
 function alive(pid: number): boolean {
   try {
@@ -31,7 +23,7 @@ function alive(pid: number): boolean {
 
 /** Starts the background agent with a cached session of dev/ReadOnly, and returns its pid. */
 async function warmAgent(): Promise<number> {
-  const warm = await h().rolecall(['credential-process', 'dev/ReadOnly'], { env: viaAgent, secretOutput: true });
+  const warm = await h().rolecall(['credential-process', 'dev/ReadOnly'], { env: VIA_AGENT, secretOutput: true });
   expect(warm.code).toBe(0);
   const status = await h().rolecall(['agent', 'status']);
   const pid = Number(/^agent running \(pid (\d+)\)/.exec(status.stdout)?.[1]);
@@ -45,7 +37,7 @@ describe('an agent that cannot answer', () => {
     process.kill(pid, 'SIGSTOP');
     try {
       const before = assumeRoleCalls();
-      const cached = await timed(h().rolecall(['credential-process', 'dev/ReadOnly'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
+      const cached = await timed(h().rolecall(['credential-process', 'dev/ReadOnly'], { env: VIA_AGENT, secretOutput: true, timeoutMs: 60_000 }));
       expect(cached.code).toBe(0);
       expect(parseJson(cached.stdout).AccessKeyId).toMatch(/^ASIA/);
       expect(cached.stderr).toMatch(/^rolecall: the Rolecall agent did not answer within 1\.5 s \(stopped or hung\?\); working without it\n$/);
@@ -56,7 +48,7 @@ describe('an agent that cannot answer', () => {
       expect(status.stdout).toMatch(/^agent not answering on \S+: the Rolecall agent did not answer within 1\.5 s \(stopped or hung\?\)\n$/);
 
       // Nothing cached to use (a forced refresh): the work is done here, not waited for.
-      const fresh = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
+      const fresh = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: VIA_AGENT, secretOutput: true, timeoutMs: 60_000 }));
       expect(fresh.code).toBe(0);
       expect(parseJson(fresh.stdout).AccessKeyId).toMatch(/^ASIA/);
       expect(assumeRoleCalls()).toBe(before + 1);
@@ -70,7 +62,7 @@ describe('an agent that cannot answer', () => {
     const pid = await warmAgent();
     h().sandbox.knobs.set({ faults: [{ operation: 'sts:AssumeRole', kind: 'hang', count: 1 }] });
     const before = assumeRoleCalls();
-    const pending = timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
+    const pending = timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: VIA_AGENT, secretOutput: true, timeoutMs: 60_000 }));
     // Until the agent's AssumeRole is the one hanging in the sandbox.
     for (let i = 0; i < 200 && assumeRoleCalls() === before; i++) await new Promise((r) => setTimeout(r, 25));
     expect(assumeRoleCalls()).toBe(before + 1);
@@ -88,7 +80,7 @@ describe('an agent that cannot answer', () => {
     expect(r.ms).toBeLessThan(15_000);
 
     // The dead agent's session lock blocks nobody.
-    const next = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
+    const next = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: VIA_AGENT, secretOutput: true, timeoutMs: 60_000 }));
     expect(next.stderr).toBe('');
     expect(next.code).toBe(0);
     expect(next.ms).toBeLessThan(5_000);
@@ -115,7 +107,7 @@ describe('an agent that cannot answer', () => {
     } finally {
       if (alive(pid)) process.kill(pid, 'SIGCONT');
     }
-    const next = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
+    const next = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: VIA_AGENT, secretOutput: true, timeoutMs: 60_000 }));
     expect(next.stderr).toBe('');
     expect(next.code).toBe(0);
     expect(next.ms).toBeLessThan(8_000);
@@ -158,7 +150,7 @@ describe('an agent whose keychain stops answering', () => {
       expect((await h().rolecall(['agent', 'status'])).stdout).toMatch(/^agent running/);
       // The agent's start-up check of its keychain stands a second: past it, a miss is checked anew.
       await new Promise((r) => setTimeout(r, 1_200));
-      const r = await timed(h().rolecall(['credential-process', 'dev/ReadOnly'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
+      const r = await timed(h().rolecall(['credential-process', 'dev/ReadOnly'], { env: VIA_AGENT, secretOutput: true, timeoutMs: 60_000 }));
       expect(r.code).toBe(0);
       expect(parseJson(r.stdout).AccessKeyId).toMatch(/^ASIA/);
       expect(r.stderr).toMatch(/^rolecall: the Rolecall agent cannot reach the keychain \([^\n]*locked[^\n]*\); working in-process[^\n]*\n$/);

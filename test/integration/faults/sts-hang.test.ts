@@ -3,27 +3,19 @@
 // a retry; an STS that never answers ends at the 30 s budget with one line naming the endpoint,
 // and the agent answers the next request at once.
 import { describe, expect, it } from 'vitest';
-import { addAliceWithReadOnly, parseJson, useCliHarness } from '../cli/harness';
+import { addAliceWithReadOnly, parseJson, timed, useCliHarness, VIA_AGENT } from '../cli/harness';
 
 const h = useCliHarness((h) => addAliceWithReadOnly(h, 'us-east-1'));
 const assumeRoleCalls = () => h().sandbox.knobs.count('sts:AssumeRole');
-// The harness turns the background agent off; these runs use it, as AWS tools do by default.
-const viaAgent = { ROLECALL_NO_AUTOSTART: '' };
-
-async function timed<T>(p: Promise<T>): Promise<T & { ms: number }> {
-  const started = Date.now();
-  const r = await p;
-  return { ...r, ms: Date.now() - started };
-}
 
 describe('an STS that hangs', () => {
   it('one hang: credential-process --force-refresh through the agent answers after one deadline and a retry', async () => {
-    const warm = await h().rolecall(['credential-process', 'dev/ReadOnly'], { env: viaAgent, secretOutput: true });
+    const warm = await h().rolecall(['credential-process', 'dev/ReadOnly'], { env: VIA_AGENT, secretOutput: true });
     expect(warm.code).toBe(0);
     expect((await h().rolecall(['agent', 'status'])).stdout).toMatch(/^agent running/);
     const before = assumeRoleCalls();
     h().sandbox.knobs.set({ faults: [{ operation: 'sts:AssumeRole', kind: 'hang', count: 1 }] });
-    const r = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
+    const r = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: VIA_AGENT, secretOutput: true, timeoutMs: 60_000 }));
     expect(r.stderr).toBe('');
     expect(parseJson(r.stdout).AccessKeyId).toMatch(/^ASIA/);
     expect(assumeRoleCalls() - before).toBe(2);
@@ -34,16 +26,16 @@ describe('an STS that hangs', () => {
   it('one hang: aws sts get-caller-identity through credential_process returns in seconds, not minutes', async () => {
     expect((await h().rolecall(['config', 'write'])).code).toBe(0);
     h().sandbox.knobs.set({ faults: [{ operation: 'sts:AssumeRole', kind: 'hang', count: 1 }] });
-    const aws = await timed(h().run('/usr/bin/aws', ['--profile', 'dev/ReadOnly', 'sts', 'get-caller-identity', '--endpoint-url', h().sandbox.url, '--output', 'json'], { env: viaAgent, timeoutMs: 90_000 }));
+    const aws = await timed(h().run('/usr/bin/aws', ['--profile', 'dev/ReadOnly', 'sts', 'get-caller-identity', '--endpoint-url', h().sandbox.url, '--output', 'json'], { env: VIA_AGENT, timeoutMs: 90_000 }));
     expect(aws.stderr).toBe('');
     expect(parseJson(aws.stdout).Arn).toMatch(/assumed-role\/ReadOnly\//);
     expect(aws.ms).toBeLessThan(30_000);
   }, 120_000);
 
   it('an STS that never answers: one line naming the endpoint within the 30 s budget, and the agent is not left stuck', async () => {
-    expect((await h().rolecall(['credential-process', 'dev/ReadOnly'], { env: viaAgent, secretOutput: true })).code).toBe(0);
+    expect((await h().rolecall(['credential-process', 'dev/ReadOnly'], { env: VIA_AGENT, secretOutput: true })).code).toBe(0);
     h().sandbox.knobs.set({ faults: [{ operation: 'sts:AssumeRole', kind: 'hang', count: 1000 }] });
-    const r = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: viaAgent, secretOutput: true, timeoutMs: 90_000 }));
+    const r = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: VIA_AGENT, secretOutput: true, timeoutMs: 90_000 }));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(new RegExp(`^rolecall: .*AWS STS at ${h().sandbox.url.replace(/\./g, '\\.')} did not answer within 30 s \\(sts:AssumeRole\\)[^\\n]*\\n$`));
@@ -52,7 +44,7 @@ describe('an STS that hangs', () => {
     expect((await h().rolecall(['agent', 'status'])).stdout).toMatch(/^agent running/);
 
     h().sandbox.knobs.set({});
-    const next = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: viaAgent, secretOutput: true, timeoutMs: 60_000 }));
+    const next = await timed(h().rolecall(['credential-process', 'dev/ReadOnly', '--force-refresh'], { env: VIA_AGENT, secretOutput: true, timeoutMs: 60_000 }));
     expect(next.stderr).toBe('');
     expect(next.code).toBe(0);
     expect(next.ms).toBeLessThan(10_000);
