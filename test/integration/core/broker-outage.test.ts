@@ -146,7 +146,8 @@ describe('the background retry', () => {
     h.sandbox.knobs.set({}); // STS is back
 
     let renewed: Date | undefined;
-    for (let waited = 0; waited < 5000 && !renewed; waited += 50) {
+    // The renewed session is stored a few ticks before the notice is sent: wait for both.
+    for (let waited = 0; waited < 5000 && !(renewed && h.notices.length >= 2); waited += 50) {
       await sleep(50);
       const s = (await broker.sessions()).find((x) => x.profile === PROFILE);
       if (s?.expiration && s.expiration.getTime() > first.expiration!.getTime()) renewed = s.expiration;
