@@ -16,6 +16,7 @@
 // import of a built-in builds a facade module of all its exports (about 1 ms each, measured),
 // and a named function import is bound lazily, so node:crypto loads only if it is called.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -95,3 +96,18 @@ await build({
 });
 chmodSync(outfile, 0o755);
 chmodSync(`${outdir}/rolecall.mjs`, 0o755);
+
+// 3. The native credential_process helper (src-main/cli/hot/native): where a C compiler, OpenSSL's
+// libcrypto and jansson are installed (Debian: gcc libssl-dev libjansson-dev). Without them the
+// CLI works as before, `rolecall config write` then writes plain Node lines, and this says so.
+const helper = `${outdir}/rolecall-credential-process`;
+rmSync(helper, { force: true });
+if (process.platform !== 'win32') {
+  const cc = process.env.CC || 'cc';
+  const libs = process.platform === 'darwin' ? ['-ljansson'] : ['-lcrypto', '-ljansson'];
+  const built = spawnSync(cc, ['-O2', '-std=c11', '-Wall', '-Wextra', '-Werror', '-o', helper, 'src-main/cli/hot/native/credential-process.c', ...libs], { encoding: 'utf8' });
+  if (built.status !== 0) {
+    const why = built.error ? `${cc}: ${built.error.code}` : built.stderr.trim().split('\n').slice(-3).join(' ');
+    console.warn(`build-cli: the native credential_process helper was not built (${why}); AWS tools will run the Node CLI`);
+  }
+}

@@ -1,5 +1,5 @@
 // `rolecall config write`: Rolecall's profiles into the AWS config file's managed block, each as
-// credential_process = <node> <this rolecall script> credential-process --profile NAME.
+// credential_process = [<native helper>] <node> <this rolecall script> credential-process --profile NAME.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -16,6 +16,13 @@ function entryScript(script: string): string {
   return existsSync(cjs) ? cjs : script;
 }
 
+/** The native credential_process helper built beside the CLI entry, if this machine could build it. */
+export function nativeHelper(script: string, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform === 'win32') return undefined;
+  const helper = path.join(path.dirname(script), 'rolecall-credential-process');
+  return existsSync(helper) ? helper : undefined;
+}
+
 export function registerConfigWrite(config: Command, ctx: CliContext): void {
   config
     .command('write')
@@ -25,6 +32,7 @@ export function registerConfigWrite(config: Command, ctx: CliContext): void {
       const { credentialProcessCommand, renderManagedBlock, writeManagedBlock } = await import('../../core/files/aws-config');
       const { withFileLock } = await import('../../core/lock');
       const script = entryScript(path.resolve(process.argv[1] ?? ''));
+      const helper = nativeHelper(script);
       const file = ctx.paths.awsConfigFile;
       // Two runs at once (the app and a terminal) must not each write from a stale read.
       const { changed, entries } = await withFileLock(path.join(ctx.paths.locksDir, 'aws-config.lock'), async () => {
@@ -32,7 +40,7 @@ export function registerConfigWrite(config: Command, ctx: CliContext): void {
         const entries = state.profiles.map((p) => ({
           name: p.name,
           region: regionOf(state.profiles, p.name),
-          credentialProcess: credentialProcessCommand(process.execPath, script, p.name),
+          credentialProcess: credentialProcessCommand(process.execPath, script, p.name, process.platform, helper),
         }));
         return { changed: await writeManagedBlock(file, renderManagedBlock(entries)), entries };
       });

@@ -23,13 +23,18 @@ const BARE = /^[A-Za-z0-9_./+-]+$/;
 // eslint-disable-next-line no-control-regex -- control characters are what it refuses
 const UNQUOTABLE = /["\\$`%\x00-\x1f\x7f]|\s[#;]/;
 
-/** The credential_process value that runs `<node> <script> credential-process --profile <name>`. */
-export function credentialProcessCommand(nodePath: string, scriptPath: string, profile: string, platform: NodeJS.Platform = process.platform): string {
+/**
+ * The credential_process value that runs `<node> <script> credential-process --profile <name>`,
+ * or, given the native helper, `<helper> <node> <script> ...`: the helper answers from the agent
+ * and runs the rest of the line for anything else (src-main/cli/hot/native).
+ */
+export function credentialProcessCommand(nodePath: string, scriptPath: string, profile: string, platform: NodeJS.Platform = process.platform, helperPath?: string): string {
   const name = ProfileName.safeParse(profile);
   if (!name.success) throw new RolecallError(`Invalid profile name ${quoted(profile)}: ${name.error.issues[0]?.message}`, 'invalid-input');
   // Windows accepts "/" in paths, and "\" cannot be made safe for shlex.
   const fix = (p: string) => (platform === 'win32' ? p.replace(/\\/g, '/') : p);
-  return [quoteArg(fix(nodePath), 'the Node.js path'), quoteArg(fix(scriptPath), 'the rolecall script path'), 'credential-process', '--profile', quoteArg(profile, 'the profile name')].join(' ');
+  const command = [quoteArg(fix(nodePath), 'the Node.js path'), quoteArg(fix(scriptPath), 'the rolecall script path'), 'credential-process', '--profile', quoteArg(profile, 'the profile name')];
+  return (helperPath ? [quoteArg(fix(helperPath), 'the credential_process helper path'), ...command] : command).join(' ');
 }
 
 function quoteArg(arg: string, what: string): string {

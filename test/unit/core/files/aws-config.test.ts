@@ -32,6 +32,15 @@ describe('credentialProcessCommand', () => {
     expect(shellArgv(command)).toEqual(argv);
   });
 
+  it('puts the native helper first, quoted like the rest, so it can run the Node command line after it', () => {
+    const command = credentialProcessCommand('/usr/bin/node', '/opt/My App/rolecall.cjs', 'dev', 'linux', '/opt/My App/rolecall-credential-process');
+    expect(command).toBe('"/opt/My App/rolecall-credential-process" /usr/bin/node "/opt/My App/rolecall.cjs" credential-process --profile dev');
+    const argv = ['/opt/My App/rolecall-credential-process', '/usr/bin/node', '/opt/My App/rolecall.cjs', 'credential-process', '--profile', 'dev'];
+    expect(botocoreArgv(command)).toEqual(argv);
+    expect(shellArgv(command)).toEqual(argv);
+    expect(() => credentialProcessCommand('/n', '/s', 'dev', 'linux', '/opt/$x/helper')).toThrow(expect.objectContaining({ code: 'invalid-input', message: expect.stringContaining('the credential_process helper path') }));
+  });
+
   it('quotes only what needs quoting', () => {
     expect(credentialProcessCommand('/usr/bin/node', '/opt/My App/cli.mjs', 'ann@acme', 'linux')).toBe(
       '/usr/bin/node "/opt/My App/cli.mjs" credential-process --profile "ann@acme"',
