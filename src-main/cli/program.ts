@@ -5,6 +5,7 @@ import { printError, processIO, type CliIO } from './output';
 import { registerAgentCommands } from './commands/agent';
 import { registerConfigImport } from './commands/config-import';
 import { registerConfigWrite } from './commands/config-write';
+import { registerConsole } from './commands/console';
 import { registerCredentialProcess } from './commands/credential-process';
 import { registerDoctor } from './commands/doctor';
 import { registerEnv } from './commands/env';
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerCredentialProcess(program, ctx);
   registerEnv(program, ctx);
   registerExec(program, ctx);
+  registerConsole(program, ctx);
   registerList(program, ctx);
   registerProfileAdd(profile, ctx);
   registerProfileEdit(profile, ctx);

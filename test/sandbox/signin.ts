@@ -2,6 +2,9 @@
 // getSigninToken turns role or federation-token credentials into a SigninToken (valid
 // 15 minutes), login trades it for a console session and redirects to /console, which shows
 // who is signed in and where. Refusals answer 400 with an error page, as AWS's endpoint does.
+// The browser holds its console session in a cookie: a login into another account while it holds
+// one is refused until the console's sign-out (/oauth?Action=logout) has ended it, as AWS does
+// ("You must first log out before logging into a different AWS account.").
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { RequestContext, Service } from './service';
@@ -9,6 +12,7 @@ import { send } from './service';
 import { ExpiringMap, type CredentialRecord, type SandboxState } from './state';
 
 const TOKEN_LIFETIME_MS = 15 * 60 * 1000;
+const SESSION_COOKIE = 'sandbox-console-session';
 const SESSION_DURATION = { min: 900, max: 43200 };
 
 interface SigninToken {
@@ -20,6 +24,7 @@ interface SigninToken {
 
 interface ConsoleSession {
   arn: string;
+  accountId: string;
   /** What the console can do, in a sentence. */
   permissions: string;
   region: string;
@@ -89,8 +94,8 @@ function getSigninToken(ctx: RequestContext, tokens: Map<string, SigninToken>): 
 /** The console region: `?region=` of the Destination, or its `REGION.console...` host. */
 function regionOf(destination: URL, fallback: string): string {
   const fromQuery = destination.searchParams.get('region');
-  if (fromQuery && /^[a-z]{2}(-[a-z]+)+-\d$/.test(fromQuery)) return fromQuery;
-  return /^([a-z]{2}(?:-[a-z]+)+-\d)\.console\./.exec(destination.hostname)?.[1] ?? fallback;
+  if (fromQuery && /^[a-z]{2,}(-[a-z]+)+-\d+$/.test(fromQuery)) return fromQuery;
+  return /^([a-z]{2,}(?:-[a-z]+)+-\d+)\.console\./.exec(destination.hostname)?.[1] ?? fallback;
 }
 
 function login(ctx: RequestContext, tokens: Map<string, SigninToken>, sessions: Map<string, ConsoleSession>): void {
@@ -110,17 +115,50 @@ function login(ctx: RequestContext, tokens: Map<string, SigninToken>, sessions: 
   if (!rec || ctx.state.isExpired(rec)) throw fail('Invalid credentials parameter: the credentials have expired.');
   const expiresAt =
     token.sessionSeconds !== undefined ? new Date(now.getTime() + token.sessionSeconds * 1000) : (rec.expiration ?? new Date(now.getTime() + 3600 * 1000));
+  const held = sessions.get(cookieOf(ctx) ?? '');
+  if (held && held.accountId !== rec.accountId) throw fail('You must first log out before logging into a different AWS account.');
   const id = randomBytes(24).toString('base64url');
   sessions.set(id, {
     arn: rec.arn,
+    accountId: rec.accountId,
     permissions: permissionsOf(rec),
     region: regionOf(destination, ctx.state.org.region),
     destination: destination.toString(),
     issuer: q.get('Issuer') ?? undefined,
     expiresAt,
   });
-  ctx.res.writeHead(302, { location: `${ctx.baseUrl}/console?session=${id}`, 'content-length': '0', 'x-amzn-RequestId': ctx.requestId });
+  ctx.res.writeHead(302, {
+    location: `${ctx.baseUrl}/console?session=${id}`,
+    'set-cookie': `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax`,
+    'content-length': '0',
+    'x-amzn-RequestId': ctx.requestId,
+  });
   ctx.res.end();
+}
+
+const cookieOf = (ctx: RequestContext): string | undefined =>
+  (ctx.req.headers.cookie ?? '')
+    .split(';')
+    .map((c) => c.trim().split('='))
+    .find(([k]) => k === SESSION_COOKIE)?.[1];
+
+/** The console's sign-out: ends the browser's console session, then goes on to redirect_uri if it is an address of this endpoint's own. */
+function logout(ctx: RequestContext, sessions: Map<string, ConsoleSession>): void {
+  sessions.delete(cookieOf(ctx) ?? '');
+  const clear = `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
+  let next: URL | undefined;
+  try {
+    next = new URL(ctx.url.searchParams.get('redirect_uri') ?? '');
+  } catch {
+    next = undefined;
+  }
+  if (next && next.origin === new URL(ctx.baseUrl).origin) {
+    ctx.res.writeHead(302, { location: next.toString(), 'set-cookie': clear, 'content-length': '0', 'x-amzn-RequestId': ctx.requestId });
+    ctx.res.end();
+    return;
+  }
+  ctx.res.setHeader('set-cookie', clear);
+  html(ctx, 200, 'Signed out', '<p id="message">You have signed out of the AWS Management Console.</p>');
 }
 
 /** A console of a session without permissions can show nothing and change nothing: the page says so. */
@@ -157,6 +195,7 @@ export function createSigninService(state: SandboxState): Service {
     name: 'signin',
     operationOf(ctx) {
       if (ctx.url.pathname === '/console') return 'signin:Console';
+      if (ctx.url.pathname === '/oauth') return ctx.url.searchParams.get('Action')?.toLowerCase() === 'logout' ? 'signin:Logout' : 'signin:OAuth';
       if (ctx.url.pathname !== '/federation') return undefined;
       const action = ctx.url.searchParams.get('Action')?.toLowerCase();
       return action === 'getsignintoken' ? 'signin:GetSigninToken' : action === 'login' ? 'signin:Login' : 'signin:Federation';
@@ -167,6 +206,8 @@ export function createSigninService(state: SandboxState): Service {
         if (operation === 'signin:GetSigninToken') return getSigninToken(ctx, tokens);
         if (operation === 'signin:Login') return login(ctx, tokens, sessions);
         if (operation === 'signin:Console') return consolePage(ctx, sessions);
+        if (operation === 'signin:Logout') return logout(ctx, sessions);
+        if (operation === 'signin:OAuth') throw fail('Invalid Action: the sandbox answers only Action=logout here.');
         throw fail('Invalid Action: use getSigninToken or login.');
       } catch (err) {
         if (!(err instanceof SigninError)) throw err;

@@ -77,7 +77,7 @@ export async function consoleLogin(deps: ConsoleDeps, req: ConsoleRequest): Prom
 }
 
 /** A role or MFA ARN names its partition: signing it in to another partition's console cannot work. */
-function checkPartition(profile: Profile, p: ConsolePartition): void {
+export function checkPartition(profile: Profile, p: ConsolePartition): void {
   const arn = 'roleArn' in profile ? profile.roleArn : 'mfaSerial' in profile ? profile.mfaSerial : undefined;
   const named = arn && /^arn:([\w-]+):/.exec(arn)?.[1];
   if (named && named !== p.name) {
