@@ -98,14 +98,19 @@ chmodSync(outfile, 0o755);
 chmodSync(`${outdir}/rolecall.mjs`, 0o755);
 
 // 3. The native credential_process helper (src-main/cli/hot/native): where a C compiler, OpenSSL's
-// libcrypto and jansson are installed (Debian: gcc libssl-dev libjansson-dev). Without them the
-// CLI works as before, `rolecall config write` then writes plain Node lines, and this says so.
+// libcrypto and jansson are installed (Debian: gcc libssl-dev libjansson-dev), and libsecret's
+// headers for its keychain-cache reads (libsecret-1-dev; the library is opened only when used).
+// Without them the CLI works as before, `rolecall config write` then writes plain Node lines (or
+// the helper leaves the keychain cache to the CLI), and this says so.
 const helper = `${outdir}/rolecall-credential-process`;
 rmSync(helper, { force: true });
 if (process.platform !== 'win32') {
   const cc = process.env.CC || 'cc';
-  const libs = process.platform === 'darwin' ? ['-ljansson'] : ['-lcrypto', '-ljansson'];
-  const built = spawnSync(cc, ['-O2', '-std=c11', '-Wall', '-Wextra', '-Werror', '-o', helper, 'src-main/cli/hot/native/credential-process.c', ...libs], { encoding: 'utf8' });
+  const libs = process.platform === 'darwin' ? ['-ljansson'] : ['-lcrypto', '-ljansson', '-ldl'];
+  const secret = process.platform === 'linux' ? spawnSync('pkg-config', ['--cflags', 'libsecret-1'], { encoding: 'utf8' }) : undefined;
+  const secretFlags = secret?.status === 0 ? ['-DROLECALL_LIBSECRET', ...secret.stdout.trim().split(/\s+/)] : [];
+  if (secret && secret.status !== 0) console.warn('build-cli: no libsecret-1 headers (pkg-config libsecret-1): the native helper leaves the keychain cache to the Node CLI');
+  const built = spawnSync(cc, ['-O2', '-std=c11', '-Wall', '-Wextra', '-Werror', ...secretFlags, '-o', helper, 'src-main/cli/hot/native/credential-process.c', ...libs], { encoding: 'utf8' });
   if (built.status !== 0) {
     const why = built.error ? `${cc}: ${built.error.code}` : built.stderr.trim().split('\n').slice(-3).join(' ');
     console.warn(`build-cli: the native credential_process helper was not built (${why}); AWS tools will run the Node CLI`);

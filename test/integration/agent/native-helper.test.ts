@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentClient } from '../../../src-main/core/agent/client';
 import { ensureAgentToken } from '../../../src-main/core/agent/token';
+import { awsCallerSettings, awsSettingsKey } from '../../../src-main/core/aws/caller-settings';
+import { sessionEntryName } from '../../../src-main/core/secrets/keychain-layout';
 import { addAliceWithReadOnly, parseJson, runProgram, startCliHarness, useCliBuild, type CliHarness } from '../cli/harness';
 
 const FAKE = fileURLToPath(new URL('./fake-agent.mjs', import.meta.url));
@@ -89,6 +91,36 @@ describe('the native credential_process helper', () => {
     // ...and that caller's session is kept under its settings: asked again, no new AssumeRole.
     expect((await viaHelper(['/bin/false'], [PROFILE], { AWS_REGION: 'eu-west-1' })).stdout).toBe(other.stdout);
     expect(assumeRoleCalls()).toBe(calls + 1);
+  });
+
+  it("with no agent, answers from the broker's keychain cache by itself, the same entry the CLI reads", async () => {
+    const node = await h.rolecall(['credential-process', PROFILE], { secretOutput: true });
+    expect(node.code).toBe(0);
+    expect(await viaHelper(['/bin/false'], [PROFILE])).toEqual({ code: 0, stdout: node.stdout, stderr: '' });
+    // A caller with AWS settings of its own has an entry of its own (its name carries a hash of them).
+    const own = { AWS_ENDPOINT_URL_STS: h.sandbox.url + '/', AWS_DEFAULT_REGION: 'us-east-1' };
+    expect((await viaHelper(SENTINEL, [PROFILE], own)).stdout).toBe('fallback: dev/ReadOnly\n');
+    const mine = await h.rolecall(['credential-process', PROFILE], { env: own, secretOutput: true });
+    expect(mine.stdout).not.toBe(node.stdout);
+    expect(await viaHelper(['/bin/false'], [PROFILE], own)).toEqual({ code: 0, stdout: mine.stdout, stderr: '' });
+    // A dead agent's socket (nobody listens) is no agent either.
+    await ensureAgentToken(h.core.paths.agentTokenFile);
+    const logDir = await mkdtemp(path.join(os.tmpdir(), 'rc-fake-'));
+    dirs.push(logDir);
+    process.kill(await startFake([h.core.paths.agentSocket, path.join(logDir, 'fake.log')]), 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(h.core.paths.agentSocket)).toBe(true);
+    expect(await viaHelper(['/bin/false'], [PROFILE])).toEqual({ code: 0, stdout: node.stdout, stderr: '' });
+    // Due for refresh (the broker's refreshAt has passed): the CLI's to refresh. (The harness's
+    // callers have AWS settings, the sandbox's endpoint: their entry's name carries its hash.)
+    const name = sessionEntryName(PROFILE, awsSettingsKey(awsCallerSettings(h.env)));
+    expect(name).toMatch(/^session\/dev\/ReadOnly#[0-9a-f]{16}$/);
+    const entry = JSON.parse((await h.core.secrets.get(name))!) as Record<string, string>;
+    await h.core.secrets.set(name, JSON.stringify({ ...entry, refreshAt: new Date(Date.now() - 1000).toISOString() }));
+    expect((await viaHelper(SENTINEL, [PROFILE])).stdout).toBe('fallback: dev/ReadOnly\n');
+    // Not an entry of the broker's shape: the CLI's to judge.
+    await h.core.secrets.set(name, JSON.stringify({ ...entry, credentialType: 'other' }));
+    expect((await viaHelper(SENTINEL, [PROFILE])).stdout).toBe('fallback: dev/ReadOnly\n');
   });
 
   it('hands everything else to the command line it was given, with the same arguments', async () => {

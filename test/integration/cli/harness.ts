@@ -52,6 +52,8 @@ export function runProgram(file: string, args: string[], opts: RunOptions = {}):
       clearTimeout(timer);
       resolve({ code: code ?? (signal ? -1 : 0), stdout, stderr });
     });
+    // A program may exit before it reads its input (the native helper often does): no EPIPE.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }
