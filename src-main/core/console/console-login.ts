@@ -22,6 +22,8 @@ export interface ConsoleDeps {
   iamUserKeys(user: IamUserProfile): Promise<Credentials>;
   notice(message: string): void;
   fetch?: typeof fetch;
+  /** GetFederationToken (tests replace it); default: STS through the AWS SDK. */
+  federationToken?: typeof federationTokenFor;
 }
 
 export interface ConsoleRequest {
@@ -62,7 +64,7 @@ export async function consoleLogin(deps: ConsoleDeps, req: ConsoleRequest): Prom
     }
     const keys = await deps.iamUserKeys(user);
     const stsRegion = regionOf(deps.profiles, user.name) ?? defaultRegion(deps.env);
-    credentials = await federationTokenFor({ region: stsRegion, env: deps.env }, keys, seconds);
+    credentials = await (deps.federationToken ?? federationTokenFor)({ region: stsRegion, env: deps.env }, keys, seconds);
   } else {
     credentials = await deps.roleCredentials(req.profile);
   }

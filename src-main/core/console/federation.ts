@@ -73,9 +73,13 @@ export function loginUrl(endpoint: string, signinToken: string, destination: str
   return url.toString();
 }
 
-/** The console's sign-out, going on to `next`: a browser's old console session is ended before the new one starts. */
+/**
+ * The console's sign-out, going on to `next`: a browser's old console session is ended before the
+ * new one starts. At the partition-wide sign-in host: sign-out is observed to work only there
+ * (us-east-1's endpoint, for aws), not at the other region-specific hosts.
+ */
 export function signOutFirst(p: ConsolePartition, env: NodeJS.ProcessEnv, next: string): string {
-  const url = new URL(`${signinBase(p, env)}/oauth`);
+  const url = new URL(`${configuredEndpoint('signin', env) ?? `https://${p.signinHost}`}/oauth`);
   url.searchParams.set('Action', 'logout');
   url.searchParams.set('redirect_uri', next);
   return url.toString();
