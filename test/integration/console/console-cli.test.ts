@@ -173,6 +173,11 @@ describe('rolecall console --switch-role-link', () => {
     expect(r).toEqual({ code: 0, stderr: '', stdout: expect.stringMatching(/^https:\/\/signin\.aws\.amazon\.com\/switchrole\?account=444455556666&roleName=ReadOnly&displayName=dev%2FReadOnly&color=[0-9A-F]{6}\n$/) });
     const colored = await h().rolecall(['console', 'prod/Deployer', '--switch-role-link', '--color', 'red'], { env: aws });
     expect(colored.stdout).toBe('https://signin.aws.amazon.com/switchrole?account=777788889999&roleName=Deployer&displayName=prod%2FDeployer&color=F2B0A9\n');
+    // A role in the European Sovereign Cloud: its own partition's sign-in host.
+    expect((await h().rolecall(['profile', 'add', 'eusc/Ops', '--source', 'alice', '--role-arn', 'arn:aws-eusc:iam::123456789012:role/team/Ops', '--region', 'eusc-de-east-1'])).code).toBe(0);
+    expect((await h().rolecall(['console', 'eusc/Ops', '--switch-role-link', '--color', 'green'], { env: aws })).stdout).toBe(
+      'https://signin.amazonaws-eusc.eu/switchrole?account=123456789012&roleName=team%2FOps&displayName=eusc%2FOps&color=B7CA9D\n',
+    );
     expect(await h().rolecall(['console', 'alice', '--switch-role-link'], { env: aws })).toEqual({
       code: 2, stdout: '', stderr: "rolecall: profile 'alice': no Switch Role link: an IAM user is signed in to, not switched to; run: rolecall console alice\n",
     });
@@ -201,6 +206,15 @@ describe('rolecall console refusals', () => {
     }
     // Refused before any AWS call: the sandbox issued nothing.
     expect(h().sandbox.state.credentials.size).toBe(before);
+  });
+
+  it("the sandbox's sign-out goes on only to an address of its own (no open redirect there either)", async () => {
+    const base = h().sandbox.url;
+    const away = await fetch(`${base}/oauth?Action=logout&redirect_uri=${encodeURIComponent('https://evil.example/')}`, { redirect: 'manual' });
+    expect([away.status, readPage(away.status, await away.text()).message]).toEqual([200, 'You have signed out of the AWS Management Console.']);
+    const home = await fetch(`${base}/oauth?Action=logout&redirect_uri=${encodeURIComponent(`${base}/console`)}`, { redirect: 'manual' });
+    expect([home.status, home.headers.get('location')]).toEqual([302, `${base}/console`]);
+    expect(home.headers.get('set-cookie')).toMatch(/^sandbox-console-session=; .*Max-Age=0/);
   });
 
   it('leaves no secret in any output but the printed URL', async () => {
