@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { AgentClient } from '../../../src-main/core/agent/client';
 import { createCore } from '../../../src-main/core/core';
 import { approve } from '../../sandbox/browser';
 import { mfaCode } from '../../helpers/harness';
@@ -92,6 +93,17 @@ describe('rolecall console --print', () => {
     const short = await signIn(['dev/ReadOnly', '--duration', '1800']);
     expect(short.lastsMs).toBeGreaterThan(1800_000 - 60_000);
     expect(short.lastsMs).toBeLessThan(1800_000 + 1000);
+  });
+
+  it('works with a running agent (role credentials come from its broker)', async () => {
+    const serve = h().rolecall(['serve'], { timeoutMs: 60_000 });
+    const agent = new AgentClient(h().core.paths);
+    for (let i = 0; i < 200 && !(await agent.alive()); i++) await new Promise((r) => setTimeout(r, 50));
+    const r = await printed(['dev/ReadOnly']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((await follow(r.stdout.trim())).signedIn).toMatch(/^Signed in as arn:aws:sts::444455556666:assumed-role\/ReadOnly\//);
+    await h().stopAgent();
+    await serve;
   });
 
   it('role chains from an MFA session: no SessionDuration (AWS refuses it), the console lasts as long as the credentials', async () => {

@@ -119,3 +119,30 @@ describe('Switch Role link', () => {
     );
   });
 });
+
+describe('destinations, whatever is typed', () => {
+  it('land on the partition console over https, or are refused with one short line', async () => {
+    const fc = (await import('fast-check')).default;
+    const { isConsoleHost } = await import('../../../src-main/core/console/partitions');
+    const { isRolecallError } = await import('../../../src-main/core/errors');
+    const partitions = ['us-east-1', 'cn-north-1', 'us-gov-west-1', 'eusc-de-east-1'].map(consolePartition);
+    const typed = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      fc.constantFrom(...Object.keys(CONSOLE_SERVICES)),
+      fc.tuple(fc.constantFrom('https://', 'http://', 'javascript:', 'HTTPS://'), fc.domain(), fc.constantFrom('', '.console.aws.amazon.com', '.amazonaws.cn'), fc.string({ maxLength: 40 })).map((t) => t.join('')),
+      fc.tuple(fc.constantFrom('console.aws.amazon.com', 'eu-west-1.console.aws.amazon.com', 'console.amazonaws.cn'), fc.string({ maxLength: 40 })).map(([h, rest]) => `https://${h}${rest}`),
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...partitions), typed, (p, d) => {
+        try {
+          const url = new URL(destinationUrl(p, d));
+          return url.protocol === 'https:' && isConsoleHost(p, url.hostname) && !url.username && !url.password;
+        } catch (e) {
+          return isRolecallError(e) && e.code === 'invalid-input' && !/[\r\n]/.test(e.message) && e.message.length < 1200;
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
