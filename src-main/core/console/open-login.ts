@@ -32,7 +32,10 @@ export async function openThroughRedirect(loginUrl: string, open: UrlOpener, o: 
   const waitMs = o.timeoutMs ?? WAIT_MS;
   let timer: NodeJS.Timeout | undefined;
   try {
-    await open(`http://127.0.0.1:${port}${path}`);
+    await open(`http://127.0.0.1:${port}${path}`).catch((e: unknown) => {
+      if (e instanceof RolecallError) throw e;
+      throw new RolecallError(`could not open a browser (${e instanceof Error ? e.message : String(e)})`, 'not-found', 'use --print and open the URL yourself, or --browser CMD');
+    });
     await Promise.race([
       done,
       new Promise<never>((_, reject) => {

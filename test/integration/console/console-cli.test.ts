@@ -172,6 +172,11 @@ describe('rolecall console (browser)', () => {
     }
   });
 
+  it('without a browser that opens, says so in one line and points at --print', async () => {
+    const r = await h().rolecall(['console', 'dev/ReadOnly'], { env: { BROWSER: 'false' } });
+    expect(r).toEqual({ code: 1, stdout: '', stderr: 'rolecall: could not open a browser (false exited with 1); use --print and open the URL yourself, or --browser CMD\n' });
+  });
+
   it('a browser command that cannot run is one line, exit 2', async () => {
     const r = await h().rolecall(['console', 'dev/ReadOnly', '--browser', '/nonexistent/browser --new-window']);
     expect(r).toEqual({ code: 2, stdout: '', stderr: 'rolecall: --browser: could not run "/nonexistent/browser": command not found\n' });
