@@ -1,6 +1,6 @@
-// Exposes exactly RolecallApi to the renderer, one IPC channel per method, nothing else.
+// Exposes exactly RolecallApi to the renderer: one IPC channel per method, one per event, nothing
+// else (never ipcRenderer itself). Event payloads are checked against the contract here too.
 import { contextBridge, ipcRenderer } from 'electron';
-import { rolecallMethods } from '../../src-shared/api';
+import { buildPreloadApi } from './api';
 
-const api = Object.fromEntries(rolecallMethods.map((m) => [m, (...args: unknown[]) => ipcRenderer.invoke(`rolecall:${m}`, ...args)]));
-contextBridge.exposeInMainWorld('rolecall', api);
+contextBridge.exposeInMainWorld('rolecall', buildPreloadApi(ipcRenderer));

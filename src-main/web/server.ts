@@ -1,6 +1,8 @@
 // The web bridge: RolecallApi over loopback HTTP, so the same renderer runs in a browser
 // (`rolecall serve --web`, UI tests). `POST /api/<method>` with `{"args": [...]}` and
 // `Authorization: Bearer <token>`; arguments and results are checked with the shared contract.
+// `GET /api/events` (same token, read with fetch: EventSource cannot send a header) streams the
+// API's events as server-sent events, each payload checked against the contract.
 // Every request must name the bridge itself as Host (DNS rebinding), and a POST may carry no
 // Origin but the bridge's own. The token is per start, random, and compared in constant time.
 // It is never in a page the bridge serves: anyone who can reach the port could read it there.
@@ -10,7 +12,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RolecallApiContract, type RolecallApi, type RolecallMethod } from '../../src-shared/api';
+import { RolecallApiContract, RolecallEventContract, rolecallEvents, subscribe, type RolecallApi, type RolecallMethod } from '../../src-shared/api';
+import { RENDERER_CSP } from '../../src-shared/csp';
 import { describeIssue } from '../../src-shared/names';
 import { RolecallError, describeError, isRolecallError, type ErrorCode } from '../core/errors';
 import { readStatic } from './static';
@@ -60,6 +63,7 @@ class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -79,10 +83,36 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     return !!m && timingSafeEqual(sha256(m[1]!), tokenDigest);
   };
 
+  const streams = new Set<http.ServerResponse>();
+
+  function handleEvents(req: http.IncomingMessage, res: http.ServerResponse): void {
+    res.writeHead(200, { ...commonHeaders, 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
+    res.write(': rolecall events\n\n');
+    const offs = rolecallEvents.map((event) =>
+      subscribe(opts.api, event, (payload) => {
+        const checked = RolecallEventContract[event].safeParse(payload);
+        if (checked.success) res.write(`event: ${event}\ndata: ${JSON.stringify(checked.data)}\n\n`);
+      }),
+    );
+    // A comment now and then keeps proxies and idle timers from closing a quiet stream.
+    const beat = setInterval(() => res.write(': beat\n\n'), 15_000);
+    streams.add(res);
+    res.on('close', () => {
+      clearInterval(beat);
+      offs.forEach((off) => off());
+      streams.delete(res);
+    });
+  }
+
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, name: string): Promise<void> {
-    if (req.method !== 'POST') throw new HttpError(405, 'use POST', { Allow: 'POST' });
     const origin = req.headers.origin;
     if (origin !== undefined && !ownOrigins().includes(origin)) throw new HttpError(403, 'cross-origin request refused');
+    if (name === 'events') {
+      if (req.method !== 'GET') throw new HttpError(405, 'use GET', { Allow: 'GET' });
+      if (!authorized(req.headers.authorization)) throw new HttpError(401, 'a valid token is required', { 'WWW-Authenticate': 'Bearer' });
+      return handleEvents(req, res);
+    }
+    if (req.method !== 'POST') throw new HttpError(405, 'use POST', { Allow: 'POST' });
     if (!authorized(req.headers.authorization)) throw new HttpError(401, 'a valid token is required', { 'WWW-Authenticate': 'Bearer' });
     if (!Object.hasOwn(RolecallApiContract, name)) throw new HttpError(404, `no method ${JSON.stringify(name)}`);
     const method = name as RolecallMethod;
@@ -103,7 +133,7 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     try {
       result = await (opts.api[method] as (...a: unknown[]) => Promise<unknown>)(...args.data);
     } catch (e) {
-      throw new HttpError(isRolecallError(e) ? statusOf[e.code] : 500, describeError(e));
+      throw new HttpError(isRolecallError(e) ? statusOf[e.code] : 500, describeError(e), {}, isRolecallError(e) ? e.code : undefined);
     }
     // Only what the contract describes leaves (zod drops unknown keys).
     const checked = contract.result.safeParse(result);
@@ -113,17 +143,19 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
 
   async function handleStatic(req: http.IncomingMessage, res: http.ServerResponse, urlPath: string): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'use GET', { Allow: 'GET, HEAD' });
-    if (!opts.rendererDir) throw new HttpError(404, 'not found');
+    const page = urlPath === '/' || urlPath === '/index.html';
+    const notBuilt = 'the Rolecall window is not built here: run npm run build (or npx electron-vite build) and start again';
+    if (!opts.rendererDir) throw new HttpError(404, page ? notBuilt : 'not found');
     let file: { body: Buffer; contentType: string } | undefined;
-    if (urlPath === '/' || urlPath === '/index.html') {
+    if (page) {
       const html = await readFile(path.join(opts.rendererDir, 'index.html'), 'utf8').catch(() => undefined);
-      if (html === undefined) throw new HttpError(404, 'not found');
+      if (html === undefined) throw new HttpError(404, notBuilt);
       file = { body: Buffer.from(html), contentType: 'text/html; charset=utf-8' };
     } else {
       file = await readStatic(opts.rendererDir, urlPath);
     }
     if (!file) throw new HttpError(404, 'not found');
-    res.writeHead(200, { ...commonHeaders, 'Content-Type': file.contentType, 'Content-Length': file.body.length });
+    res.writeHead(200, { ...commonHeaders, ...(file.contentType.startsWith('text/html') ? { 'Content-Security-Policy': RENDERER_CSP } : {}), 'Content-Type': file.contentType, 'Content-Length': file.body.length });
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }
 
@@ -155,7 +187,7 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
           setTimeout(close, 5000).unref();
         });
       }
-      sendJson(res, err.status, { error: err.message }, err.headers);
+      sendJson(res, err.status, err.code ? { error: err.message, code: err.code } : { error: err.message }, err.headers);
     });
   });
   server.headersTimeout = 10_000;
@@ -175,6 +207,7 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     token,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const r of streams) r.end();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -12,6 +12,8 @@ export interface DeviceFlowIo {
   sleep(ms: number): Promise<void>;
   now(): number;
   signal?: AbortSignal;
+  /** The code and page as data, for a face that shows them itself (the app's sign-in dialog). */
+  deviceCode?: (info: { userCode: string; verificationUri: string; verificationUriComplete?: string }) => void;
 }
 
 const DEFAULT_INTERVAL_SECONDS = 5;
@@ -24,6 +26,7 @@ export async function deviceCodeSignIn(oidc: OidcClient, reg: Registration, star
 
   io.print(`To sign in to ${startUrl}, open ${auth.verificationUri} and enter the code: ${auth.userCode}`);
   if (auth.verificationUriComplete) io.print(`(or open ${auth.verificationUriComplete}, which fills in the code)`);
+  io.deviceCode?.({ userCode: auth.userCode, verificationUri: auth.verificationUri, verificationUriComplete: auth.verificationUriComplete });
   if (io.openBrowser && auth.verificationUriComplete) await io.openBrowser(auth.verificationUriComplete).catch(() => undefined);
   io.print('Waiting for approval...');
 

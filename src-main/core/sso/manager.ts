@@ -84,12 +84,13 @@ export class SsoManager implements SsoAccessTokenSource {
     return () => void this.signInListeners.delete(listener);
   }
 
-  /** Signs in afresh (as `aws sso login` does), replacing any tokens the instance had. */
-  async login(input: LoginInput & SignInChoice): Promise<{ name: string; expiresAt: Date; flow: TokenRecord['flow'] }> {
+  /** Signs in afresh (as `aws sso login` does), replacing any tokens the instance had; `io` overrides this manager's for this sign-in (the app's dialog). */
+  async login(input: LoginInput & SignInChoice, io?: Partial<SignInIo>): Promise<{ name: string; expiresAt: Date; flow: TokenRecord['flow'] }> {
     const state = await this.o.state.load();
     const session = resolveLogin(input, state.ssoSessions);
     const record = await this.locked(session.name, async () => {
-      const r = await signIn(session, input, await this.signInDeps(session, this.env));
+      const deps = await this.signInDeps(session, this.env);
+      const r = await signIn(session, input, io ? { ...deps, io: { ...deps.io, ...io } } : deps);
       await this.tokens.set(session.name, r);
       return r;
     });

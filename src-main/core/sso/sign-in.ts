@@ -2,7 +2,7 @@
 // or when no browser can open (SSH, WSL, headless), or when opening one fails.
 import type { SsoSession } from '../../../src-shared/profile';
 import type { SecretStore } from '../secrets/secret-store';
-import { deviceCodeSignIn } from './device-flow';
+import { deviceCodeSignIn, type DeviceFlowIo } from './device-flow';
 import { cachedRegistration, DEFAULT_SCOPES, oidcEndpoint, OidcError, deleteRegistration, type OidcClient, type SignInFlow } from './oidc';
 import type { BrowserOpener } from './open-browser';
 import { BrowserUnavailableError, pkceSignIn } from './pkce-flow';
@@ -22,6 +22,8 @@ export interface SignInIo {
   browserAvailable(): boolean;
   sleep(ms: number): Promise<void>;
   now(): number;
+  /** Told the device code as data (the app's dialog); optional. */
+  deviceCode?: DeviceFlowIo['deviceCode'];
 }
 
 /** How long a person has to finish in the browser (AWS keeps a device code 10 minutes). */
@@ -51,6 +53,7 @@ export async function signIn(
             sleep: io.sleep,
             now: io.now,
             signal: choice.signal,
+            deviceCode: io.deviceCode,
           });
     return recordFromGrant(session, reg, flow, grant, io.now());
   };

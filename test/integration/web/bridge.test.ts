@@ -134,8 +134,8 @@ describe('web bridge', () => {
   it('answers a RolecallError with its message and a 4xx, never a stack', async () => {
     const r = await call('startSession', ['nobody']);
     expect(r.status).toBe(404);
-    expect(Object.keys(r.json)).toEqual(['error']);
-    expect(r.json.error).toMatch(/nobody/);
+    // The core's error code goes along, so the page can offer the fix (sign in, MFA code).
+    expect(r.json).toEqual({ error: expect.stringMatching(/nobody/), code: 'not-found' });
     expect(r.text).not.toMatch(/\n\s+at |\.ts:\d+/);
   });
 
