@@ -31,6 +31,7 @@ function liveSession(c: CachedSession): LiveSession {
       expiration: new Date(c.expiration),
       credentialType: c.credentialType,
       arn: c.arn,
+      ...(c.mfaSerial ? { mfaSerial: c.mfaSerial } : {}),
     },
     refreshAt: new Date(c.refreshAt),
   };
@@ -77,6 +78,7 @@ export async function writeCachedSession(secrets: SecretStore, profile: string, 
     refreshAt: s.refreshAt.toISOString(),
     credentialType: s.result.credentialType,
     arn: s.result.arn,
+    ...(s.result.mfaSerial ? { mfaSerial: s.result.mfaSerial } : {}),
   };
   await secrets.set(sessionEntryName(profile, settingsKey), JSON.stringify(entry));
 }

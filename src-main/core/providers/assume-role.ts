@@ -23,20 +23,24 @@ export async function assumeRoleCredentials(profile: AssumeRoleProfile, ctx: Ste
       `profile '${profile.name}': asked for ${asked}s, but this hop is role chaining, which AWS caps at 1 hour; asked for ${duration}s`,
     );
   }
+  // One prompt per device per chain (as aws-vault does): a parent session issued with this
+  // device's code already carries the MFA context the role's trust policy asks for.
+  const sendMfa = !!profile.mfaSerial && parent.mfaSerial !== profile.mfaSerial;
   const result = await assumeRole(ctx.sts, parent, {
     RoleArn: profile.roleArn,
     RoleSessionName: profile.roleSessionName ?? (await defaultSessionName(ctx)),
     DurationSeconds: duration,
     ExternalId: profile.externalId,
-    SerialNumber: profile.mfaSerial,
-    TokenCode: profile.mfaSerial ? await ctx.mfaCode(profile.mfaSerial) : undefined,
+    SerialNumber: sendMfa ? profile.mfaSerial : undefined,
+    TokenCode: sendMfa && profile.mfaSerial ? await ctx.mfaCode(profile.mfaSerial) : undefined,
     SourceIdentity: profile.sourceIdentity,
     Tags: profile.tags,
     TransitiveTagKeys: profile.transitiveTagKeys,
     Policy: profile.policy,
     PolicyArns: profile.policyArns?.map((arn) => ({ arn })),
   });
-  return { ...result, credentialType: 'role', durationAsked: asked, durationRequested: duration };
+  const mfaSerial = sendMfa ? profile.mfaSerial : parent.mfaSerial;
+  return { ...result, credentialType: 'role', ...(mfaSerial ? { mfaSerial } : {}), durationAsked: asked, durationRequested: duration };
 }
 
 export const assumeRoleProvider: Provider<AssumeRoleProfile> = {

@@ -23,7 +23,7 @@ export async function iamUserCredentials(profile: IamUserProfile, ctx: StepConte
     SerialNumber: profile.mfaSerial,
     TokenCode: code,
   });
-  return { ...session, arn: undefined, credentialType: 'session-token', durationAsked: profile.sessionDurationSeconds };
+  return { ...session, arn: undefined, credentialType: 'session-token', mfaSerial: profile.mfaSerial, durationAsked: profile.sessionDurationSeconds };
 }
 
 export const iamUserProvider: Provider<IamUserProfile> = {

@@ -12,6 +12,11 @@ export interface StepResult extends Credentials {
   credentialType: CredentialType;
   /** The principal ARN, when known (AssumedRoleUser.Arn, or GetCallerIdentity). */
   arn?: string;
+  /**
+   * The MFA device whose code this session was issued with; AWS keeps that MFA context along a
+   * role chain, so a hop above that names the same device needs no code of its own.
+   */
+  mfaSerial?: string;
   /** DurationSeconds asked for and, if the chain cap lowered it, what was asked instead. */
   durationAsked?: number;
   durationRequested?: number;

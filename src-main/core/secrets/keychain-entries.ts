@@ -17,6 +17,7 @@ export const CachedSession = z.object({
   refreshAt: dateTime(),
   credentialType: z.enum(CREDENTIAL_TYPES),
   arn: z.string().optional(),
+  mfaSerial: z.string().optional(),
 });
 export type CachedSession = z.infer<typeof CachedSession>;
 // The hot path's reader returns SessionEntry: the two types must stay one (a type error otherwise).
@@ -55,3 +56,15 @@ export type Registration = z.infer<typeof Registration>;
 
 /** `sso-client/<region>/<start URL hash>`: a registration per sign-in flow. */
 export const RegistrationFile = z.object({ pkce: Registration.optional(), device: Registration.optional() });
+
+/** `saml-response/<integration>`: the SAMLResponse a SAML sign-in captured, and what was decided from it then. */
+export const SamlResponseSecret = z.object({
+  samlResponse: z.string().min(4).max(100_000),
+  /** ISO 8601: STS refuses the assertion from then on (its NotOnOrAfter). */
+  notOnOrAfter: z.string().datetime({ offset: true }),
+  /** DurationSeconds to ask for (the SessionDuration attribute and the integration's setting, applied). */
+  durationSeconds: z.number().int().min(900).max(43200),
+  /** Where its AssumeRoleWithSAML calls go (its partition's region). */
+  region: z.string(),
+});
+export type SamlResponseSecret = z.infer<typeof SamlResponseSecret>;

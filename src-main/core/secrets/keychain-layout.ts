@@ -7,6 +7,7 @@
 //   iam-user/<profile>               an IAM user's long-term access key
 //   sso-token/<instance>             an Identity Center sign-in: access and refresh token, client
 //   sso-client/<region>/<start URL>  Rolecall's SSO OIDC client registrations (start URL hashed)
+//   saml-response/<integration>      the latest SAMLResponse of a SAML sign-in (a bearer secret, minutes long)
 //   keychain-check                   no secret: written and read to check the keychain works
 import { createHash } from 'node:crypto';
 
@@ -30,6 +31,7 @@ export const iamUserEntryName = (profile: string) => `iam-user/${profile}`;
 /** A harmless entry written or read only to check that the keychain can be reached and keep secrets. */
 export const KEYCHAIN_PROBE_ENTRY = 'keychain-check';
 export const ssoTokenEntryName = (instance: string) => `sso-token/${instance}`;
+export const samlResponseEntryName = (integration: string) => `saml-response/${integration}`;
 export const ssoClientEntryName = (region: string, startUrl: string) => `sso-client/${region}/${sha256(startUrl).slice(0, 32)}`;
 
 export const CREDENTIAL_TYPES = ['iam-user', 'session-token', 'role'] as const;
@@ -44,6 +46,8 @@ export interface SessionEntry {
   refreshAt: string;
   credentialType: (typeof CREDENTIAL_TYPES)[number];
   arn?: string;
+  /** The MFA device the session was issued with (StepResult.mfaSerial). */
+  mfaSerial?: string;
 }
 
 // RFC 3339 date-time with seconds and Z or an offset: the rule of zod's datetime({ offset: true }),
@@ -64,7 +68,7 @@ export function parseSessionEntry(text: string): SessionEntry | undefined {
   const str = (v: unknown): v is string => typeof v === 'string';
   const optStr = (v: unknown) => v === undefined || str(v);
   const dateTime = (v: unknown): v is string => str(v) && DATE_TIME.test(v);
-  if (!str(o.accessKeyId) || !str(o.secretAccessKey) || !optStr(o.sessionToken) || !optStr(o.arn)) return undefined;
+  if (!str(o.accessKeyId) || !str(o.secretAccessKey) || !optStr(o.sessionToken) || !optStr(o.arn) || !optStr(o.mfaSerial)) return undefined;
   if (!dateTime(o.expiration) || !dateTime(o.refreshAt)) return undefined;
   if (!CREDENTIAL_TYPES.includes(o.credentialType as SessionEntry['credentialType'])) return undefined;
   return {
@@ -75,5 +79,6 @@ export function parseSessionEntry(text: string): SessionEntry | undefined {
     refreshAt: o.refreshAt,
     credentialType: o.credentialType as SessionEntry['credentialType'],
     ...(o.arn !== undefined ? { arn: o.arn as string } : {}),
+    ...(o.mfaSerial !== undefined ? { mfaSerial: o.mfaSerial as string } : {}),
   };
 }
