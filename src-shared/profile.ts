@@ -63,13 +63,41 @@ export const WebIdentityProfile = z.object({
   durationSeconds: DurationSeconds.optional(),
 });
 
-export const Profile = z.discriminatedUnion('kind', [SsoRoleProfile, IamUserProfile, AssumeRoleProfile, WebIdentityProfile]);
+/** AWS: an IAM SAML identity provider's ARN (the PrincipalArn of AssumeRoleWithSAML). */
+export const SamlProviderArn = z
+  .string()
+  .regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:saml-provider\/[\w.-]{1,128}$/, 'a SAML provider ARN looks like arn:aws:iam::123456789012:saml-provider/Name');
+
+/** A role reached by AssumeRoleWithSAML with an assertion from the SAML integration's sign-in. */
+export const SamlRoleProfile = z.object({
+  ...Common,
+  kind: z.literal('saml-role'),
+  /** The SAML integration (SamlIntegration.name) whose sign-in gives the assertion. */
+  integration: IntegrationName,
+  roleArn: RoleArn,
+  principalArn: SamlProviderArn,
+});
+
+export const Profile = z.discriminatedUnion('kind', [SsoRoleProfile, IamUserProfile, AssumeRoleProfile, WebIdentityProfile, SamlRoleProfile]);
 export type Profile = z.infer<typeof Profile>;
 export type ProfileKind = Profile['kind'];
 export type AssumeRoleProfile = z.infer<typeof AssumeRoleProfile>;
 export type SsoRoleProfile = z.infer<typeof SsoRoleProfile>;
 export type IamUserProfile = z.infer<typeof IamUserProfile>;
 export type WebIdentityProfile = z.infer<typeof WebIdentityProfile>;
+export type SamlRoleProfile = z.infer<typeof SamlRoleProfile>;
+
+/** A SAML 2.0 identity provider people sign in to for AWS: its IdP-initiated sign-in URL and options. */
+export const SamlIntegration = z.object({
+  name: IntegrationName,
+  /** The IdP-initiated sign-in URL of the IdP's AWS application (the login window opens it). */
+  url: z.string().url().refine((u) => /^https?:$/.test(new URL(u).protocol), 'the sign-in URL is an http(s) URL'),
+  /** The region of its roles' STS calls and profiles. */
+  region: Region.optional(),
+  /** This integration's cap on DurationSeconds. */
+  durationSeconds: DurationSeconds.optional(),
+});
+export type SamlIntegration = z.infer<typeof SamlIntegration>;
 
 /** An IAM Identity Center instance, as the AWS CLI's [sso-session NAME] section describes it. */
 export const SsoSession = z.object({
@@ -100,6 +128,7 @@ export const AppState = z.object({
   version: z.literal(1),
   profiles: z.array(Profile).default([]),
   ssoSessions: z.array(SsoSession).default([]),
+  samlIntegrations: z.array(SamlIntegration).default([]),
   settings: Settings.default(Settings.parse({})),
 });
 export type AppState = z.infer<typeof AppState>;

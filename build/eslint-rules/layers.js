@@ -17,7 +17,7 @@ export const layers = [
     dirs: ['src-main/core'],
     layers: ['src-shared'],
     node: true,
-    packages: ['zod', '@aws-sdk/client-*', '@smithy/*', '@napi-rs/keyring'],
+    packages: ['zod', '@aws-sdk/client-*', '@smithy/*', '@napi-rs/keyring', '@xmldom/xmldom'],
   },
   // The CLI's hot path reads the keychain itself, so that it loads none of the core.
   { name: 'src-main/cli', dirs: ['src-main/cli'], layers: ['src-shared', 'src-main/core', 'src-main/web'], node: true, packages: ['commander', '@napi-rs/keyring'] },

@@ -16,6 +16,7 @@ import { registerList } from './commands/list';
 import { registerProfileAdd } from './commands/profile-add';
 import { registerProfileEdit } from './commands/profile-edit';
 import { registerProfileRemove } from './commands/profile-remove';
+import { registerLoginSaml, registerSamlCommands } from './commands/saml';
 import { registerServe } from './commands/serve';
 import { registerSsoCommands } from './commands/sso';
 
@@ -48,6 +49,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerServe(program, ctx);
   registerAgentCommands(program, ctx);
   registerSsoCommands(program, ctx);
+  registerSamlCommands(program, ctx);
+  registerLoginSaml(program, ctx);
   return program;
 }
 

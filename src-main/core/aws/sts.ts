@@ -102,6 +102,15 @@ export async function assumeRoleWithWebIdentity(
   return issued('AssumeRoleWithWebIdentity', out.Credentials, out.AssumedRoleUser?.Arn);
 }
 
+export async function assumeRoleWithSAML(
+  ctx: StsContext,
+  input: { RoleArn: string; PrincipalArn: string; SAMLAssertion: string; DurationSeconds?: number },
+): Promise<IssuedCredentials> {
+  const { AssumeRoleWithSAMLCommand } = await loadSts();
+  const out = await send(ctx, undefined, 'sts:AssumeRoleWithSAML', (c, abortSignal) => c.send(new AssumeRoleWithSAMLCommand(input), { abortSignal }));
+  return issued('AssumeRoleWithSAML', out.Credentials, out.AssumedRoleUser?.Arn);
+}
+
 export interface CallerIdentity {
   Account: string;
   Arn: string;

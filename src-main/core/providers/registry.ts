@@ -4,6 +4,7 @@
 import type { Profile, ProfileKind } from '../../../src-shared/profile';
 import { assumeRoleProvider } from './assume-role';
 import { iamUserProvider } from './iam-user';
+import { samlRoleProvider } from './saml-role';
 import { ssoRoleProvider } from './sso-role';
 import type { Provider } from './types';
 import { webIdentityProvider } from './web-identity';
@@ -13,6 +14,7 @@ const providers: { [K in ProfileKind]: Provider<Extract<Profile, { kind: K }>> }
   'assume-role': assumeRoleProvider,
   'sso-role': ssoRoleProvider,
   'web-identity': webIdentityProvider,
+  'saml-role': samlRoleProvider,
 };
 
 export function providerFor<P extends Profile>(profile: P): Provider<P> {

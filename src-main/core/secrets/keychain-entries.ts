@@ -68,3 +68,15 @@ export const SamlResponseSecret = z.object({
   region: z.string(),
 });
 export type SamlResponseSecret = z.infer<typeof SamlResponseSecret>;
+
+/** `saml-response/<integration>`: the SAMLResponse a SAML sign-in captured, and what was decided from it then. */
+export const SamlResponseSecret = z.object({
+  samlResponse: z.string().min(4).max(100_000),
+  /** ISO 8601: STS refuses the assertion from then on (its NotOnOrAfter). */
+  notOnOrAfter: z.string().datetime({ offset: true }),
+  /** DurationSeconds to ask for (the SessionDuration attribute and the integration's setting, applied). */
+  durationSeconds: z.number().int().min(900).max(43200),
+  /** Where its AssumeRoleWithSAML calls go (its partition's region). */
+  region: z.string(),
+});
+export type SamlResponseSecret = z.infer<typeof SamlResponseSecret>;

@@ -8,6 +8,7 @@
 //   sso-token/<instance>             an Identity Center sign-in: access and refresh token, client
 //   sso-client/<region>/<start URL>  Rolecall's SSO OIDC client registrations (start URL hashed)
 //   saml-response/<integration>      the latest SAMLResponse of a SAML sign-in (a bearer secret, minutes long)
+//   saml-response/<integration>      the latest SAMLResponse of a SAML sign-in (a bearer secret, minutes long)
 //   keychain-check                   no secret: written and read to check the keychain works
 import { createHash } from 'node:crypto';
 
@@ -31,6 +32,7 @@ export const iamUserEntryName = (profile: string) => `iam-user/${profile}`;
 /** A harmless entry written or read only to check that the keychain can be reached and keep secrets. */
 export const KEYCHAIN_PROBE_ENTRY = 'keychain-check';
 export const ssoTokenEntryName = (instance: string) => `sso-token/${instance}`;
+export const samlResponseEntryName = (integration: string) => `saml-response/${integration}`;
 export const samlResponseEntryName = (integration: string) => `saml-response/${integration}`;
 export const ssoClientEntryName = (region: string, startUrl: string) => `sso-client/${region}/${sha256(startUrl).slice(0, 32)}`;
 
