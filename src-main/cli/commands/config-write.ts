@@ -1,5 +1,7 @@
 // `rolecall config write`: Rolecall's profiles into the AWS config file's managed block, each as
-// credential_process = [<native helper>] <node> <this rolecall script> credential-process --profile NAME.
+// credential_process = [<native helper>] <launcher> credential-process --profile NAME, both in the
+// data dir (core/files/launcher.ts) so the lines outlive a moved or re-installed Rolecall; on
+// Windows <node> <this rolecall script> instead.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -29,7 +31,8 @@ export function registerConfigWrite(config: Command, ctx: CliContext): void {
     .description('write every Rolecall profile into the AWS config file (between # BEGIN ROLECALL and # END ROLECALL)')
     .action(async () => {
       const { StateStore } = await import('../../core/files/state-store');
-      const { credentialProcessCommand, renderManagedBlock, writeManagedBlock } = await import('../../core/files/aws-config');
+      const { credentialProcessCommand, launcherCommand, renderManagedBlock, writeManagedBlock } = await import('../../core/files/aws-config');
+      const { installLauncher } = await import('../../core/files/launcher');
       const { withFileLock } = await import('../../core/lock');
       const script = entryScript(path.resolve(process.argv[1] ?? ''));
       const helper = nativeHelper(script);
@@ -37,10 +40,13 @@ export function registerConfigWrite(config: Command, ctx: CliContext): void {
       // Two runs at once (the app and a terminal) must not each write from a stale read.
       const { changed, entries } = await withFileLock(path.join(ctx.paths.locksDir, 'aws-config.lock'), async () => {
         const state = await new StateStore(ctx.paths).load();
+        const installed = await installLauncher(ctx.paths, { nodePath: process.execPath, script, helper });
         const entries = state.profiles.map((p) => ({
           name: p.name,
           region: regionOf(state.profiles, p.name),
-          credentialProcess: credentialProcessCommand(process.execPath, script, p.name, process.platform, helper),
+          credentialProcess: installed
+            ? launcherCommand(installed.launcher, p.name, process.platform, installed.helper)
+            : credentialProcessCommand(process.execPath, script, p.name, process.platform, helper),
         }));
         return { changed: await writeManagedBlock(file, renderManagedBlock(entries)), entries };
       });

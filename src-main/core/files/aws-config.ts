@@ -29,12 +29,21 @@ const UNQUOTABLE = /["\\$`%\x00-\x1f\x7f]|\s[#;]/;
  * and runs the rest of the line for anything else (src-main/cli/hot/native).
  */
 export function credentialProcessCommand(nodePath: string, scriptPath: string, profile: string, platform: NodeJS.Platform = process.platform, helperPath?: string): string {
+  return commandLine(profile, platform, helperPath, [nodePath, 'the Node.js path'], [scriptPath, 'the rolecall script path']);
+}
+
+/** The same through the data dir's launcher (launcher.ts), which outlives a moved or re-installed Rolecall. */
+export function launcherCommand(launcherPath: string, profile: string, platform: NodeJS.Platform = process.platform, helperPath?: string): string {
+  return commandLine(profile, platform, helperPath, [launcherPath, 'the rolecall launcher path']);
+}
+
+function commandLine(profile: string, platform: NodeJS.Platform, helperPath: string | undefined, ...program: [string, string][]): string {
   const name = ProfileName.safeParse(profile);
   if (!name.success) throw new RolecallError(`Invalid profile name ${quoted(profile)}: ${name.error.issues[0]?.message}`, 'invalid-input');
   // Windows accepts "/" in paths, and "\" cannot be made safe for shlex.
   const fix = (p: string) => (platform === 'win32' ? p.replace(/\\/g, '/') : p);
-  const command = [quoteArg(fix(nodePath), 'the Node.js path'), quoteArg(fix(scriptPath), 'the rolecall script path'), 'credential-process', '--profile', quoteArg(profile, 'the profile name')];
-  return (helperPath ? [quoteArg(fix(helperPath), 'the credential_process helper path'), ...command] : command).join(' ');
+  const parts: [string, string][] = [...(helperPath ? [[helperPath, 'the credential_process helper path'] as [string, string]] : []), ...program];
+  return [...parts.map(([p, what]) => quoteArg(fix(p), what)), 'credential-process', '--profile', quoteArg(profile, 'the profile name')].join(' ');
 }
 
 function quoteArg(arg: string, what: string): string {

@@ -48,11 +48,13 @@ async function startAgent(): Promise<void> {
 }
 
 describe('the native credential_process helper', () => {
-  it('is built beside the CLI entry, and `config write` puts it in front of the Node command line', async () => {
+  it("is built beside the CLI entry, and `config write` puts the data dir's copy in front of the launcher", async () => {
     expect(existsSync(helper())).toBe(true);
     expect((await h.rolecall(['config', 'write'])).code).toBe(0);
     const config = await readFile(h.env.AWS_CONFIG_FILE!, 'utf8');
-    expect(config).toContain(`[profile ${PROFILE}]\ncredential_process = ${helper()} ${process.execPath} ${h.script} credential-process --profile ${PROFILE}\n`);
+    const bin = path.join(h.dataDir, 'bin');
+    expect(config).toContain(`[profile ${PROFILE}]\ncredential_process = ${bin}/rolecall-credential-process ${bin}/rolecall credential-process --profile ${PROFILE}\n`);
+    expect(await readFile(path.join(bin, 'rolecall-credential-process'))).toEqual(await readFile(helper()));
     // The AWS CLI runs that line (Debian's v2 predates AWS_ENDPOINT_URL: --endpoint-url). With no
     // agent the helper hands over to the CLI, with one it answers.
     const aws = () => h.run('/usr/bin/aws', ['sts', 'get-caller-identity', '--profile', PROFILE, '--endpoint-url', h.sandbox.url, '--query', 'Arn', '--output', 'text']);

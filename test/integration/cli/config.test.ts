@@ -2,6 +2,7 @@
 // AWS CLI v2, boto3 and the AWS SDK for JavaScript v3 (fromIni) all run Rolecall through
 // credential_process and see the assumed role.
 import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { addAliceWithReadOnly, parseJson, useCliHarness } from './harness';
 
@@ -21,7 +22,8 @@ describe('rolecall config write', () => {
     expect(r).toEqual({ code: 0, stdout: `Wrote 2 profiles to ${configFile}\n`, stderr: '' });
     const text = await readFile(configFile, 'utf8');
     expect(text.startsWith(USER_TEXT)).toBe(true);
-    const cp = `${process.execPath} ${h().script} credential-process --profile`;
+    const bin = path.join(h().dataDir, 'bin');
+    const cp = `${bin}/rolecall-credential-process ${bin}/rolecall credential-process --profile`;
     expect(text.slice(USER_TEXT.length)).toBe(
       [
         '',
@@ -71,7 +73,8 @@ describe('rolecall config write', () => {
     // \xff\xfe and a Latin-1 é are not UTF-8: a UTF-8 round trip would write U+FFFD instead.
     const before = Buffer.from('\xff\xfe# caf\xe9\n[profile mine]\nregion = eu-west-1\n', 'latin1');
     const after = Buffer.from('\n[profile tools]\n# \x80\xc3 end', 'latin1');
-    const cp = `${process.execPath} ${h().script} credential-process --profile`;
+    const bin = path.join(h().dataDir, 'bin');
+    const cp = `${bin}/rolecall-credential-process ${bin}/rolecall credential-process --profile`;
     const block = (...names: string[]) =>
       Buffer.from(
         [
