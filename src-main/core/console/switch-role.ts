@@ -39,7 +39,9 @@ export function switchRoleTarget(profile: Profile): SwitchRoleTarget {
     const why =
       profile.kind === 'sso-role'
         ? 'an Identity Center role is reached through the access portal, not Switch Role'
-        : 'an IAM user is signed in to, not switched to';
+        : profile.kind === 'iam-user'
+          ? 'an IAM user is signed in to, not switched to'
+          : 'its role is reached through its identity provider, not Switch Role';
     throw new RolecallError(`profile '${profile.name}': no Switch Role link: ${why}; run: rolecall console ${profile.name}`, 'invalid-input');
   }
   const m = /^arn:[\w-]+:iam::(\d{12}):role\/(.+)$/.exec(profile.roleArn);
