@@ -73,6 +73,16 @@ export const OidcProvider = z.object({
 });
 export type OidcProvider = z.infer<typeof OidcProvider>;
 
+/** The sandbox's own OIDC IdP (oidc-idp.ts, at SANDBOX_URL/oidc): its public clients and the people who sign in. */
+export const OidcIdp = z.object({
+  clients: z.array(z.object({ clientId: z.string().min(1), clientName: z.string().optional() })).min(1),
+  users: z.array(z.object({ userName: z.string().min(1), password: z.string().min(1), email: z.string().optional() })).min(1),
+  idTokenSeconds: z.number().int().positive().default(3600),
+  /** How long a refresh token (and the IdP session) lives. */
+  refreshTokenSeconds: z.number().int().positive().default(8 * 3600),
+});
+export type OidcIdp = z.infer<typeof OidcIdp>;
+
 export const Organization = z.object({
   partition: z.enum(['aws', 'aws-us-gov', 'aws-cn']).default('aws'),
   region: z.string().default('us-east-1'),
@@ -82,6 +92,7 @@ export const Organization = z.object({
   identityCenter: z.array(IdentityCenter).default([]),
   samlProviders: z.array(SamlProvider).default([]),
   oidcProviders: z.array(OidcProvider).default([]),
+  oidcIdentityProvider: OidcIdp.optional(),
 });
 export type Organization = z.infer<typeof Organization>;
 export type OrganizationInput = z.input<typeof Organization>;

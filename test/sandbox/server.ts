@@ -12,6 +12,8 @@ import { createStsService } from './sts';
 import { createSigninService } from './signin';
 import { createSsoOidcService } from './sso-oidc';
 import { createPortalService } from './portal';
+import { createSamlIdpService } from './saml-idp';
+import { createOidcIdpService, withSandboxHost } from './oidc-idp';
 
 export interface SandboxOptions {
   org: Organization | OrganizationInput;
@@ -33,10 +35,11 @@ const MAX_BODY = 1024 * 1024;
 const TOO_LARGE_GRACE_MS = 5000;
 
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
-  const org = parseOrganization(opts.org);
-  const state = new SandboxState(org);
+  // Checked before listening; built again with the sandbox's host:port once it is known (the OIDC IdP's issuer is on it).
+  parseOrganization(withSandboxHost(opts.org, '127.0.0.1:0'));
+  let state!: SandboxState;
   const knobs = new KnobState(opts.knobs);
-  const services: Service[] = [createStsService(), createSigninService(state), createSsoOidcService(), createPortalService()];
+  let services: Service[] = [];
   let baseUrl = '';
 
   const server: Server = createServer((req, res) => {
@@ -90,6 +93,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   });
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://127.0.0.1:${port}`;
+  // Before any request is read: this runs in the same turn as the listen callback.
+  const org = parseOrganization(withSandboxHost(opts.org, `127.0.0.1:${port}`));
+  state = new SandboxState(org);
+  services = [createStsService(), createSigninService(state), createSsoOidcService(), createPortalService(), createOidcIdpService(org.oidcIdentityProvider), createSamlIdpService()];
 
   return {
     url: baseUrl,
