@@ -1,40 +1,191 @@
-import { useEffect, useState } from 'react';
-import { formatRemaining } from '../../src-shared/countdown';
+// The window: sign-ins on the left, accounts and roles on the right, search on top, the default
+// profile and live sessions below. Keyboard: type to search, arrows move, Enter starts, and the
+// palette (Ctrl/Cmd+K) has every action.
+import { useDeferredValue, useEffect, useMemo } from 'react';
 import { getApi } from './api';
-import { useProfiles } from './store';
+import { tickNow } from './clock';
+import { DeviceCodeDialog, SignIns, AddIdentityCenter } from './components/SignIns';
+import { Palette } from './components/Palette';
+import { ProfileList, withErrors } from './components/ProfileList';
+import { groupedItems, searchItems } from './model';
+import { actions, follow, loadAll, useStore } from './store';
+
+const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
+
+function move(delta: number, names: string[]) {
+  if (!names.length) return;
+  const { selected } = useStore.getState();
+  const i = selected ? names.indexOf(selected) : -1;
+  const next = i < 0 ? (delta > 0 ? 0 : names.length - 1) : Math.max(0, Math.min(names.length - 1, i + delta));
+  useStore.setState({ selected: names[next]! });
+}
+
+/** Single keys on the list (not in a text field): the row actions. */
+function rowKey(key: string, name: string, live: boolean): boolean {
+  const map: Record<string, () => unknown> = {
+    Enter: () => (live ? actions.refresh(name) : actions.start(name)),
+    x: () => actions.stop(name),
+    c: () => actions.console(name),
+    e: () => actions.copy(name, 'env'),
+    p: () => actions.copy(name, 'credential-process'),
+    d: () => actions.makeDefault(name),
+  };
+  const f = map[key];
+  if (!f) return false;
+  void f();
+  return true;
+}
+
+function FirstRun() {
+  const addOpen = useStore((s) => s.addOpen);
+  return (
+    <section className="first-run" aria-label="Get started">
+      <h2>Get started</h2>
+      {addOpen ? (
+        <AddIdentityCenter onDone={() => useStore.setState({ addOpen: false })} />
+      ) : (
+        <div className="doors">
+          <button type="button" className="door" onClick={() => useStore.setState({ addOpen: true })}>
+            <strong>Add IAM Identity Center</strong>
+            <span>Sign in once; every account and role becomes a profile.</span>
+          </button>
+          <div className="door">
+            <strong>Import from ~/.aws/config</strong>
+            <span>
+              Run <code>rolecall config import</code>: your profiles appear here.
+            </span>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
 
 export function App() {
-  const api = getApi();
-  const { profiles, error, rowErrors, load, start } = useProfiles();
-  const [now, setNow] = useState(() => new Date());
+  const { profiles, index, query, selected, loaded, error, rowErrors, paletteOpen, signIns, toast } = useStore();
   useEffect(() => {
-    void load(api);
-    const t = setInterval(() => setNow(new Date()), 1000);
-    return () => clearInterval(t);
-  }, [api, load]);
+    let api;
+    try {
+      api = getApi();
+    } catch (e) {
+      useStore.setState({ error: e instanceof Error ? e.message : String(e), loaded: true });
+      return;
+    }
+    useStore.setState({ api });
+    const off = follow(api);
+    void loadAll();
+    // After sleep or a hidden spell, countdowns catch up at once and the list is read again.
+    const wake = () => {
+      if (document.visibilityState !== 'visible') return;
+      tickNow();
+      void loadAll();
+    };
+    document.addEventListener('visibilitychange', wake);
+    window.addEventListener('focus', wake);
+    return () => {
+      off();
+      document.removeEventListener('visibilitychange', wake);
+      window.removeEventListener('focus', wake);
+    };
+  }, []);
+  const deferred = useDeferredValue(query);
+  const base = useMemo(() => (deferred.trim() ? searchItems(index, deferred) : groupedItems(profiles)), [deferred, index, profiles]);
+  const items = useMemo(() => withErrors(base, rowErrors), [base, rowErrors]);
+  const names = useMemo(() => base.flatMap((x) => (x.type === 'profile' ? [x.profile.name] : [])), [base]);
+  const live = profiles.filter((p) => p.expiresAt && Date.parse(p.expiresAt) > Date.now()).length;
+  const def = profiles.find((p) => p.isDefault);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((isMac ? e.metaKey : e.ctrlKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        useStore.setState({ paletteOpen: !useStore.getState().paletteOpen });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const current = () => {
+    const s = useStore.getState().selected;
+    return s && names.includes(s) ? s : names[0];
+  };
+  const liveOf = (n: string) => {
+    const p = profiles.find((x) => x.name === n);
+    return !!p?.expiresAt && Date.parse(p.expiresAt) > Date.now();
+  };
+
   return (
-    <main>
-      <h1>Rolecall</h1>
-      {error && <p role="alert">{error}</p>}
-      <table aria-label="Profiles">
-        <thead>
-          <tr><th>Profile</th><th>Account</th><th>Role</th><th>Session</th><th>Actions</th></tr>
-        </thead>
-        <tbody>
-          {profiles.map((p) => (
-            <tr key={p.name}>
-              <td>{p.name}</td>
-              <td>{p.accountId ?? '-'}</td>
-              <td>{p.roleName ?? '-'}</td>
-              <td>{formatRemaining(p.expiresAt ? new Date(p.expiresAt) : null, now)}</td>
-              <td>
-                <button type="button" aria-label={`Start or refresh ${p.name}`} onClick={() => void start(api, p.name)}>Start</button>
-                {rowErrors[p.name] && <span role="alert"> {rowErrors[p.name]}</span>}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </main>
+    <div className="app">
+      <header>
+        <h1>Rolecall</h1>
+        <input
+          id="search"
+          type="search"
+          autoFocus
+          autoComplete="off"
+          spellCheck={false}
+          aria-label="Search accounts, roles, ids and aliases"
+          placeholder="Search accounts, roles, ids…"
+          value={query}
+          onChange={(e) => useStore.setState({ query: e.target.value, selected: null })}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+              move(e.key === 'ArrowDown' ? 1 : -1, names);
+              e.preventDefault();
+            } else if (e.key === 'Enter') {
+              const n = current();
+              if (n) rowKey('Enter', n, liveOf(n));
+            } else if (e.key === 'Escape') useStore.setState({ query: '', selected: null });
+          }}
+        />
+        <kbd className="hint" aria-hidden="true">
+          {isMac ? '⌘K' : 'Ctrl+K'}
+        </kbd>
+        <button type="button" className="palette-button" onClick={() => useStore.setState({ paletteOpen: true })} aria-label="Open the command palette">
+          Commands
+        </button>
+      </header>
+      <div className="body">
+        <SignIns />
+        <main
+          aria-label="Accounts and roles"
+          onKeyDown={(e) => {
+            if (e.target instanceof HTMLInputElement || e.ctrlKey || e.metaKey || e.altKey) return;
+            if (e.key === 'ArrowDown' || e.key === 'ArrowUp' || e.key === 'j' || e.key === 'k') {
+              move(e.key === 'ArrowDown' || e.key === 'j' ? 1 : -1, names);
+              e.preventDefault();
+              return;
+            }
+            if (e.key === '/') {
+              document.getElementById('search')?.focus();
+              e.preventDefault();
+              return;
+            }
+            const n = current();
+            if (n && !(e.target instanceof HTMLButtonElement && e.key === 'Enter') && rowKey(e.key, n, liveOf(n))) e.preventDefault();
+          }}
+        >
+          {error ? (
+            <p className="banner" role="alert">
+              {error}
+            </p>
+          ) : null}
+          {loaded && !profiles.length && !signIns.length && !error ? <FirstRun /> : null}
+          {loaded && query.trim() && !names.length ? <p className="empty">No account or role matches “{query}”.</p> : null}
+          <ProfileList items={items} selected={selected} />
+        </main>
+      </div>
+      <footer>
+        <span>default profile: {def ? def.name : 'none'}</span>
+        <span>{profiles.length} profiles</span>
+        <span aria-live="polite">{live} live</span>
+        <span className="toast" role="status" aria-live="polite">
+          {toast}
+        </span>
+      </footer>
+      <DeviceCodeDialog />
+      {paletteOpen ? <Palette /> : null}
+    </div>
   );
 }

@@ -1,7 +1,19 @@
 // The renderer's one door to the core: the preload's RolecallApi (Electron), or else the web
-// bridge over fetch (src-main/web), with the token the bridge put in the page (meta tag) or the
-// URL fragment `#token=...` that `rolecall serve --web` prints.
-import { RolecallApiContract, rolecallMethods, type RolecallApi, type RolecallMethod } from '../../src-shared/api';
+// bridge over fetch (src-main/web), with the token from the URL fragment `#token=...` that
+// `rolecall serve --web` prints. Events come over one server-sent-events stream, read with fetch
+// (EventSource cannot send the token as a header, and a token in a query string ends up in logs).
+import {
+  ApiErrorBody,
+  RolecallApiContract,
+  RolecallCallError,
+  RolecallEventContract,
+  eventMethodName,
+  rolecallEvents,
+  rolecallMethods,
+  type RolecallApi,
+  type RolecallEvent,
+  type RolecallMethod,
+} from '../../src-shared/api';
 
 declare global {
   interface Window {
@@ -11,10 +23,8 @@ declare global {
 
 const TOKEN_KEY = 'rolecall-token';
 
-/** The bridge's token: the meta tag, else the fragment (kept for reloads, then taken off the address bar). */
+/** The bridge's token: the fragment (kept for reloads, then taken off the address bar). */
 function bridgeToken(): string | undefined {
-  const meta = document.querySelector<HTMLMetaElement>('meta[name="rolecall-token"]')?.content;
-  if (meta) return meta;
   const fromHash = /^#token=([0-9a-f]{64})$/.exec(window.location.hash)?.[1];
   if (fromHash) {
     window.sessionStorage.setItem(TOKEN_KEY, fromHash);
@@ -24,23 +34,81 @@ function bridgeToken(): string | undefined {
   return window.sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
 
+/** Splits a server-sent-events text into complete events; returns them and the unfinished rest. */
+export function parseSse(buffer: string): { events: { event: string; data: string }[]; rest: string } {
+  const events: { event: string; data: string }[] = [];
+  const blocks = buffer.split('\n\n');
+  const rest = blocks.pop() ?? '';
+  for (const block of blocks) {
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event: ')) event = line.slice(7);
+      else if (line.startsWith('data: ')) data.push(line.slice(6));
+    }
+    if (data.length) events.push({ event, data: data.join('\n') });
+  }
+  return { events, rest };
+}
+
 export function webApi(token: string, base = ''): RolecallApi {
+  const headers = { Authorization: `Bearer ${token}` };
   const call = async (method: RolecallMethod, args: unknown[]): Promise<unknown> => {
-    const res = await fetch(`${base}/api/${method}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ args }),
-    });
+    let res: Response;
+    try {
+      res = await fetch(`${base}/api/${method}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ args }) });
+    } catch {
+      throw new RolecallCallError('Rolecall is not answering: is `rolecall serve --web` still running?', 'agent');
+    }
     const body: unknown = await res.json().catch(() => undefined);
-    const field = (k: string) => (typeof body === 'object' && body !== null && k in body ? (body as Record<string, unknown>)[k] : undefined);
     if (!res.ok) {
-      const error = field('error');
-      throw new Error(typeof error === 'string' ? error : `the Rolecall bridge answered ${res.status}`);
+      const e = ApiErrorBody.safeParse(body);
+      throw new RolecallCallError(e.success ? e.data.error : `the Rolecall bridge answered ${res.status}`, e.success ? e.data.code : undefined);
     }
     // The bridge checked it already; the renderer checks what it receives all the same.
-    return RolecallApiContract[method].result.parse(field('result'));
+    return RolecallApiContract[method].result.parse((body as { result?: unknown }).result);
   };
-  return Object.fromEntries(rolecallMethods.map((m) => [m, (...args: unknown[]) => call(m, args)])) as RolecallApi;
+
+  const listeners = new Map<RolecallEvent, Set<(p: unknown) => void>>();
+  let streaming = false;
+  const stream = async () => {
+    if (streaming) return;
+    streaming = true;
+    for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
+      try {
+        const res = await fetch(`${base}/api/events`, { headers });
+        if (!res.ok || !res.body) throw new Error(String(res.status));
+        delay = 500;
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          const parsed = parseSse(buffer + value);
+          buffer = parsed.rest;
+          for (const { event, data } of parsed.events) {
+            if (!(rolecallEvents as string[]).includes(event)) continue;
+            const checked = RolecallEventContract[event as RolecallEvent].safeParse(JSON.parse(data));
+            if (checked.success) listeners.get(event as RolecallEvent)?.forEach((l) => l(checked.data));
+          }
+        }
+      } catch {
+        // reconnect below
+      }
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  };
+  const on = (event: RolecallEvent) => (listener: (p: unknown) => void) => {
+    let set = listeners.get(event);
+    if (!set) listeners.set(event, (set = new Set()));
+    set.add(listener);
+    void stream();
+    return () => void set.delete(listener);
+  };
+  return Object.fromEntries([
+    ...rolecallMethods.map((m) => [m, (...args: unknown[]) => call(m, args)] as const),
+    ...rolecallEvents.map((e) => [eventMethodName(e), on(e)] as const),
+  ]) as unknown as RolecallApi;
 }
 
 let web: RolecallApi | undefined;

@@ -1,35 +1,197 @@
+// The window's state (zustand): profiles and sign-ins as the core reports them, what is in
+// flight, and errors kept where they happened (per row, per sign-in), never blanking the window.
 import { create } from 'zustand';
-import type { ProfileView, RolecallApi } from '../../src-shared/api';
+import type { DeviceCodeView, ProfileRow, RolecallApi, SignInView } from '../../src-shared/api';
+import { indexProfiles, type Indexed } from './model';
 
-interface ProfilesState {
-  profiles: ProfileView[];
-  error: string | null;
-  /** Per-row errors stay on the row. */
-  rowErrors: Record<string, string>;
-  load(api: RolecallApi): Promise<void>;
-  start(api: RolecallApi, name: string): Promise<void>;
+export type RowError = { message: string; code?: string };
+export interface SyncProgress {
+  accounts: number;
+  accountsDone: number;
+  roles: number;
+  listingDone: boolean;
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+interface State {
+  api: RolecallApi | null;
+  profiles: ProfileRow[];
+  index: Indexed[];
+  signIns: SignInView[];
+  loaded: boolean;
+  error: string | null;
+  rowErrors: Record<string, RowError>;
+  signInErrors: Record<string, string>;
+  busy: Record<string, string>;
+  deviceCodes: Record<string, DeviceCodeView>;
+  syncing: Record<string, SyncProgress>;
+  toast: string | null;
+  query: string;
+  selected: string | null;
+  paletteOpen: boolean;
+  addOpen: boolean;
+}
 
-export const useProfiles = create<ProfilesState>((set, get) => ({
+export const useStore = create<State>(() => ({
+  api: null,
   profiles: [],
+  index: [],
+  signIns: [],
+  loaded: false,
   error: null,
   rowErrors: {},
-  async load(api) {
-    try {
-      set({ profiles: await api.listProfiles(), error: null });
-    } catch (e) {
-      set({ error: message(e) });
-    }
-  },
-  async start(api, name) {
-    try {
-      const view = await api.startSession(name);
-      const { [name]: _dropped, ...rest } = get().rowErrors;
-      set({ profiles: get().profiles.map((p) => (p.name === name ? view : p)), rowErrors: rest });
-    } catch (e) {
-      set({ rowErrors: { ...get().rowErrors, [name]: message(e) } });
-    }
-  },
+  signInErrors: {},
+  busy: {},
+  deviceCodes: {},
+  syncing: {},
+  toast: null,
+  query: '',
+  selected: null,
+  paletteOpen: false,
+  addOpen: false,
 }));
+
+const set = useStore.setState;
+const get = useStore.getState;
+const errorOf = (e: unknown): RowError => ({ message: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code });
+const without = <T,>(o: Record<string, T>, k: string) => {
+  const { [k]: _drop, ...rest } = o;
+  return rest;
+};
+
+let toastTimer: ReturnType<typeof setTimeout> | undefined;
+export function toast(text: string): void {
+  set({ toast: text });
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => set({ toast: null }), 4000);
+}
+
+function putProfile(view: ProfileRow): void {
+  const profiles = get().profiles.map((p) => (p.name === view.name ? view : p));
+  set({ profiles, index: indexProfiles(profiles) });
+}
+
+export async function loadAll(): Promise<void> {
+  const api = get().api!;
+  try {
+    const [profiles, signIns] = await Promise.all([api.listProfiles(), api.listSignIns()]);
+    set({ profiles, index: indexProfiles(profiles), signIns, loaded: true, error: null });
+  } catch (e) {
+    set({ error: errorOf(e).message, loaded: true });
+  }
+}
+
+/** Runs a row action, keeping its error on the row; `label` shows while it runs. */
+async function onRow<T>(name: string, label: string, fn: (api: RolecallApi) => Promise<T>): Promise<T | undefined> {
+  const api = get().api!;
+  set({ busy: { ...get().busy, [name]: label }, rowErrors: without(get().rowErrors, name) });
+  try {
+    return await fn(api);
+  } catch (e) {
+    set({ rowErrors: { ...get().rowErrors, [name]: errorOf(e) } });
+    return undefined;
+  } finally {
+    set({ busy: without(get().busy, name) });
+  }
+}
+
+export const actions = {
+  start: (name: string, mfaCode?: string) =>
+    onRow(name, 'starting', async (api) => {
+      const view = await api.startSession(name, mfaCode ? { mfaCode } : {});
+      putProfile(view);
+    }),
+  refresh: (name: string) =>
+    onRow(name, 'refreshing', async (api) => {
+      putProfile(await api.startSession(name, { forceRefresh: true }));
+    }),
+  stop: (name: string) =>
+    onRow(name, 'stopping', async (api) => {
+      await api.stopSession(name);
+      const p = get().profiles.find((x) => x.name === name);
+      if (p) putProfile({ ...p, expiresAt: null, refreshAt: null });
+    }),
+  console: (name: string) => {
+    // Opened now, inside the click, so no popup blocker stops it; pointed at the one-time link once it exists.
+    const tab = get().api === window.rolecall ? null : window.open('about:blank', '_blank');
+    return onRow(name, 'opening console', async (api) => {
+      try {
+        const r = await api.openConsole(name);
+        if (r.redirectUrl && tab) tab.location.href = r.redirectUrl;
+        else tab?.close();
+        toast(r.description);
+      } catch (e) {
+        tab?.close();
+        throw e;
+      }
+    });
+  },
+  copy: (name: string, what: 'env' | 'credential-process') =>
+    onRow(name, 'copying', async (api) => {
+      const r = await api.copy(name, what);
+      if (r.text !== null) await navigator.clipboard?.writeText(r.text).catch(() => undefined);
+      toast(`Copied ${r.description}`);
+    }),
+  makeDefault: (name: string) =>
+    onRow(name, 'making default', async (api) => {
+      const r = await api.makeDefault(name);
+      const profiles = get().profiles.map((p) => ({ ...p, isDefault: p.name === name }));
+      set({ profiles, index: indexProfiles(profiles) });
+      toast(r.message);
+    }),
+  favorite: (name: string, favorite: boolean) =>
+    onRow(name, favorite ? 'adding to favorites' : 'removing from favorites', async (api) => putProfile(await api.setFavorite(name, favorite))),
+  dismissError: (name: string) => set({ rowErrors: without(get().rowErrors, name) }),
+
+  async signIn(name: string, startUrl?: string, region?: string): Promise<boolean> {
+    const api = get().api!;
+    set({ signInErrors: without(get().signInErrors, name) });
+    try {
+      const view = await api.signIn({ name, ...(startUrl ? { startUrl } : {}), ...(region ? { region } : {}) });
+      putSignIn(view);
+      toast(`Signed in to ${name}`);
+      // A new instance has no profiles yet: fetch its accounts and roles at once.
+      if (!get().profiles.some((p) => p.source === name)) await actions.sync(name);
+      return true;
+    } catch (e) {
+      set({ signInErrors: { ...get().signInErrors, [name]: errorOf(e).message } });
+      void loadAll();
+      return false;
+    }
+  },
+  cancelSignIn: (name: string) => void get().api!.cancelSignIn(name),
+  async sync(name: string): Promise<void> {
+    const api = get().api!;
+    set({ syncing: { ...get().syncing, [name]: { accounts: 0, accountsDone: 0, roles: 0, listingDone: false } }, signInErrors: without(get().signInErrors, name) });
+    try {
+      const r = await api.sync(name);
+      toast(`Synced ${name}: ${r.accounts} accounts, ${r.roles} roles (${r.added} new, ${r.removed} removed)`);
+      await loadAll();
+    } catch (e) {
+      set({ signInErrors: { ...get().signInErrors, [name]: errorOf(e).message } });
+      void loadAll();
+    } finally {
+      set({ syncing: without(get().syncing, name) });
+    }
+  },
+};
+
+function putSignIn(view: SignInView): void {
+  const list = get().signIns;
+  set({ signIns: list.some((s) => s.name === view.name) ? list.map((s) => (s.name === view.name ? view : s)) : [...list, view] });
+}
+
+/** Follows the core's events: sessions, sign-in states, device codes, sync progress. */
+export function follow(api: RolecallApi): () => void {
+  const offs = [
+    api.onSessionChanged(({ profile, expiresAt }) => {
+      const p = get().profiles.find((x) => x.name === profile);
+      if (p && p.expiresAt !== expiresAt) putProfile({ ...p, expiresAt });
+    }),
+    api.onSignInChanged(putSignIn),
+    api.onDeviceCode((d) => set({ deviceCodes: d.done ? without(get().deviceCodes, d.instance) : { ...get().deviceCodes, [d.instance]: d } })),
+    api.onSyncProgress(({ instance, ...p }) => set({ syncing: { ...get().syncing, [instance]: p } })),
+    api.onProfilesChanged(() => void loadAll()),
+    api.onNotice(({ message }) => toast(message)),
+  ];
+  return () => offs.forEach((off) => off());
+}

@@ -1,0 +1,153 @@
+// The accounts-and-roles list, virtualized (only the rows on screen exist, so 10,000 roles cost
+// what 30 do): fixed-height rows, errors and the MFA prompt as rows of their own under the
+// profile they belong to.
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { ProfileRow } from '../../../src-shared/api';
+import type { Item } from '../model';
+import { actions, useStore, type RowError } from '../store';
+import { Countdown } from './Countdown';
+
+export const ROW_H = 36;
+const OVERSCAN = 8;
+
+export type ListItem = Item | { type: 'error'; key: string; name: string; error: RowError };
+
+export function withErrors(items: Item[], errors: Record<string, RowError>): ListItem[] {
+  if (!Object.keys(errors).length) return items;
+  const out: ListItem[] = [];
+  for (const it of items) {
+    out.push(it);
+    if (it.type === 'profile' && errors[it.profile.name]) out.push({ type: 'error', key: `e:${it.key}`, name: it.profile.name, error: errors[it.profile.name]! });
+  }
+  return out;
+}
+
+const label = (p: ProfileRow) => p.alias ?? (p.kind === 'sso-role' ? p.roleName : p.name) ?? p.name;
+
+const Actions = memo(function Actions({ p }: { p: ProfileRow }) {
+  const busy = useStore((s) => s.busy[p.name]);
+  const live = p.expiresAt !== null && Date.parse(p.expiresAt) > Date.now();
+  return (
+    <span className="actions">
+      {busy ? (
+        <span className="busy" role="status">
+          {busy}…
+        </span>
+      ) : null}
+      <button type="button" className="primary" aria-label={`${live ? 'Refresh' : 'Start'} ${p.name}`} onClick={() => void (live ? actions.refresh(p.name) : actions.start(p.name))} disabled={!!busy}>
+        {live ? 'Refresh' : 'Start'}
+      </button>
+      <button type="button" aria-label={`Stop ${p.name}`} onClick={() => void actions.stop(p.name)} disabled={!live || !!busy}>
+        Stop
+      </button>
+      <button type="button" aria-label={`Open console for ${p.name}`} onClick={() => void actions.console(p.name)} disabled={!!busy}>
+        Console
+      </button>
+      <button type="button" aria-label={`Copy env for ${p.name}`} onClick={() => void actions.copy(p.name, 'env')}>
+        Env
+      </button>
+      <button type="button" aria-label={`Copy credential_process line for ${p.name}`} onClick={() => void actions.copy(p.name, 'credential-process')}>
+        Process
+      </button>
+      <button type="button" aria-label={p.isDefault ? `${p.name} is the default profile` : `Make ${p.name} the default profile`} aria-pressed={p.isDefault} onClick={() => void actions.makeDefault(p.name)}>
+        {p.isDefault ? 'Default ✓' : 'Default'}
+      </button>
+      <button type="button" className="star" aria-label={p.favorite ? `Remove ${p.name} from favorites` : `Add ${p.name} to favorites`} aria-pressed={p.favorite} onClick={() => void actions.favorite(p.name, !p.favorite)}>
+        {p.favorite ? '★' : '☆'}
+      </button>
+    </span>
+  );
+});
+
+function MfaForm({ name }: { name: string }) {
+  const [code, setCode] = useState('');
+  return (
+    <form
+      className="mfa"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (/^\d{6}$/.test(code)) void actions.start(name, code);
+      }}
+    >
+      <label>
+        MFA code for {name}
+        <input autoFocus inputMode="numeric" pattern="\d{6}" maxLength={6} value={code} onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))} aria-label={`MFA code for ${name}`} />
+      </label>
+      <button type="submit">Continue</button>
+    </form>
+  );
+}
+
+const Row = memo(function Row({ item, selected }: { item: ListItem; selected: boolean }) {
+  if (item.type === 'section') return <div className="section" role="heading" aria-level={2}>{item.label}</div>;
+  if (item.type === 'account') {
+    return (
+      <div className="account" role="heading" aria-level={2}>
+        <span className="swatch" style={{ background: item.color }} aria-hidden="true" />
+        {item.label}
+      </div>
+    );
+  }
+  if (item.type === 'error') {
+    const needsMfa = item.error.code === 'mfa-required';
+    return (
+      <div className="row-error" role="alert">
+        {needsMfa ? <MfaForm name={item.name} /> : <span className="msg" title={item.error.message}>{item.error.message}</span>}
+        <button type="button" className="link" aria-label={`Dismiss the error of ${item.name}`} onClick={() => actions.dismissError(item.name)}>
+          Dismiss
+        </button>
+      </div>
+    );
+  }
+  const p = item.profile;
+  return (
+    <div className={`profile${selected ? ' selected' : ''}`} data-profile={p.name} aria-current={selected ? 'true' : undefined} onClick={() => useStore.setState({ selected: p.name })}>
+      <span className="name" style={{ paddingLeft: 8 + item.depth * 18 }}>
+        {item.depth > 0 ? <span aria-hidden="true">↳ </span> : null}
+        <span className="role">{label(p)}</span>
+        {item.showAccount && p.accountId ? <span className="acct">{p.accountName ?? p.accountId}</span> : null}
+        {/* AWS caps a session made from a role's session at one hour (role chaining); a first hop from keys is not capped. */}
+        {p.chainDepth > 0 ? <span className="tag">chained, {p.chainDepth + 1} role hops, 1h cap</span> : p.kind === 'assume-role' && p.source ? <span className="tag">via {p.source}</span> : null}
+        {p.kind === 'iam-user' ? <span className="tag">IAM user</span> : null}
+      </span>
+      <Countdown expiresAt={p.expiresAt} refreshAt={p.refreshAt} />
+      <Actions p={p} />
+    </div>
+  );
+});
+
+export function ProfileList({ items, selected }: { items: ListItem[]; selected: string | null }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [top, setTop] = useState(0);
+  const [height, setHeight] = useState(600);
+  useLayoutEffect(() => {
+    const el = ref.current!;
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    ro.observe(el);
+    setHeight(el.clientHeight);
+    return () => ro.disconnect();
+  }, []);
+  // Keep the selected row in view as the keyboard moves it.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !selected) return;
+    const i = items.findIndex((x) => x.type === 'profile' && x.profile.name === selected);
+    if (i < 0) return;
+    if (i * ROW_H < el.scrollTop) el.scrollTop = i * ROW_H;
+    else if ((i + 1) * ROW_H > el.scrollTop + el.clientHeight) el.scrollTop = (i + 1) * ROW_H - el.clientHeight;
+  }, [selected, items]);
+  const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
+  const last = Math.min(items.length, Math.ceil((top + height) / ROW_H) + OVERSCAN);
+  const visible = items.slice(first, last);
+  return (
+    <div className="list" ref={ref} onScroll={(e) => setTop(e.currentTarget.scrollTop)} tabIndex={-1}>
+      <div style={{ height: items.length * ROW_H, position: 'relative' }} role="list" aria-label="Accounts and roles">
+        {visible.map((item, i) => (
+          <div key={item.key} role="listitem" className="slot" style={{ transform: `translateY(${(first + i) * ROW_H}px)` }}>
+            <Row item={item} selected={item.type === 'profile' && item.profile.name === selected} />
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

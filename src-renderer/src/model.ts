@@ -1,0 +1,133 @@
+// What the list shows, as pure functions of the profiles and the query: accounts with their roles,
+// chained profiles under the profile they start from, favorites and recently used on top, and a
+// fuzzy search over account name, id, role, alias and profile name. No React here.
+import type { ProfileRow } from '../../src-shared/api';
+
+export type Item =
+  | { type: 'section'; key: string; label: string }
+  | { type: 'account'; key: string; accountId: string | null; label: string; color: string; count: number }
+  | { type: 'profile'; key: string; profile: ProfileRow; depth: number; showAccount: boolean };
+
+/** A stable hue per account id, so an account has the same color in every run and on every machine. */
+export function accountColor(accountId: string | null): string {
+  if (!accountId) return 'hsl(220 10% 55%)';
+  let h = 0;
+  for (const ch of accountId) h = (h * 31 + ch.charCodeAt(0)) % 360;
+  return `hsl(${h} 65% 50%)`;
+}
+
+export interface Indexed {
+  profile: ProfileRow;
+  haystack: string;
+}
+
+export const indexProfiles = (profiles: ProfileRow[]): Indexed[] =>
+  profiles.map((p) => ({ profile: p, haystack: [p.accountName, p.accountId, p.roleName, p.alias, p.name].filter(Boolean).join(' ').toLowerCase() }));
+
+/**
+ * How well `query` matches: a substring scores by how early it starts (a word start best);
+ * otherwise every query character in order (fuzzy), scored by how tight the match is; -1 for none.
+ */
+export function matchScore(haystack: string, query: string): number {
+  if (!query) return 0;
+  const at = haystack.indexOf(query);
+  if (at >= 0) return 1000 - Math.min(at, 500) + (at === 0 || /[\s/_-]/.test(haystack[at - 1]!) ? 200 : 0);
+  let pos = -1;
+  let gaps = 0;
+  for (const ch of query) {
+    if (ch === ' ') continue;
+    const next = haystack.indexOf(ch, pos + 1);
+    if (next < 0) return -1;
+    if (pos >= 0) gaps += next - pos - 1;
+    pos = next;
+  }
+  return Math.max(1, 500 - gaps);
+}
+
+const byName = (a: ProfileRow, b: ProfileRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const RECENT = 5;
+
+/** The grouped list (no query): Favorites, Recent, then each account with its roles and chains. */
+export function groupedItems(profiles: ProfileRow[]): Item[] {
+  const items: Item[] = [];
+  const favorites = profiles.filter((p) => p.favorite).sort(byName);
+  if (favorites.length) {
+    items.push({ type: 'section', key: 's:fav', label: 'Favorites' });
+    for (const p of favorites) items.push({ type: 'profile', key: `fav:${p.name}`, profile: p, depth: 0, showAccount: true });
+  }
+  const recent = profiles
+    .filter((p) => p.lastUsedAt !== null && !p.favorite)
+    .sort((a, b) => (b.lastUsedAt ?? 0) - (a.lastUsedAt ?? 0))
+    .slice(0, RECENT);
+  if (recent.length) {
+    items.push({ type: 'section', key: 's:recent', label: 'Recently used' });
+    for (const p of recent) items.push({ type: 'profile', key: `recent:${p.name}`, profile: p, depth: 0, showAccount: true });
+  }
+  // Chained profiles hang under their source; the rest group by account.
+  const names = new Set(profiles.map((p) => p.name));
+  const children = new Map<string, ProfileRow[]>();
+  const roots: ProfileRow[] = [];
+  for (const p of profiles) {
+    if (p.kind === 'assume-role' && p.source && names.has(p.source)) {
+      const list = children.get(p.source) ?? [];
+      list.push(p);
+      children.set(p.source, list);
+    } else roots.push(p);
+  }
+  const accounts = new Map<string, ProfileRow[]>();
+  for (const p of roots) {
+    const key = p.accountId ?? `other:${p.kind === 'iam-user' ? 'IAM users' : 'Other'}`;
+    const list = accounts.get(key) ?? [];
+    list.push(p);
+    accounts.set(key, list);
+  }
+  const label = (key: string, list: ProfileRow[]) => {
+    if (key.startsWith('other:')) return key.slice(6);
+    const name = list.find((p) => p.accountName)?.accountName;
+    return name ? `${name}  ${key}` : key;
+  };
+  const ordered = [...accounts.entries()].sort(([ka, a], [kb, b]) => {
+    const la = label(ka, a).toLowerCase();
+    const lb = label(kb, b).toLowerCase();
+    return la < lb ? -1 : la > lb ? 1 : 0;
+  });
+  const visit = (p: ProfileRow, depth: number, seen: Set<string>) => {
+    if (seen.has(p.name)) return;
+    seen.add(p.name);
+    items.push({ type: 'profile', key: `p:${p.name}`, profile: p, depth, showAccount: depth > 0 });
+    for (const c of (children.get(p.name) ?? []).sort(byName)) visit(c, depth + 1, seen);
+  };
+  const seen = new Set<string>();
+  for (const [key, list] of ordered) {
+    const accountId = key.startsWith('other:') ? null : key;
+    items.push({ type: 'account', key: `a:${key}`, accountId, label: label(key, list), color: accountColor(accountId), count: list.length });
+    for (const p of list.sort(byName)) visit(p, 0, seen);
+  }
+  // Chains whose loop or missing source left them unvisited still show.
+  for (const p of profiles) if (!seen.has(p.name)) visit(p, 0, seen);
+  return items;
+}
+
+/** With a query: the matching profiles, best first (ties in name order), each with its account shown. */
+export function searchItems(index: Indexed[], rawQuery: string, limit = Infinity): Item[] {
+  const query = rawQuery.trim().toLowerCase();
+  const scored: { s: number; p: ProfileRow }[] = [];
+  for (const x of index) {
+    const s = matchScore(x.haystack, query);
+    if (s >= 0) scored.push({ s, p: x.profile });
+  }
+  scored.sort((a, b) => b.s - a.s || byName(a.p, b.p));
+  return scored.slice(0, limit).map(({ p }) => ({ type: 'profile', key: `q:${p.name}`, profile: p, depth: 0, showAccount: true }));
+}
+
+export type Tone = 'none' | 'ok' | 'amber' | 'red' | 'expired';
+
+/** The countdown's color: amber under 10 minutes, red under 2, then expired. */
+export function toneOf(expiresAt: string | null, now: number): Tone {
+  if (!expiresAt) return 'none';
+  const left = Date.parse(expiresAt) - now;
+  if (left <= 0) return 'expired';
+  if (left < 2 * 60_000) return 'red';
+  if (left < 10 * 60_000) return 'amber';
+  return 'ok';
+}
