@@ -7,27 +7,28 @@ import { existsSync } from 'node:fs';
 import { chmod, chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AgentClient } from '../../../src-main/core/agent/client';
 import { ensureAgentToken } from '../../../src-main/core/agent/token';
 import { awsCallerSettings, awsSettingsKey } from '../../../src-main/core/aws/caller-settings';
 import { sessionEntryName } from '../../../src-main/core/secrets/keychain-layout';
+import { FakeAgents } from './fake-agents';
 import { addAliceWithReadOnly, parseJson, runProgram, startCliHarness, useCliBuild, type CliHarness } from '../cli/harness';
 
-const FAKE = fileURLToPath(new URL('./fake-agent.mjs', import.meta.url));
 const PROFILE = 'dev/ReadOnly';
 
 const build = useCliBuild();
 let h: CliHarness;
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
+const fakeAgents = new FakeAgents();
 
 beforeEach(async () => {
   h = await startCliHarness(build());
   await addAliceWithReadOnly(h, 'us-east-1');
 });
 afterEach(async () => {
+  fakeAgents.stopAll();
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await h.close();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
@@ -109,7 +110,7 @@ describe('the native credential_process helper', () => {
     await ensureAgentToken(h.core.paths.agentTokenFile);
     const logDir = await mkdtemp(path.join(os.tmpdir(), 'rc-fake-'));
     dirs.push(logDir);
-    process.kill(await startFake([h.core.paths.agentSocket, path.join(logDir, 'fake.log')]), 'SIGKILL');
+    process.kill(await fakeAgents.start([h.core.paths.agentSocket, path.join(logDir, 'fake.log')]), 'SIGKILL');
     await new Promise((r) => setTimeout(r, 100));
     expect(existsSync(h.core.paths.agentSocket)).toBe(true);
     expect(await viaHelper(['/bin/false'], [PROFILE])).toEqual({ code: 0, stdout: node.stdout, stderr: '' });
@@ -158,7 +159,7 @@ describe('the native credential_process helper', () => {
     const logDir = await mkdtemp(path.join(os.tmpdir(), 'rc-fake-'));
     dirs.push(logDir);
     const log = path.join(logDir, 'fake.log');
-    await startFake([h.core.paths.agentSocket, log]);
+    await fakeAgents.start([h.core.paths.agentSocket, log]);
     // The sentinel shows the helper refused the fake's answer and handed over.
     expect((await viaHelper(SENTINEL, [PROFILE])).stdout).toBe('fallback: dev/ReadOnly\n');
     const r = await viaHelper([process.execPath, h.script], [PROFILE]);
@@ -177,7 +178,7 @@ describe('the native credential_process helper', () => {
     const logDir = await mkdtemp(path.join(os.tmpdir(), 'rc-fake-'));
     dirs.push(logDir);
     const log = path.join(logDir, 'fake.log');
-    await startFake([h.core.paths.agentSocket, log]);
+    await fakeAgents.start([h.core.paths.agentSocket, log]);
     await chown(h.core.paths.agentSocket, 65534, 65534);
     expect((await viaHelper(SENTINEL, [PROFILE])).stdout).toBe('fallback: dev/ReadOnly\n');
     await chown(h.core.paths.agentSocket, process.getuid!(), process.getgid!());
@@ -194,17 +195,3 @@ describe('the native credential_process helper', () => {
     expect(missing).toEqual({ code: 1, stdout: '', stderr: 'rolecall: cannot run /nonexistent/node: No such file or directory\n' });
   });
 });
-
-function startFake(args: string[]): Promise<number> {
-  const child = spawn(process.execPath, [FAKE, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /ready (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`fake agent exited (${code})`)));
-  });
-}

@@ -8,23 +8,21 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AgentClient } from '../../../src-main/core/agent/client';
 import { ensureAgentToken } from '../../../src-main/core/agent/token';
 import { resolvePaths } from '../../../src-main/core/paths';
+import { FakeAgents } from './fake-agents';
 import { addAliceWithReadOnly, parseJson, startCliHarness, useCliBuild, type CliHarness } from '../cli/harness';
 
 const run = promisify(execFile);
-const FAKE = fileURLToPath(new URL('./fake-agent.mjs', import.meta.url));
 const SQUATTER = 'rolecall-squatter';
 
 const build = useCliBuild();
 let h: CliHarness;
 const children: ChildProcess[] = [];
-/** Fake agents' own pids: one run through runuser is not runuser's pid, and outlives it. */
-const fakes: number[] = [];
+const fakeAgents = new FakeAgents();
 const dirs: string[] = [];
 let createdUser = false;
 
@@ -46,37 +44,13 @@ beforeEach(async () => {
   await addAliceWithReadOnly(h, 'us-east-1');
 });
 afterEach(async () => {
-  for (const pid of fakes.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  fakeAgents.stopAll();
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await h.close();
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
 /** Starts the fake agent (optionally as another user) and waits until it listens; resolves its pid. */
-function startFake(args: string[], asUser?: string): Promise<number> {
-  const cmd = asUser ? ['runuser', ['-u', asUser, '--', process.execPath, FAKE, ...args]] : [process.execPath, [FAKE, ...args]];
-  const child = spawn(cmd[0] as string, cmd[1] as string[], { stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /ready (\d+)/.exec(out);
-      if (m) {
-        fakes.push(Number(m[1]));
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`fake agent exited (${code})`)));
-  });
-}
-
 const uidOf = async (user: string) => Number((await run('id', ['-u', user])).stdout.trim());
 
 /** The credentials a run printed must be alice's real ReadOnly session, as STS sees them. */
@@ -102,7 +76,7 @@ describe('credential-process and an agent it cannot trust', () => {
     expect(socketDir.startsWith(shared + path.sep)).toBe(true);
     // The other user was first: the name is computable.
     const log = path.join(shared, 'squatter.log');
-    await startFake([paths.agentSocket, log, '755'], SQUATTER);
+    await fakeAgents.start([paths.agentSocket, log, '755'], SQUATTER);
     // Which costs the shared agent, not the commands: they work as before.
     await addAliceWithReadOnly(h, 'us-east-1');
     // An agent ran here before, so the caller has a token it could leak.
@@ -123,7 +97,7 @@ describe('credential-process and an agent it cannot trust', () => {
     const logDir = await mkdtemp(path.join(os.tmpdir(), 'rc-fake-'));
     dirs.push(logDir);
     const log = path.join(logDir, 'fake.log');
-    await startFake([paths.agentSocket, log]);
+    await fakeAgents.start([paths.agentSocket, log]);
     // Autostart on: the untrusted listener must not be "replaced" by a spawned agent either.
     const r = await h.rolecall(['credential-process', 'dev/ReadOnly'], { env: { ROLECALL_NO_AUTOSTART: '' }, secretOutput: true });
     expect(r.stderr).toBe(`rolecall: not using the agent at ${paths.agentSocket}: it could not prove it knows the agent token; working in-process\n`);
