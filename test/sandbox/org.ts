@@ -56,11 +56,23 @@ export const IdentityCenter = z.object({
 });
 export type IdentityCenter = z.infer<typeof IdentityCenter>;
 
+/** A person of the sandbox's SAML IdP (saml-idp.ts): signs in with a password, gets these roles. */
+export const SamlIdpUser = z.object({
+  userName: z.string().regex(/^[\w+=,.@-]{2,64}$/, 'a SAML IdP user name is also the RoleSessionName: 2-64 of [\\w+=,.@-]'),
+  password: z.string().min(1),
+  /** Role names (with path) in the provider's account, or role ARNs: the Role attribute's values. */
+  roles: z.array(z.string().min(1)).default([]),
+  /** The SessionDuration attribute, seconds; none when absent. */
+  sessionDuration: z.number().int().min(900).max(43200).optional(),
+});
+
 export const SamlProvider = z.object({
   accountId: AccountId,
   name: z.string().min(1),
   /** The IdP's signing certificate, PEM. */
   certificate: z.string().includes('BEGIN CERTIFICATE'),
+  /** The sandbox IdP's people (signed in at /saml-idp/NAME/sso, with the demo key of demo-keys/). */
+  users: z.array(SamlIdpUser).default([]),
 });
 export type SamlProvider = z.infer<typeof SamlProvider>;
 
