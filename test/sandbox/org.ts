@@ -33,6 +33,14 @@ export const User = z.object({
   path: z.string().default('/'),
   accessKeys: z.array(z.object({ accessKeyId: z.string().regex(/^AKIA[A-Z0-9]{16}$/), secretAccessKey: z.string().min(40).max(40) })).default([]),
   mfaDevices: z.array(MfaDevice).default([]),
+  /** The console password: signs the user in at the sign-in page (/v1/authorize of `aws login`). */
+  password: z.string().min(1).optional(),
+  /**
+   * Whether the user's policies allow signin:AuthorizeOAuth2Access and signin:CreateOAuth2Token
+   * (AWS's managed policy SignInLocalDevelopmentAccess); without them CreateOAuth2Token answers
+   * INSUFFICIENT_PERMISSIONS.
+   */
+  signInLocalDevelopmentAccess: z.boolean().default(true),
 });
 export type User = z.infer<typeof User>;
 
@@ -98,7 +106,17 @@ export type OidcIdp = z.infer<typeof OidcIdp>;
 export const Organization = z.object({
   partition: z.enum(['aws', 'aws-us-gov', 'aws-cn']).default('aws'),
   region: z.string().default('us-east-1'),
-  accounts: z.array(z.object({ id: AccountId, name: z.string().min(1), email: z.string().default('') })).min(1),
+  accounts: z
+    .array(
+      z.object({
+        id: AccountId,
+        name: z.string().min(1),
+        email: z.string().default(''),
+        /** The root user's password: the root user signs in with the account's email and it. */
+        rootPassword: z.string().min(1).optional(),
+      }),
+    )
+    .min(1),
   roles: z.array(Role).default([]),
   users: z.array(User).default([]),
   identityCenter: z.array(IdentityCenter).default([]),

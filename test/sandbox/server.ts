@@ -10,6 +10,7 @@ import { send, type RequestContext, type Service } from './service';
 import { SandboxState, newRequestId } from './state';
 import { createStsService } from './sts';
 import { createSigninService } from './signin';
+import { createSigninOAuthService } from './signin-oauth';
 import { createSsoOidcService } from './sso-oidc';
 import { createPortalService } from './portal';
 import { createSamlIdpService } from './saml-idp';
@@ -96,7 +97,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   // Before any request is read: this runs in the same turn as the listen callback.
   const org = parseOrganization(withSandboxHost(opts.org, `127.0.0.1:${port}`));
   state = new SandboxState(org);
-  services = [createStsService(), createSigninService(state), createSsoOidcService(), createPortalService(), createOidcIdpService(org.oidcIdentityProvider), createSamlIdpService()];
+  services = [createStsService(), createSigninService(state), createSsoOidcService(), createPortalService(), createOidcIdpService(org.oidcIdentityProvider), createSamlIdpService(), createSigninOAuthService(state)];
 
   return {
     url: baseUrl,
