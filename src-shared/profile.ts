@@ -78,7 +78,22 @@ export const SamlRoleProfile = z.object({
   principalArn: SamlProviderArn,
 });
 
-export const Profile = z.discriminatedUnion('kind', [SsoRoleProfile, IamUserProfile, AssumeRoleProfile, WebIdentityProfile, SamlRoleProfile]);
+/** The login session an `aws login` sign-in names (its idToken's sub): an IAM user, root or assumed-role ARN. */
+export const LoginSessionArn = z
+  .string()
+  .max(2048)
+  .regex(/^arn:aws(-[a-z]+)*:(iam|sts)::\d{12}:[\x21-\x7e]+$/, 'a login session is an ARN such as arn:aws:iam::123456789012:user/alice');
+
+/** AWS sign-in (`aws login`): 15-minute credentials refreshed with a DPoP-bound refresh token for up to 12 hours. */
+export const AwsLoginProfile = z.object({
+  ...Common,
+  kind: z.literal('aws-login'),
+  loginSession: LoginSessionArn,
+  /** Also keep the AWS CLI's login cache (~/.aws/login/cache) current; off by default, as both sides rotate the refresh token. */
+  writeAwsLoginCache: z.boolean().optional(),
+});
+
+export const Profile = z.discriminatedUnion('kind', [SsoRoleProfile, IamUserProfile, AssumeRoleProfile, WebIdentityProfile, SamlRoleProfile, AwsLoginProfile]);
 export type Profile = z.infer<typeof Profile>;
 export type ProfileKind = Profile['kind'];
 export type AssumeRoleProfile = z.infer<typeof AssumeRoleProfile>;
@@ -86,6 +101,7 @@ export type SsoRoleProfile = z.infer<typeof SsoRoleProfile>;
 export type IamUserProfile = z.infer<typeof IamUserProfile>;
 export type WebIdentityProfile = z.infer<typeof WebIdentityProfile>;
 export type SamlRoleProfile = z.infer<typeof SamlRoleProfile>;
+export type AwsLoginProfile = z.infer<typeof AwsLoginProfile>;
 
 /** A SAML 2.0 identity provider people sign in to for AWS: its IdP-initiated sign-in URL and options. */
 export const SamlIntegration = z.object({

@@ -3,10 +3,10 @@
 // redirect AWS recommends for it), and then nothing. A browser keeps its command line for as
 // long as it runs, and `ps` shows command lines to every local user; the SigninToken does not
 // belong there, while the one-time address is spent by the time anyone could read it.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { RolecallError } from '../errors';
+import { launchOpener } from '../sso/open-browser';
 
 export type UrlOpener = (url: string) => Promise<void>;
 
@@ -60,19 +60,8 @@ export function commandOpener(command: string): UrlOpener {
   const [file, ...args] = command.trim().split(/\s+/);
   if (!file) throw new RolecallError('--browser: a command is required', 'invalid-input');
   return (url) =>
-    new Promise<void>((resolve, reject) => {
-      const child = spawn(file, [...args, url], { stdio: 'ignore', detached: true });
-      const fail = (why: string) => reject(new RolecallError(`--browser: could not run ${JSON.stringify(file.slice(0, 100))}: ${why}`, 'invalid-input'));
-      child.once('error', (e: NodeJS.ErrnoException) => fail(e.code === 'ENOENT' ? 'command not found' : (e.code ?? e.message)));
-      // A browser stays running; one that cannot open anything exits at once, non-zero.
-      const timer = setTimeout(() => {
-        child.unref();
-        resolve();
-      }, 1_500);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        if (code === 0) resolve();
-        else fail(`it exited with ${code}`);
-      });
+    launchOpener(file, [...args, url]).catch((e: NodeJS.ErrnoException & { exitCode?: number | null }) => {
+      const why = e.exitCode !== undefined ? `it exited with ${e.exitCode}` : e.code === 'ENOENT' ? 'command not found' : (e.code ?? e.message);
+      throw new RolecallError(`--browser: could not run ${JSON.stringify(file.slice(0, 100))}: ${why}`, 'invalid-input');
     });
 }

@@ -9,6 +9,7 @@
 //   sso-client/<region>/<start URL>  Rolecall's SSO OIDC client registrations (start URL hashed)
 //   saml-response/<integration>      the latest SAMLResponse of a SAML sign-in (a bearer secret, minutes long)
 //   saml-response/<integration>      the latest SAMLResponse of a SAML sign-in (a bearer secret, minutes long)
+//   aws-login/<profile>              an AWS sign-in (aws login): DPoP private key, refresh token, client id
 //   keychain-check                   no secret: written and read to check the keychain works
 import { createHash } from 'node:crypto';
 
@@ -34,6 +35,7 @@ export const KEYCHAIN_PROBE_ENTRY = 'keychain-check';
 export const ssoTokenEntryName = (instance: string) => `sso-token/${instance}`;
 export const samlResponseEntryName = (integration: string) => `saml-response/${integration}`;
 export const samlResponseEntryName = (integration: string) => `saml-response/${integration}`;
+export const awsLoginEntryName = (profile: string) => `aws-login/${profile}`;
 export const ssoClientEntryName = (region: string, startUrl: string) => `sso-client/${region}/${sha256(startUrl).slice(0, 32)}`;
 
 export const CREDENTIAL_TYPES = ['iam-user', 'session-token', 'role'] as const;

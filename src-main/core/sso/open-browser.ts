@@ -23,20 +23,26 @@ function command(url: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform)
 
 /** Starts the system's URL opener (no shell); rejects when it cannot be started or fails at once. */
 export function systemBrowserOpener(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): BrowserOpener {
-  return (url) =>
-    new Promise<void>((resolve, reject) => {
-      const [cmd, args] = command(url, env, platform);
-      const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
-      child.once('error', reject);
-      // xdg-open exits non-zero within moments when nothing can open a URL.
-      const timer = setTimeout(() => {
-        child.unref();
-        resolve();
-      }, 1_500);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        if (code === 0) resolve();
-        else reject(new Error(`${cmd} exited with ${code}`));
-      });
+  return (url) => launchOpener(...command(url, env, platform));
+}
+
+/**
+ * Runs a URL opener or browser, detached and without a shell. Resolves once it runs; rejects with
+ * the spawn error (code ENOENT: not found) or, with exitCode, when it exits non-zero at once, as xdg-open does
+ * within moments when nothing can open a URL (a browser that opened one stays running).
+ */
+export function launchOpener(cmd: string, args: string[]): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+    child.once('error', reject);
+    const timer = setTimeout(() => {
+      child.unref();
+      resolve();
+    }, 1_500);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(Object.assign(new Error(`${cmd} exited with ${code}`), { exitCode: code }));
     });
+  });
 }
