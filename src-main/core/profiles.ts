@@ -89,6 +89,30 @@ export async function removeProfile(store: ProfileStateStore, name: string): Pro
   return removed as Profile;
 }
 
+/**
+ * Renames a profile; profiles whose source it is follow. Refuses a name already taken. Returns
+ * the profiles that now name it as their source.
+ */
+export async function renameProfile(store: ProfileStateStore, from: string, to: string): Promise<{ renamed: Profile; dependents: string[] }> {
+  let renamed: Profile | undefined;
+  let dependents: string[] = [];
+  await store.update((state) => {
+    const i = state.profiles.findIndex((p) => p.name === from);
+    const current = state.profiles[i];
+    if (!current) throw notFound(from);
+    if (from === to) throw new RolecallError(`profile '${from}' already has that name`, 'invalid-input');
+    if (state.profiles.some((p) => p.name === to)) {
+      throw new RolecallError(`profile '${to}' already exists`, 'conflict', `choose another name, or remove it first: rolecall profile remove ${to}`);
+    }
+    renamed = parseProfile({ ...current, name: to });
+    state.profiles[i] = renamed;
+    dependents = dependentsOf(state.profiles, from);
+    state.profiles = state.profiles.map((p) => (dependents.includes(p.name) && 'sourceProfile' in p ? { ...p, sourceProfile: to } : p));
+    if (state.settings.defaultProfile === from) state.settings.defaultProfile = to;
+    checkProfileGraph(state, renamed);
+  });
+  return { renamed: renamed as Profile, dependents };
+}
 
 export interface ImportResult {
   added: string[];
@@ -135,7 +159,7 @@ export async function importProfiles(store: ProfileStateStore, imported: { profi
     for (const p of pending) {
       const parent = parentOf(p);
       const source = parent !== undefined ? `source profile '${parent}'` : `Identity Center '${(p as { ssoSession?: string }).ssoSession}'`;
-      result.skipped.push({ name: p.name, reason: `its ${source} was not imported` });
+      result.skipped.push({ name: p.name, reason: `its ${source} was not imported${parent !== undefined ? '; import again once it is in Rolecall (rolecall config import --take-over brings static keys along)' : ''}` });
     }
   });
   return result;

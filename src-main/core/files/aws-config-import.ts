@@ -1,6 +1,6 @@
 // Importing the user's existing AWS CLI profiles into Rolecall's model. The files are read as the
-// AWS SDK reads them; what Rolecall cannot or must not take over is listed with a reason, and
-// no secret (static keys) is ever copied.
+// AWS SDK reads them; what Rolecall cannot or must not take over is listed with a reason. Static
+// keys are only read when asked to take them over (they then go to the keychain, never the state).
 import type { z } from 'zod';
 import { IntegrationName, ProfileName } from '../../../src-shared/names';
 import { Profile, SsoSession } from '../../../src-shared/profile';
@@ -13,6 +13,15 @@ export interface AwsConfigImport {
   ssoSessions: SsoSession[];
   /** Profiles (by name) and sso-sessions (as "sso-session NAME") left out, and why. */
   skipped: { name: string; reason: string }[];
+  /** With takeOver: the secret access key of each imported IAM user profile, for the keychain. */
+  secretKeys: { name: string; secretAccessKey: string }[];
+  /** aws-vault and granted credential_process profiles, and the profile whose settings they were given. */
+  adopted: { name: string; tool: 'aws-vault' | 'granted'; target: string }[];
+}
+
+export interface ImportOptions {
+  /** Static keys become IAM user profiles (their secret keys returned in secretKeys) instead of being skipped. */
+  takeOver?: boolean;
 }
 
 type Section = Record<string, string | undefined>;
@@ -22,15 +31,19 @@ const INI_KEY: Record<string, string> = {
   name: 'profile name', region: 'region', sourceProfile: 'source_profile', roleArn: 'role_arn', roleSessionName: 'role_session_name',
   externalId: 'external_id', mfaSerial: 'mfa_serial', durationSeconds: 'duration_seconds', sourceIdentity: 'source_identity',
   webIdentityTokenFile: 'web_identity_token_file', ssoSession: 'sso_session', accountId: 'sso_account_id', roleName: 'sso_role_name',
-  startUrl: 'sso_start_url', registrationScopes: 'sso_registration_scopes',
+  startUrl: 'sso_start_url', registrationScopes: 'sso_registration_scopes', accessKeyId: 'aws_access_key_id', sessionDurationSeconds: 'duration_seconds',
 };
 
-const STATIC_KEYS = 'static keys: add them with rolecall iam-user add';
+const STATIC_KEYS = 'static keys: rolecall config import --take-over moves them into the keychain (or rolecall iam-user add, then import again)';
+
+// AWS secret access keys are 40 characters of base64 (as iam-users.ts checks).
+const SECRET_ACCESS_KEY = /^[A-Za-z0-9/+=]{40}$/;
 
 export async function importAwsConfig(
   configText: string,
   credentialsText = '',
   files: { config?: string; credentials?: string } = {},
+  options: ImportOptions = {},
 ): Promise<AwsConfigImport> {
   const configName = files.config ?? '~/.aws/config';
   checkIniSyntax(configText, configName);
@@ -39,7 +52,7 @@ export async function importAwsConfig(
   const managed = range ? await configProfileNames(configText.slice(range.start, range.end)) : new Set<string>();
   const { config, credentials } = await parseAwsFiles(configText, credentialsText);
 
-  const result: AwsConfigImport = { profiles: [], ssoSessions: [], skipped: [] };
+  const result: AwsConfigImport = { profiles: [], ssoSessions: [], skipped: [], secretKeys: [], adopted: [] };
   const skip = (name: string, reason: string) => result.skipped.push({ name, reason });
 
   for (const [key, s] of Object.entries(config)) {
@@ -56,6 +69,7 @@ export async function importAwsConfig(
   const merged: Record<string, Section> = {};
   for (const [name, s] of Object.entries(config)) if (!isSpecialSection(name)) merged[name] = { ...s };
   for (const [name, s] of Object.entries(credentials)) merged[name] = { ...merged[name], ...s };
+  adoptCredentialProcess(merged, result.adopted);
 
   for (const [name, s] of Object.entries(merged)) {
     if (managed.has(name)) continue; // Rolecall's own credential_process entries
@@ -64,7 +78,7 @@ export async function importAwsConfig(
       skip(name, `profile name: ${validName.error.issues[0]?.message}`);
       continue;
     }
-    const mapped = mapProfile(name, s, merged, explicitSessions, result.ssoSessions);
+    const mapped = mapProfile(name, s, merged, explicitSessions, result.ssoSessions, !!options.takeOver);
     if (typeof mapped === 'string') {
       skip(name, mapped);
       continue;
@@ -75,6 +89,7 @@ export async function importAwsConfig(
       continue;
     }
     if (mapped.newSession) result.ssoSessions.push(mapped.newSession);
+    if (mapped.secretAccessKey !== undefined) result.secretKeys.push({ name, secretAccessKey: mapped.secretAccessKey });
     result.profiles.push(profile.data);
   }
   // Profiles whose source_profile chain loops can never be resolved: said here, in the file's words.
@@ -84,12 +99,61 @@ export async function importAwsConfig(
   }));
   for (const [name, path] of looping) skip(name, `source_profile forms a loop (${path.join(' -> ')})`);
   result.profiles = result.profiles.filter((p) => !looping.has(p.name));
+  result.secretKeys = result.secretKeys.filter((k) => !looping.has(k.name));
   return result;
 }
 
-type Mapped = { profile: Record<string, unknown>; newSession?: SsoSession } | string;
+/**
+ * aws-vault's `credential_process = aws-vault exec NAME --json` (or `export --format=json NAME`)
+ * and granted's `granted credential-process --profile NAME` only hand out what profile NAME sets
+ * up: such a profile is given NAME's settings (its own region kept), so it is imported as what it
+ * stands for.
+ */
+function adoptCredentialProcess(merged: Record<string, Section>, adopted: AwsConfigImport['adopted']): void {
+  const original = Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, { ...v }]));
+  for (const [name, s] of Object.entries(original)) {
+    const found = s.credential_process === undefined ? undefined : credentialProcessTool(s.credential_process);
+    if (!found) continue;
+    const target = found.profile ?? name;
+    const { credential_process: _self, ...own } = s;
+    const { credential_process: _target, ...targetSettings } = original[target] ?? {};
+    merged[name] = target === name ? own : { ...targetSettings, ...(own.region !== undefined ? { region: own.region } : {}) };
+    adopted.push({ name, tool: found.tool, target });
+  }
+}
 
-function mapProfile(name: string, s: Section, all: Record<string, Section>, explicitSessions: Set<string>, sessions: SsoSession[]): Mapped {
+/** Which tool a credential_process line runs, and the profile it names; undefined for other tools. */
+export function credentialProcessTool(line: string): { tool: 'aws-vault' | 'granted'; profile?: string } | undefined {
+  const words = line.trim().split(/\s+/);
+  const program = (words[0] ?? '').replace(/^["']|["']$/g, '').split('/').pop();
+  if (program === 'aws-vault' && (words[1] === 'exec' || words[1] === 'export')) {
+    // Flags with a separate value; the first other non-flag word is the profile.
+    const withValue = new Set(['--duration', '-d', '--region', '--mfa-token', '-t', '--prompt', '--format', '--backend']);
+    for (let i = 2; i < words.length; i++) {
+      const w = words[i] as string;
+      if (w === '--') break;
+      if (w.startsWith('-')) {
+        if (withValue.has(w)) i++;
+        continue;
+      }
+      return { tool: 'aws-vault', profile: w };
+    }
+    return { tool: 'aws-vault' };
+  }
+  if (program === 'granted' && words[1] === 'credential-process') {
+    for (let i = 2; i < words.length; i++) {
+      const w = words[i] as string;
+      if (w.startsWith('--profile=')) return { tool: 'granted', profile: w.slice('--profile='.length) };
+      if (w === '--profile' && words[i + 1]) return { tool: 'granted', profile: words[i + 1] };
+    }
+    return { tool: 'granted' };
+  }
+  return undefined;
+}
+
+type Mapped = { profile: Record<string, unknown>; newSession?: SsoSession; secretAccessKey?: string } | string;
+
+function mapProfile(name: string, s: Section, all: Record<string, Section>, explicitSessions: Set<string>, sessions: SsoSession[], takeOver: boolean): Mapped {
   const common = { name, ...opt('region', s.region) };
   if (s.role_arn !== undefined) {
     const hop = {
@@ -122,8 +186,22 @@ function mapProfile(name: string, s: Section, all: Record<string, Section>, expl
     return mapSsoProfile(common, s, explicitSessions, sessions);
   }
   if (s.credential_process !== undefined) return 'credential_process: another tool provides these credentials';
-  if (s.aws_access_key_id !== undefined || s.aws_secret_access_key !== undefined || s.aws_session_token !== undefined) return STATIC_KEYS;
+  if (s.aws_access_key_id !== undefined || s.aws_secret_access_key !== undefined || s.aws_session_token !== undefined) {
+    return takeOver ? mapStaticKeys(common, s) : STATIC_KEYS;
+  }
   return 'no credential settings (only settings such as region)';
+}
+
+/** Long-term keys as an IAM user profile (with its mfa_serial); the secret goes to the keychain. Messages never show a key. */
+function mapStaticKeys(common: { name: string }, s: Section): Mapped {
+  if (s.aws_session_token !== undefined) return 'temporary keys (aws_session_token): nothing lasting to take over';
+  if (s.aws_access_key_id === undefined || s.aws_secret_access_key === undefined) return 'aws_access_key_id and aws_secret_access_key are both needed';
+  if (!s.aws_access_key_id.startsWith('AKIA')) return "aws_access_key_id: an IAM user's access key id starts with AKIA";
+  if (!SECRET_ACCESS_KEY.test(s.aws_secret_access_key)) return 'aws_secret_access_key: not 40 characters of letters, digits and / + =';
+  return {
+    profile: { ...common, kind: 'iam-user', accessKeyId: s.aws_access_key_id, ...opt('mfaSerial', s.mfa_serial), ...opt('sessionDurationSeconds', num(s.duration_seconds)) },
+    secretAccessKey: s.aws_secret_access_key,
+  };
 }
 
 function mapSsoProfile(common: { name: string }, s: Section, explicitSessions: Set<string>, sessions: SsoSession[]): Mapped {

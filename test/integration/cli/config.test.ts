@@ -140,8 +140,8 @@ describe('rolecall config import', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout.split('\n')[0]).toBe(`Imported 2 profiles (audit, acme-dev) and Identity Center acme from ${configFile}`);
     expect(r.stdout).toContain('  skipped base: no credential settings (only settings such as region)\n');
-    expect(r.stdout).toContain('  skipped alice: static keys: add them with rolecall iam-user add\n');
-    expect(r.stdout).toContain("  skipped orphan: its source profile 'base' was not imported\n");
+    expect(r.stdout).toContain('  skipped alice: static keys: rolecall config import --take-over moves them into the keychain (or rolecall iam-user add, then import again)\n');
+    expect(r.stdout).toContain("  skipped orphan: its source profile 'base' was not imported; import again once it is in Rolecall (rolecall config import --take-over brings static keys along)\n");
     const list = parseJson<{ name: string; kind: string; accountId: string | null; roleName: string | null; source: string | null }[]>((await h().rolecall(['list', '--json'])).stdout);
     expect(list.map((p) => [p.name, p.kind, p.accountId, p.roleName, p.source])).toEqual([
       ['alice', 'iam-user', null, null, null],

@@ -73,7 +73,7 @@ describe('importAwsConfig: what is imported', () => {
       ini('[keys]', 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', '[ops]', 'region = eu-west-3'),
     );
     expect(result.profiles).toEqual([{ kind: 'assume-role', name: 'ops', sourceProfile: 'keys', roleArn: 'arn:aws:iam::444455556666:role/Ops', region: 'eu-west-3' }]);
-    expect(result.skipped).toEqual([{ name: 'keys', reason: 'static keys: add them with rolecall iam-user add' }]);
+    expect(result.skipped).toEqual([{ name: 'keys', reason: 'static keys: rolecall config import --take-over moves them into the keychain (or rolecall iam-user add, then import again)' }]);
     expect(JSON.stringify(result)).not.toContain('wJalrXUtnFEMI');
   });
 });
@@ -81,7 +81,7 @@ describe('importAwsConfig: what is imported', () => {
 describe('importAwsConfig: what is skipped, and why', () => {
   const managed = renderManagedBlock([{ name: 'rc-dev', credentialProcess: credentialProcessCommand('/n', '/s', 'rc-dev', 'linux') }]);
   it.each([
-    ['static keys', ini('[profile k]', 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE', 'aws_secret_access_key = SECRET'), 'k', /^static keys: add them with rolecall iam-user add$/],
+    ['static keys', ini('[profile k]', 'aws_access_key_id = AKIAIOSFODNN7EXAMPLE', 'aws_secret_access_key = SECRET'), 'k', /^static keys: rolecall config import --take-over moves them into the keychain \(or rolecall iam-user add, then import again\)$/],
     ['credential_process', ini('[profile p]', 'credential_process = /usr/bin/other-tool'), 'p', /credential_process/],
     ['credential_source', ini('[profile e]', 'role_arn = arn:aws:iam::111122223333:role/R', 'credential_source = Ec2InstanceMetadata'), 'e', /credential_source Ec2InstanceMetadata/],
     ['role_arn alone', ini('[profile r]', 'role_arn = arn:aws:iam::111122223333:role/R'), 'r', /role_arn without source_profile/],
