@@ -62,7 +62,13 @@ function refusedThrow(why: string): never {
 
 function parseXml(xml: string): Element {
   const errors: string[] = [];
-  const doc = new DOMParser({ onError: (level, message) => void (level !== 'warning' && errors.push(message)) }).parseFromString(xml, 'text/xml');
+  let doc: ReturnType<DOMParser['parseFromString']>;
+  try {
+    doc = new DOMParser({ onError: (level, message) => void (level !== 'warning' && errors.push(message)) }).parseFromString(xml, 'text/xml');
+  } catch {
+    // xmldom throws on a fatal error whatever onError does.
+    refusedThrow('is not well-formed XML');
+  }
   // A DTD is refused whatever it declares: entity definitions are how XML bombs and external-entity reads get in.
   if (Array.from(doc.childNodes as ArrayLike<XmlNode>).some((n) => n.nodeType === 10)) refusedThrow('declares a DTD (<!DOCTYPE>): refused, as entity definitions have no place in a SAML response');
   if (errors.length || !doc.documentElement) refusedThrow('is not well-formed XML');

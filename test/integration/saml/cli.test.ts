@@ -68,8 +68,15 @@ describe('rolecall login saml --saml-response-file', () => {
     expect(Math.round((Date.parse(/until (\S+)\)/.exec(retried.stdout)?.[1] ?? '') - h().sandbox.state.now().getTime()) / 60_000)).toBe(60);
   });
 
-  it('a session that has run out asks for a new sign-in: "sign in again: rolecall login saml corp"', { timeout: 60_000 }, async () => {
-    expect((await login(h(), sign(h(), { sessionDuration: 900 }))).code).toBe(0);
+  it('reads stdin; refreshes with the captured response while it lasts; then asks for a new sign-in: "sign in again: rolecall login saml corp"', { timeout: 60_000 }, async () => {
+    const stdin = await h().rolecall(['login', 'saml', 'corp', '--saml-response-file', '-'], { input: `${sign(h(), { sessionDuration: 900 }).replace(/(.{64})/g, '$1\n')}\n` });
+    expect(stdin.code, stdin.stderr).toBe(0);
+    // While STS still takes the captured response, a refresh assumes the role with it again.
+    const cp = (args: string[] = []) => h().rolecall(['credential-process', '--profile', PROFILE, ...args], { secretOutput: true });
+    const before = parseJson((await cp()).stdout);
+    const renewed = await cp(['--force-refresh']);
+    expect(renewed.code, renewed.stderr).toBe(0);
+    expect(parseJson(renewed.stdout).AccessKeyId).not.toBe(before.AccessKeyId);
     // The session and the captured response both run out.
     await fetch(`${h().sandbox.url}/_sandbox/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: 1000 }) });
     const r = await h().rolecall(['credential-process', '--profile', PROFILE, '--force-refresh'], { secretOutput: true });
