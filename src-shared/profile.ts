@@ -78,6 +78,17 @@ export const SamlRoleProfile = z.object({
   principalArn: SamlProviderArn,
 });
 
+/** A role reached by AssumeRoleWithWebIdentity with an id_token of the OIDC integration's sign-in (renewed with its refresh token). */
+export const OidcRoleProfile = z.object({
+  ...Common,
+  kind: z.literal('oidc-role'),
+  /** The OIDC integration (OidcIntegration.name) whose sign-in gives the id_token. */
+  integration: IntegrationName,
+  roleArn: RoleArn,
+  roleSessionName: RoleSessionName.optional(),
+  durationSeconds: DurationSeconds.optional(),
+});
+
 /** The login session an `aws login` sign-in names (its idToken's sub): an IAM user, root or assumed-role ARN. */
 export const LoginSessionArn = z
   .string()
@@ -93,7 +104,7 @@ export const AwsLoginProfile = z.object({
   writeAwsLoginCache: z.boolean().optional(),
 });
 
-export const Profile = z.discriminatedUnion('kind', [SsoRoleProfile, IamUserProfile, AssumeRoleProfile, WebIdentityProfile, SamlRoleProfile, AwsLoginProfile]);
+export const Profile = z.discriminatedUnion('kind', [SsoRoleProfile, IamUserProfile, AssumeRoleProfile, WebIdentityProfile, SamlRoleProfile, AwsLoginProfile, OidcRoleProfile]);
 export type Profile = z.infer<typeof Profile>;
 export type ProfileKind = Profile['kind'];
 export type AssumeRoleProfile = z.infer<typeof AssumeRoleProfile>;
@@ -102,6 +113,25 @@ export type IamUserProfile = z.infer<typeof IamUserProfile>;
 export type WebIdentityProfile = z.infer<typeof WebIdentityProfile>;
 export type SamlRoleProfile = z.infer<typeof SamlRoleProfile>;
 export type AwsLoginProfile = z.infer<typeof AwsLoginProfile>;
+export type OidcRoleProfile = z.infer<typeof OidcRoleProfile>;
+
+/** RFC 6749 scope-token: printable ASCII but space, '"' and '\\'. */
+const Scope = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,128}$/, 'a scope is printable ASCII without spaces, quotes or backslashes');
+
+/** An OpenID Connect provider people sign in to for AssumeRoleWithWebIdentity: issuer, client, scopes, and the roles its tokens may assume. */
+export const OidcIntegration = z.object({
+  name: IntegrationName,
+  /** The issuer URL (the id_token's iss); discovery is at ISSUER/.well-known/openid-configuration. */
+  issuer: z.string().url().max(2048),
+  /** The client id registered with the IdP (a public client: no secret); the id_token's aud. */
+  clientId: z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'a client id is printable ASCII without spaces'),
+  scopes: z.array(Scope).min(1).max(20),
+  roleArns: z.array(RoleArn).min(1).max(50),
+  /** The region of its roles' STS calls and profiles. */
+  region: Region.optional(),
+  durationSeconds: DurationSeconds.optional(),
+});
+export type OidcIntegration = z.infer<typeof OidcIntegration>;
 
 /** A SAML 2.0 identity provider people sign in to for AWS: its IdP-initiated sign-in URL and options. */
 export const SamlIntegration = z.object({
@@ -145,6 +175,7 @@ export const AppState = z.object({
   profiles: z.array(Profile).default([]),
   ssoSessions: z.array(SsoSession).default([]),
   samlIntegrations: z.array(SamlIntegration).default([]),
+  oidcIntegrations: z.array(OidcIntegration).default([]),
   settings: Settings.default(Settings.parse({})),
 });
 export type AppState = z.infer<typeof AppState>;

@@ -32,7 +32,7 @@ export const layers = [
     dirs: ['test/sandbox'],
     layers: [],
     node: true,
-    packages: ['zod', 'commander', 'jose', 'otpauth', 'xml-crypto', '@xmldom/xmldom', 'fast-xml-parser'],
+    packages: ['zod', 'commander', 'jose', 'otpauth', 'xml-crypto', '@xmldom/xmldom', 'fast-xml-parser', 'oidc-provider'],
   },
   // Tests, benchmarks and build scripts sit on top: any layer, any declared package but electron.
   {

@@ -8,6 +8,7 @@ import { Broker, type MfaPrompt } from './broker/broker';
 import type { SessionInfo } from './broker/types';
 import { diagnose, type DoctorReport } from './doctor';
 import { SsoManager, type SsoManagerOptions } from './sso/manager';
+import { OidcManager, type OidcManagerOptions } from './oidc/manager';
 
 export interface CoreOptions {
   env?: NodeJS.ProcessEnv;
@@ -18,6 +19,8 @@ export interface CoreOptions {
   ssoIo?: SsoManagerOptions['io'];
   /** Sign in when a profile needs an Identity Center token and there is none (interactive faces); otherwise say "sign in again". */
   ssoSignInOnDemand?: SsoManagerOptions['signInOnDemand'];
+  /** How OIDC sign-ins reach the person (print, open a browser). */
+  oidcIo?: OidcManagerOptions['io'];
   /** Where a logout or a pruning sync ends sessions: this core's broker by default; a face with a running agent ends them there too. */
   forgetProfile?: (profile: string) => Promise<void>;
 }
@@ -28,6 +31,7 @@ export interface Core {
   secrets: SecretStore;
   broker: Broker;
   sso: SsoManager;
+  oidc: OidcManager;
   doctor(profile: string, request?: { mfaCode?: string }): Promise<DoctorReport>;
 }
 
@@ -47,13 +51,15 @@ export async function createCore(opts: CoreOptions = {}): Promise<Core> {
     // Logging out or pruning a role ends the sessions built on it.
     forgetProfile: opts.forgetProfile ?? ((profile) => broker.forget(profile)),
   });
-  const broker: Broker = new Broker({ paths, state, secrets, sso, env, promptMfa: opts.promptMfa, onNotice: opts.onNotice, onSession: opts.onSession });
+  const oidc = new OidcManager({ paths, state, secrets, env, io: opts.oidcIo ?? opts.ssoIo });
+  const broker: Broker = new Broker({ paths, state, secrets, sso, oidc, env, promptMfa: opts.promptMfa, onNotice: opts.onNotice, onSession: opts.onSession });
   return {
     paths,
     state,
     secrets,
     broker,
     sso,
+    oidc,
     doctor: (profile, request) => diagnose(broker, profile, request),
   };
 }

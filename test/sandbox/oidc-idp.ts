@@ -10,7 +10,7 @@
 //   /oidc/interaction/UID        sign-in form: username, password, button id "sign-in"
 //                                consent form: buttons id "allow" / "deny"
 import { createPrivateKey } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import Provider, { type Adapter, type AdapterPayload, type Configuration } from 'oidc-provider';
 import { demoKeys } from './idp-signing';

@@ -13,7 +13,7 @@ import { describeError, RolecallError, type ErrorCode } from '../errors';
 import { lockFileFor, withFileLock } from '../lock';
 import type { RolecallPaths } from '../paths';
 import { providerFor } from '../providers/registry';
-import type { SsoAccessTokenSource, StepContext, StepResult } from '../providers/types';
+import type { OidcIdTokenSource, SsoAccessTokenSource, StepContext, StepResult } from '../providers/types';
 import { sessionScope } from '../secrets/keychain-layout';
 import type { SecretStore } from '../secrets/secret-store';
 import { SingleFlight } from '../single-flight';
@@ -30,6 +30,8 @@ export interface BrokerOptions {
   state: { load(): Promise<AppState> };
   secrets: SecretStore;
   sso: SsoAccessTokenSource;
+  /** id_tokens for 'oidc-role' profiles. */
+  oidc?: OidcIdTokenSource;
   /** The broker's own environment: its AWS settings serve requests that bring none (in-process callers). */
   env?: NodeJS.ProcessEnv;
   /** Asks a person for an MFA code (TTY prompt, app dialog); absent in non-interactive faces. */
@@ -378,6 +380,7 @@ export class Broker implements CredentialBroker {
       secrets: this.o.secrets,
       sso: this.o.sso,
       ssoSessions: state.ssoSessions,
+      oidc: this.o.oidc,
       parent,
       mfaCode: async (serialNumber) => {
         // A code is good for one call: the first step that needs one takes the caller's, and a

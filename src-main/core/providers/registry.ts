@@ -4,6 +4,7 @@
 import type { Profile, ProfileKind } from '../../../src-shared/profile';
 import { assumeRoleProvider } from './assume-role';
 import { iamUserProvider } from './iam-user';
+import { oidcRoleProvider } from './oidc-role';
 import { samlRoleProvider } from './saml-role';
 import { ssoRoleProvider } from './sso-role';
 import type { Provider } from './types';
@@ -15,6 +16,7 @@ const providers: { [K in ProfileKind]: Provider<Extract<Profile, { kind: K }>> }
   'sso-role': ssoRoleProvider,
   'web-identity': webIdentityProvider,
   'saml-role': samlRoleProvider,
+  'oidc-role': oidcRoleProvider,
 };
 
 export function providerFor<P extends Profile>(profile: P): Provider<P> {

@@ -30,6 +30,11 @@ export interface SsoAccessTokenSource {
   rejected?(ssoSession: string, accessToken: string): Promise<void>;
 }
 
+/** id_tokens of OIDC integrations, renewed silently; throws RolecallError('sign-in-required') when a person must sign in. */
+export interface OidcIdTokenSource {
+  idToken(integration: string): Promise<{ idToken: string; expiresAt: Date }>;
+}
+
 export interface StepContext {
   /** The hop's region and the caller's AWS settings, for its STS calls. */
   sts: StsContext;
@@ -38,6 +43,8 @@ export interface StepContext {
   secrets: SecretStore;
   sso: SsoAccessTokenSource;
   ssoSessions: SsoSession[];
+  /** Absent in faces built without OIDC sign-ins. */
+  oidc?: OidcIdTokenSource;
   parent?: StepResult;
   /** An MFA code for this device: the one the caller passed, else a prompt; throws 'mfa-required' when neither. */
   mfaCode(serialNumber: string): Promise<string>;

@@ -69,14 +69,16 @@ export const SamlResponseSecret = z.object({
 });
 export type SamlResponseSecret = z.infer<typeof SamlResponseSecret>;
 
-/** `saml-response/<integration>`: the SAMLResponse a SAML sign-in captured, and what was decided from it then. */
-export const SamlResponseSecret = z.object({
-  samlResponse: z.string().min(4).max(100_000),
-  /** ISO 8601: STS refuses the assertion from then on (its NotOnOrAfter). */
-  notOnOrAfter: z.string().datetime({ offset: true }),
-  /** DurationSeconds to ask for (the SessionDuration attribute and the integration's setting, applied). */
-  durationSeconds: z.number().int().min(900).max(43200),
-  /** Where its AssumeRoleWithSAML calls go (its partition's region). */
-  region: z.string(),
+/** `oidc-token/<integration>`: an OIDC sign-in's id_token and refresh token, and where the issuer renews and checks them. */
+export const OidcTokenRecord = z.object({
+  issuer: z.string(),
+  clientId: z.string(),
+  tokenEndpoint: z.string(),
+  jwksUri: z.string(),
+  idToken: z.string().min(4).max(20000),
+  /** ISO 8601: the id_token's exp. */
+  idTokenExpiresAt: dateTime(),
+  refreshToken: z.string().optional(),
+  flow: z.enum(['pkce', 'device']),
 });
-export type SamlResponseSecret = z.infer<typeof SamlResponseSecret>;
+export type OidcTokenRecord = z.infer<typeof OidcTokenRecord>;

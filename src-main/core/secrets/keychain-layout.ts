@@ -8,7 +8,7 @@
 //   sso-token/<instance>             an Identity Center sign-in: access and refresh token, client
 //   sso-client/<region>/<start URL>  Rolecall's SSO OIDC client registrations (start URL hashed)
 //   saml-response/<integration>      the latest SAMLResponse of a SAML sign-in (a bearer secret, minutes long)
-//   saml-response/<integration>      the latest SAMLResponse of a SAML sign-in (a bearer secret, minutes long)
+//   oidc-token/<integration>         an OIDC sign-in: id_token, refresh token, the issuer's endpoints
 //   aws-login/<profile>              an AWS sign-in (aws login): DPoP private key, refresh token, client id
 //   keychain-check                   no secret: written and read to check the keychain works
 import { createHash } from 'node:crypto';
@@ -34,7 +34,7 @@ export const iamUserEntryName = (profile: string) => `iam-user/${profile}`;
 export const KEYCHAIN_PROBE_ENTRY = 'keychain-check';
 export const ssoTokenEntryName = (instance: string) => `sso-token/${instance}`;
 export const samlResponseEntryName = (integration: string) => `saml-response/${integration}`;
-export const samlResponseEntryName = (integration: string) => `saml-response/${integration}`;
+export const oidcTokenEntryName = (integration: string) => `oidc-token/${integration}`;
 export const awsLoginEntryName = (profile: string) => `aws-login/${profile}`;
 export const ssoClientEntryName = (region: string, startUrl: string) => `sso-client/${region}/${sha256(startUrl).slice(0, 32)}`;
 
