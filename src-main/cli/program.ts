@@ -16,6 +16,7 @@ import { registerList } from './commands/list';
 import { registerProfileAdd } from './commands/profile-add';
 import { registerProfileEdit } from './commands/profile-edit';
 import { registerProfileRemove } from './commands/profile-remove';
+import { registerProfileRename } from './commands/profile-rename';
 import { registerLoginSaml, registerSamlCommands } from './commands/saml';
 import { registerServe } from './commands/serve';
 import { registerSsoCommands } from './commands/sso';
@@ -41,6 +42,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerProfileAdd(profile, ctx);
   registerProfileEdit(profile, ctx);
   registerProfileRemove(profile, ctx);
+  registerProfileRename(profile, ctx);
   registerIamUserAdd(iamUser, ctx);
   registerIamUserRemove(iamUser, ctx);
   registerConfigWrite(config, ctx);

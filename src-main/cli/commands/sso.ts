@@ -54,12 +54,19 @@ export function registerSsoCommands(program: Command, ctx: CliContext): void {
       const m = await manager(ctx);
       const names = arg ? [instanceName(arg) as string] : (await m.sessions()).map((s) => s.name);
       if (!names.length) return ctx.print('No Identity Center instances yet: rolecall login sso --start-url URL --region REGION');
+      let added = 0;
       for (const name of names) {
         const progress = progressLine(ctx, name);
         const r = await m.sync(name, { onProgress: progress.update }).finally(progress.done);
+        added += r.added.length;
         ctx.print(`${name}: ${r.accounts} accounts, ${r.roles} roles; ${r.added.length} profiles added, ${r.removed.length} removed (${(r.durationMs / 1000).toFixed(1)} s)`);
         for (const p of r.orphaned) ctx.notice(`kept '${p}': its role is gone, but other profiles build on it`);
       }
+      // The managed block says it is replaced on sync: with config writing on (the block is in the
+      // file), it is; otherwise AWS tools cannot see the synced profiles yet, so say how.
+      const { hasManagedBlock, writeRolecallBlock } = await import('../write-block');
+      if (await hasManagedBlock(ctx)) await writeRolecallBlock(ctx);
+      else if (added) ctx.print('To use them from AWS tools (aws --profile NAME): rolecall config write');
     });
 
   program

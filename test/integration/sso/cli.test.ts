@@ -46,7 +46,7 @@ describe('rolecall login sso / sync / logout', () => {
     const { accessToken, refreshToken } = JSON.parse((await h.secrets.get('sso-token/acme')) ?? '{}') as Record<string, string>;
 
     const sync = await run('sync');
-    expect(sync).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^acme: 2 accounts, 6 roles; 6 profiles added, 0 removed \(\d+\.\d s\)\n$/) });
+    expect(sync).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^acme: 2 accounts, 6 roles; 6 profiles added, 0 removed \(\d+\.\d s\)\nTo use them from AWS tools \(aws --profile NAME\): rolecall config write\n$/) });
     expect((await h.state.load()).profiles.map((p) => p.name)).toContain('team-0000/Admin');
     expect((await run('sso', 'status')).stdout).toMatch(/^acme\thttps:\/\/acme\.awsapps\.com\/start\tus-east-1\tsigned in until \S+Z\n$/);
 
