@@ -43,7 +43,7 @@ describe('rolecall login saml --saml-response-file', () => {
     expect(Math.round((expiry - h().sandbox.state.now().getTime()) / 60_000)).toBe(120);
 
     const list = parseJson<Array<Record<string, unknown>>>((await h().rolecall(['list', '--json'])).stdout);
-    expect(list).toEqual([expect.objectContaining({ name: PROFILE, kind: 'saml-role', accountId: '777788889999', roleName: 'SamlAdmin' })]);
+    expect(list).toEqual([expect.objectContaining({ name: PROFILE, kind: 'saml-role', accountId: '777788889999', roleName: 'SamlAdmin', source: 'corp' })]);
     expect((await h().rolecall(['saml', 'list'])).stdout).toBe(`corp\t${h().sandbox.url}/saml-idp/corp-idp/sso\t-\t-\t${PROFILE}\n`);
 
     expect((await h().rolecall(['config', 'write'])).code).toBe(0);
