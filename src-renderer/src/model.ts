@@ -24,24 +24,38 @@ export interface Indexed {
 export const indexProfiles = (profiles: ProfileRow[]): Indexed[] =>
   profiles.map((p) => ({ profile: p, haystack: [p.accountName, p.accountId, p.roleName, p.alias, p.name].filter(Boolean).join(' ').toLowerCase() }));
 
-/**
- * How well `query` matches: a substring scores by how early it starts (a word start best);
- * otherwise every query character in order (fuzzy), scored by how tight the match is; -1 for none.
- */
-export function matchScore(haystack: string, query: string): number {
-  if (!query) return 0;
-  const at = haystack.indexOf(query);
-  if (at >= 0) return 1000 - Math.min(at, 500) + (at === 0 || /[\s/_-]/.test(haystack[at - 1]!) ? 200 : 0);
+/** A term spelled loosely ("admacc" for AdministratorAccess): its characters in order inside one word. */
+function subsequenceScore(word: string, term: string): number {
   let pos = -1;
   let gaps = 0;
-  for (const ch of query) {
-    if (ch === ' ') continue;
-    const next = haystack.indexOf(ch, pos + 1);
+  for (const ch of term) {
+    const next = word.indexOf(ch, pos + 1);
     if (next < 0) return -1;
     if (pos >= 0) gaps += next - pos - 1;
     pos = next;
   }
-  return Math.max(1, 500 - gaps);
+  return Math.max(1, 300 - gaps * 10);
+}
+
+/**
+ * How well `query` matches: every space-separated term must match, as a substring (scored by how
+ * early, a word start best) or else loosely inside one word; -1 when a term does not match.
+ */
+export function matchScore(haystack: string, query: string): number {
+  let total = 0;
+  for (const term of query.split(/\s+/)) {
+    if (!term) continue;
+    const at = haystack.indexOf(term);
+    if (at >= 0) {
+      total += 1000 - Math.min(at, 500) + (at === 0 || /[\s/_-]/.test(haystack[at - 1]!) ? 200 : 0);
+      continue;
+    }
+    let best = -1;
+    for (const word of haystack.split(/[\s/_-]+/)) best = Math.max(best, subsequenceScore(word, term));
+    if (best < 0) return -1;
+    total += best;
+  }
+  return total;
 }
 
 const byName = (a: ProfileRow, b: ProfileRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

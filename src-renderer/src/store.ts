@@ -21,6 +21,8 @@ interface State {
   error: string | null;
   rowErrors: Record<string, RowError>;
   signInErrors: Record<string, string>;
+  /** The add form's error: a new instance whose first sign-in failed has no entry to hold it. */
+  addError: string | null;
   busy: Record<string, string>;
   deviceCodes: Record<string, DeviceCodeView>;
   syncing: Record<string, SyncProgress>;
@@ -40,6 +42,7 @@ export const useStore = create<State>(() => ({
   error: null,
   rowErrors: {},
   signInErrors: {},
+  addError: null,
   busy: {},
   deviceCodes: {},
   syncing: {},
@@ -87,7 +90,10 @@ async function onRow<T>(name: string, label: string, fn: (api: RolecallApi) => P
   try {
     return await fn(api);
   } catch (e) {
-    set({ rowErrors: { ...get().rowErrors, [name]: errorOf(e) } });
+    const err = errorOf(e);
+    set({ rowErrors: { ...get().rowErrors, [name]: err } });
+    // The sign-in behind it ended: the sign-ins column shows "sign in again" now, not at the next look.
+    if (err.code === 'sign-in-required') void loadAll();
     return undefined;
   } finally {
     set({ busy: without(get().busy, name) });
@@ -144,7 +150,8 @@ export const actions = {
 
   async signIn(name: string, startUrl?: string, region?: string): Promise<boolean> {
     const api = get().api!;
-    set({ signInErrors: without(get().signInErrors, name) });
+    const known = get().signIns.some((s) => s.name === name);
+    set({ signInErrors: without(get().signInErrors, name), addError: null, ...(known ? {} : { addOpen: false }) });
     try {
       const view = await api.signIn({ name, ...(startUrl ? { startUrl } : {}), ...(region ? { region } : {}) });
       putSignIn(view);
@@ -153,7 +160,8 @@ export const actions = {
       if (!get().profiles.some((p) => p.source === name)) await actions.sync(name);
       return true;
     } catch (e) {
-      set({ signInErrors: { ...get().signInErrors, [name]: errorOf(e).message } });
+      const message = errorOf(e).message;
+      set(known ? { signInErrors: { ...get().signInErrors, [name]: message } } : { addError: message, addOpen: true });
       void loadAll();
       return false;
     }

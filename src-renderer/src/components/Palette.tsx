@@ -44,9 +44,17 @@ export function Palette() {
     out.push({ id: 'search', label: 'Search accounts and roles', run: () => document.getElementById('search')?.focus() });
     const filtered = q ? out.filter((c) => matchScore(c.label.toLowerCase(), q) >= 0) : out;
     if (q) {
-      for (const it of searchItems(index, q, 5)) {
-        if (it.type !== 'profile' || it.profile.name === sel?.name) continue;
-        filtered.push(...profileCommands(it.profile.name, liveOf(it.profile.name)));
+      // "stop prod": the profiles "prod" finds, with their commands that match the whole text.
+      const seen = new Set([sel?.name]);
+      const rest = q.split(/\s+/).slice(1).join(' ');
+      for (const [query, keep] of [[q, () => true], [rest, (c: Command) => matchScore(c.label.toLowerCase(), q) >= 0]] as const) {
+        if (!query) continue;
+        for (const it of searchItems(index, query, 5)) {
+          if (it.type !== 'profile' || seen.has(it.profile.name)) continue;
+          const cmds = profileCommands(it.profile.name, liveOf(it.profile.name)).filter(keep);
+          if (cmds.length) seen.add(it.profile.name);
+          filtered.push(...cmds);
+        }
       }
     }
     return filtered.slice(0, 60);

@@ -78,6 +78,26 @@ function MfaForm({ name }: { name: string }) {
   );
 }
 
+function ErrorRow({ item }: { item: Extract<ListItem, { type: 'error' }> }) {
+  const ended = useStore((s) => (item.error.code === 'sign-in-required' ? s.signIns.find((x) => x.state === 'sign-in-required') : undefined));
+  const needsMfa = item.error.code === 'mfa-required';
+  // The core's hint names the CLI command; in the window the fix is the button beside it.
+  const text = ended ? `${item.error.message.split(';')[0]}.` : item.error.message;
+  return (
+    <div className="row-error" role="alert">
+      {needsMfa ? <MfaForm name={item.name} /> : <span className="msg" title={item.error.message}>{text}</span>}
+      {ended ? (
+        <button type="button" className="primary" onClick={() => void actions.signIn(ended.name).then((ok) => ok && actions.dismissError(item.name))} aria-label={`Sign in again to ${ended.name}`}>
+          Sign in again
+        </button>
+      ) : null}
+      <button type="button" className="link" aria-label={`Dismiss the error of ${item.name}`} onClick={() => actions.dismissError(item.name)}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
 const Row = memo(function Row({ item, selected }: { item: ListItem; selected: boolean }) {
   if (item.type === 'section') return <div className="section" role="heading" aria-level={2}>{item.label}</div>;
   if (item.type === 'account') {
@@ -88,17 +108,7 @@ const Row = memo(function Row({ item, selected }: { item: ListItem; selected: bo
       </div>
     );
   }
-  if (item.type === 'error') {
-    const needsMfa = item.error.code === 'mfa-required';
-    return (
-      <div className="row-error" role="alert">
-        {needsMfa ? <MfaForm name={item.name} /> : <span className="msg" title={item.error.message}>{item.error.message}</span>}
-        <button type="button" className="link" aria-label={`Dismiss the error of ${item.name}`} onClick={() => actions.dismissError(item.name)}>
-          Dismiss
-        </button>
-      </div>
-    );
-  }
+  if (item.type === 'error') return <ErrorRow item={item} />;
   const p = item.profile;
   return (
     <div className={`profile${selected ? ' selected' : ''}`} data-profile={p.name} aria-current={selected ? 'true' : undefined} onClick={() => useStore.setState({ selected: p.name })}>

@@ -62,14 +62,14 @@ export function AddIdentityCenter({ onDone }: { onDone: () => void }) {
   const [name, setName] = useState('');
   const [startUrl, setStartUrl] = useState('');
   const [region, setRegion] = useState('us-east-1');
-  const error = useStore((x) => x.signInErrors[name]);
+  const error = useStore((x) => x.addError);
   return (
     <form
       className="add"
       aria-label="Add IAM Identity Center"
       onSubmit={(e) => {
         e.preventDefault();
-        void actions.signIn(name.trim(), startUrl.trim(), region.trim()).then((ok) => ok && onDone());
+        void actions.signIn(name.trim(), startUrl.trim(), region.trim());
       }}
     >
       <label>
@@ -112,7 +112,8 @@ export function SignIns() {
           <SignInItem key={`${s.kind}:${s.name}`} s={s} />
         ))}
       </ul>
-      {addOpen ? (
+      {/* With no sign-ins yet the first-run panel holds the form. */}
+      {addOpen && signIns.length ? (
         <AddIdentityCenter onDone={() => useStore.setState({ addOpen: false })} />
       ) : (
         <button type="button" className="wide" onClick={() => useStore.setState({ addOpen: true })}>
