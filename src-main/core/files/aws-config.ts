@@ -108,14 +108,18 @@ export async function writeManagedBlock(configFile: string, blockText: string): 
   // Only to read profile names: a byte that is not UTF-8 becomes U+FFFD here, never in the file,
   // and cannot make a name equal to a block name (those are ASCII).
   const outsideNames = await configProfileNames(Buffer.concat([before, after]).toString('utf8'));
-  for (const name of blockText ? await configProfileNames(blockText) : []) {
-    if (outsideNames.has(name)) {
-      throw new RolecallError(
-        `Profile ${quoted(name)} is already defined in ${configFile} outside Rolecall's block`,
-        'conflict',
-        `rename or remove your [${name === 'default' ? 'default' : `profile ${name}`}] section, or give the Rolecall profile another name`,
-      );
-    }
+  // Every conflict at once, so one round of edits (or renames) resolves them all.
+  const conflicts = [...(blockText ? await configProfileNames(blockText) : [])].filter((name) => outsideNames.has(name));
+  if (conflicts.length) {
+    const sections = conflicts.map((name) => `[${name === 'default' ? 'default' : `profile ${name}`}]`).join(', ');
+    const one = conflicts.length === 1;
+    throw new RolecallError(
+      one
+        ? `Profile ${quoted(conflicts[0] as string)} is already defined in ${configFile} outside Rolecall's block`
+        : `${conflicts.length} profiles are already defined in ${configFile} outside Rolecall's block: ${conflicts.map((n) => quoted(n)).join(', ')}`,
+      'conflict',
+      `remove your ${sections} section${one ? '' : 's'}, or rename the Rolecall profile${one ? '' : 's'}: ${conflicts.map((n) => `rolecall profile rename ${n} NEW-NAME`).join('; ')}`,
+    );
   }
 
   // A CRLF file gets a CRLF block, so editors do not see mixed line ends.

@@ -3,6 +3,7 @@
 // only this table.
 import type { Profile, ProfileKind } from '../../../src-shared/profile';
 import { assumeRoleProvider } from './assume-role';
+import { awsLoginProvider } from './aws-login';
 import { iamUserProvider } from './iam-user';
 import { oidcRoleProvider } from './oidc-role';
 import { samlRoleProvider } from './saml-role';
@@ -16,6 +17,7 @@ const providers: { [K in ProfileKind]: Provider<Extract<Profile, { kind: K }>> }
   'sso-role': ssoRoleProvider,
   'web-identity': webIdentityProvider,
   'saml-role': samlRoleProvider,
+  'aws-login': awsLoginProvider,
   'oidc-role': oidcRoleProvider,
 };
 

@@ -104,7 +104,7 @@ describe('rolecall config write', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      `rolecall: Profile "alice" is already defined in ${configFile} outside Rolecall's block; rename or remove your [profile alice] section, or give the Rolecall profile another name\n`,
+      `rolecall: Profile "alice" is already defined in ${configFile} outside Rolecall's block; remove your [profile alice] section, or rename the Rolecall profile: rolecall profile rename alice NEW-NAME\n`,
     );
     expect(await readFile(configFile, 'utf8')).toBe(mine);
   });

@@ -32,11 +32,22 @@ describe('writeManagedBlock name conflicts', () => {
       await expect(writeManagedBlock(file, block('x', name))).rejects.toMatchObject({
         code: 'conflict',
         message: `Profile "${name}" is already defined in ${file} outside Rolecall's block`,
-        hint: `rename or remove your [${name === 'default' ? 'default' : 'profile dev'}] section, or give the Rolecall profile another name`,
+        hint: `remove your [${name === 'default' ? 'default' : 'profile dev'}] section, or rename the Rolecall profile: rolecall profile rename ${name} NEW-NAME`,
       });
       expect(await readFile(file, 'utf8')).toBe(before);
       expect(await readdir(dir)).toEqual(['config']); // no backup, no temp file left
     }
+  });
+
+  it('names every conflict at once, each with the command that resolves it', async () => {
+    const before = `${mine('[profile a]')}${mine('[default]')}${mine('[profile b]')}${mine('[profile c]')}`;
+    await writeFile(file, before);
+    await expect(writeManagedBlock(file, block('a', 'x', 'default', 'c'))).rejects.toMatchObject({
+      code: 'conflict',
+      message: `3 profiles are already defined in ${file} outside Rolecall's block: "default", "a", "c"`,
+      hint: 'remove your [default], [profile a], [profile c] sections, or rename the Rolecall profiles: rolecall profile rename default NEW-NAME; rolecall profile rename a NEW-NAME; rolecall profile rename c NEW-NAME',
+    });
+    expect(await readFile(file, 'utf8')).toBe(before);
   });
 
   it('lets the block keep names that only the old block had, and names the user has in a comment or sub-section', async () => {
