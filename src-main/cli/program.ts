@@ -18,6 +18,7 @@ import { registerProfileEdit } from './commands/profile-edit';
 import { registerProfileRemove } from './commands/profile-remove';
 import { registerProfileRename } from './commands/profile-rename';
 import { registerLoginSaml, registerSamlCommands } from './commands/saml';
+import { registerLoginOidc, registerOidcCommands } from './commands/oidc';
 import { registerServe } from './commands/serve';
 import { registerSsoCommands } from './commands/sso';
 
@@ -53,6 +54,8 @@ export function buildProgram(ctx: CliContext): Command {
   registerSsoCommands(program, ctx);
   registerSamlCommands(program, ctx);
   registerLoginSaml(program, ctx);
+  registerOidcCommands(program, ctx);
+  registerLoginOidc(program, ctx);
   return program;
 }
 
