@@ -13,6 +13,7 @@ import { registerExec } from './commands/exec';
 import { registerIamUserAdd } from './commands/iam-user-add';
 import { registerIamUserRemove } from './commands/iam-user-remove';
 import { registerList } from './commands/list';
+import { registerLoginAws } from './commands/login-aws';
 import { registerProfileAdd } from './commands/profile-add';
 import { registerProfileEdit } from './commands/profile-edit';
 import { registerProfileRemove } from './commands/profile-remove';
@@ -54,6 +55,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerSsoCommands(program, ctx);
   registerSamlCommands(program, ctx);
   registerLoginSaml(program, ctx);
+  registerLoginAws(program, ctx);
   registerOidcCommands(program, ctx);
   registerLoginOidc(program, ctx);
   return program;

@@ -102,6 +102,7 @@ describe('bad SAML responses', () => {
     ['an XML bomb', () => Buffer.from(`<!DOCTYPE r [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><r>&b;</r>`).toString('base64'), /declares a DTD/],
     ['oversized', () => 'QUFB'.repeat(30_000), /more than the 100000 AWS STS accepts/],
     ['encrypted, without --role', () => Buffer.from(ENCRYPTED).toString('base64'), /encrypted.*--role ROLE_ARN --principal-arn SAML_PROVIDER_ARN/],
+    ['encrypted, with --role (only AWS could decrypt it; the sandbox cannot)', () => Buffer.from(ENCRYPTED).toString('base64'), /AssumeRoleWithSAML failed: InvalidIdentityToken: Encrypted assertions are not supported/, ['--role', ROLE, '--principal-arn', IDP]],
     ['granting several roles, without --role', (h) => sign(h, { roles: [`${ROLE},${IDP}`, `arn:aws:iam::777788889999:role/Other,${IDP}`] }), /grants 2 roles/],
     ['not granting the --role asked for', (h) => sign(h), /does not grant arn:aws:iam::777788889999:role\/Nope/, ['--role', 'arn:aws:iam::777788889999:role/Nope']],
   ];
