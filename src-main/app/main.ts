@@ -1,44 +1,185 @@
-// The Electron shell: one window over the core, reached through the preload's RolecallApi.
-// Thin by design; the tray, SAML window and console windows come with the desktop issue.
-import { app, BrowserWindow, ipcMain } from 'electron';
+// The Electron shell: tray, one window, IPC, notifications, deep links, wake-up, over one core
+// whose broker also serves the agent socket (so the CLI shares its sessions). Thin by design:
+// every decision is a pure function (tray.ts, window-policy.ts, ipc.ts, attention.ts) with unit
+// tests; this file only applies them. Electron's binary is not needed to test any of it.
+import { app, BrowserWindow, clipboard, globalShortcut, ipcMain, Menu, Notification, powerMonitor, session, shell, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { RolecallApiContract, rolecallMethods } from '../../src-shared/api';
-import { createRolecallApi } from '../core/api';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { eventChannel, methodChannel, rolecallEvents, rolecallMethods, subscribe, type ProfileRow, type SignInView } from '../../src-shared/api';
+import { createRolecallApi, type CoreApi } from '../core/api';
 import { createCore } from '../core/core';
 import { describeError } from '../core/errors';
+import { NoticeGate, parseDeepLink, refreshFailureNotice, resumePlan, signInNotices, type Notice } from './attention';
+import { answerCall } from './ipc';
+import { trayKey, trayTemplate, type TrayAction, type TrayItem } from './tray';
+import { isTrustedSender, mainWindowOptions, navigationDecision, permissionDecision, RENDERER_CSP, rendererEntry } from './window-policy';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+let win: BrowserWindow | null = null;
+let tray: Tray | null = null;
 
 async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) return app.quit();
+  app.setAsDefaultProtocolClient('rolecall');
   await app.whenReady();
-  const core = await createCore();
-  const api = createRolecallApi(core);
+
+  const core = await createCoreForApp();
+  const api: CoreApi = createRolecallApi(core, {
+    openExternal: (url) => shell.openExternal(url),
+    writeClipboard: (text) => clipboard.writeText(text),
+    credentialProcess: (profile) => `rolecall credential-process --profile ${profile}`,
+  });
+  core.bindApi(api);
+  const entry = rendererEntry({ packaged: app.isPackaged, env: process.env, indexFileUrl: pathToFileURL(path.join(here, '../renderer/index.html')).href });
+
+  // Every window, this one and any other: no navigation, no new windows, no permissions.
+  app.on('web-contents-created', (_e, contents) => {
+    const route = (url: string) => {
+      if (navigationDecision(url) === 'external') void shell.openExternal(url);
+    };
+    contents.on('will-navigate', (e, url) => {
+      e.preventDefault();
+      route(url);
+    });
+    contents.on('will-frame-navigate', (e) => {
+      if (!e.isMainFrame) e.preventDefault();
+    });
+    contents.setWindowOpenHandler(({ url }) => {
+      route(url);
+      return { action: 'deny' };
+    });
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionDecision(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionDecision(permission));
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } }),
+  );
+
   for (const method of rolecallMethods) {
-    ipcMain.handle(`rolecall:${method}`, async (event, ...raw: unknown[]) => {
-      // Only our own window may call, and only with arguments the contract accepts.
-      if (!event.senderFrame?.url.startsWith('file://') && !process.env.ELECTRON_RENDERER_URL) throw new Error('refused');
-      const args = RolecallApiContract[method].args.safeParse(raw);
-      if (!args.success) throw new Error(`bad arguments for ${method}`);
-      try {
-        return await (api[method] as (...a: unknown[]) => Promise<unknown>)(...args.data);
-      } catch (err) {
-        throw new Error(describeError(err));
-      }
+    ipcMain.handle(methodChannel(method), (event, ...raw: unknown[]) => {
+      const trusted = isTrustedSender(
+        { frameUrl: event.senderFrame?.url, isMainFrame: event.senderFrame === event.sender.mainFrame, webContentsId: event.sender.id },
+        { webContentsId: win?.webContents.id, entry },
+      );
+      if (!trusted) return { ok: false, error: 'refused: not Rolecall’s window' };
+      return answerCall(api, method, raw);
     });
   }
-  const win = new BrowserWindow({
-    width: 1100,
-    height: 720,
-    title: 'Rolecall',
-    webPreferences: { preload: path.join(here, '../preload/index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
+  for (const e of rolecallEvents) subscribe(api, e, (payload) => win?.webContents.send(eventChannel(e), payload));
+
+  const openWindow = async () => {
+    if (win) return void (win.show(), win.focus());
+    win = new BrowserWindow(mainWindowOptions(path.join(here, '../preload/index.cjs')));
+    win.on('closed', () => (win = null));
+    win.once('ready-to-show', () => win?.show());
+    await win.loadURL(entry.url);
+  };
+
+  // Tray: rebuilt when the state changes (events), never on a timer of its own.
+  let profiles: ProfileRow[] = [];
+  let signIns: SignInView[] = [];
+  let shownKey = '';
+  const gate = new NoticeGate();
+  const notify = (notices: Notice[]) => {
+    for (const n of gate.fresh(notices)) {
+      const note = new Notification({ title: n.title, body: n.body });
+      note.on('click', () => void (n.action?.kind === 'sign-in' ? run({ kind: 'sign-in', instance: n.action.instance }) : openWindow()));
+      note.show();
+    }
+  };
+  const run = async (a: TrayAction): Promise<void> => {
+    try {
+      if (a.kind === 'quit') return app.quit();
+      if (a.kind === 'open-window') return openWindow();
+      if (a.kind === 'sign-in') {
+        await openWindow();
+        await api.signIn({ name: a.instance });
+      } else if (a.kind === 'make-default') new Notification({ title: 'Rolecall', body: (await api.makeDefault(a.profile)).message }).show();
+      else if (a.kind === 'open-console') await api.openConsole(a.profile);
+      else if (a.kind === 'copy-env') await api.copy(a.profile, 'env');
+      else if (a.kind === 'copy-credential-process') clipboard.writeText((await api.copy(a.profile, 'credential-process')).text ?? '');
+      else if (a.kind === 'start' || a.kind === 'refresh') await api.startSession(a.profile, { forceRefresh: a.kind === 'refresh' });
+      else if (a.kind === 'stop') await api.stopSession(a.profile);
+    } catch (err) {
+      new Notification({ title: 'Rolecall', body: describeError(err) }).show();
+    }
+    await refresh();
+  };
+  const toMenu = (items: TrayItem[]): MenuItemConstructorOptions[] =>
+    items.map((i) => ({
+      label: i.label,
+      type: i.submenu ? 'submenu' : (i.type ?? 'normal'),
+      checked: i.checked,
+      enabled: i.enabled,
+      accelerator: i.accelerator,
+      submenu: i.submenu ? toMenu(i.submenu) : undefined,
+      click: i.action ? () => void run(i.action!) : undefined,
+    }));
+  const rebuild = () => {
+    const items = trayTemplate({ profiles, signIns, now: Date.now() });
+    const key = trayKey(items);
+    if (key === shownKey) return;
+    shownKey = key;
+    tray?.setContextMenu(Menu.buildFromTemplate(toMenu(items)));
+  };
+  const refresh = async () => {
+    [profiles, signIns] = await Promise.all([api.listProfiles(), api.listSignIns()]);
+    rebuild();
+    notify(signInNotices(signIns, Date.now()));
+  };
+  tray = new Tray(nativeImage.createEmpty());
+  tray.setToolTip('Rolecall');
+  api.onSessionChanged(() => void refresh());
+  api.onSignInChanged(() => void refresh());
+  api.onProfilesChanged(() => void refresh());
+  api.onNotice(({ message }) => {
+    if (/could not refresh|refresh failed/i.test(message)) notify([refreshFailureNotice(message)]);
   });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  if (process.env.ELECTRON_RENDERER_URL) await win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else await win.loadFile(path.join(here, '../renderer/index.html'));
+  // After sleep: recompute at once; refresh what is due, one at a time, not in a storm.
+  powerMonitor.on('resume', () => {
+    void (async () => {
+      await refresh();
+      for (const name of resumePlan(profiles, Date.now()).refresh) await api.startSession(name).catch(() => undefined);
+      await refresh();
+    })();
+  });
+  const deepLink = (raw: string) => {
+    const link = parseDeepLink(raw);
+    if ('error' in link) return void new Notification({ title: 'Rolecall', body: link.error }).show();
+    void run(link.kind === 'console' ? { kind: 'open-console', profile: link.profile } : { kind: 'start', profile: link.profile });
+  };
+  app.on('second-instance', (_e, argv) => {
+    const link = argv.find((a) => a.startsWith('rolecall://'));
+    if (link) deepLink(link);
+    else void openWindow();
+  });
+  app.on('open-url', (e, url) => {
+    e.preventDefault();
+    deepLink(url);
+  });
+  globalShortcut.register('CommandOrControl+Shift+R', () => void openWindow());
+  await refresh();
+  if (!app.getLoginItemSettings().wasOpenedAtLogin) await openWindow();
 }
 
-app.on('window-all-closed', () => app.quit());
+/** The app's core; its broker serves the agent socket, so CLI processes share the app's sessions. */
+async function createCoreForApp() {
+  let api: CoreApi | undefined;
+  const core = await createCore({
+    onSession: (profile, s) => api?.events.emit('sessionChanged', { profile, expiresAt: s.expiration ? s.expiration.toISOString() : null }),
+    onNotice: (message) => api?.events.emit('notice', { message }),
+  });
+  const { AgentServer } = await import('../core/agent/server');
+  const server = new AgentServer(core.broker, core.paths, {});
+  // An agent of the CLI already serving keeps serving (the sessions live in the shared keychain cache).
+  await server.listen().catch(() => undefined);
+  app.on('will-quit', () => void server.close());
+  return Object.assign(core, { bindApi: (a: CoreApi) => (api = a) });
+}
+
+// The tray app stays when its window closes.
+app.on('window-all-closed', () => undefined);
 main().catch((err) => {
   console.error(`rolecall: ${describeError(err)}`);
   app.exit(1);

@@ -9,7 +9,14 @@ export interface IpcRendererLike {
 }
 
 export function buildPreloadApi(ipc: IpcRendererLike): Record<string, (...args: never[]) => unknown> {
-  const methods = rolecallMethods.map((m) => [m, (...args: unknown[]) => ipc.invoke(methodChannel(m), ...args)] as const);
+  // The main process answers {ok, result} or {ok: false, error, code}: a thrown IPC error would lose the code.
+  const call = async (m: (typeof rolecallMethods)[number], args: unknown[]) => {
+    const answer = (await ipc.invoke(methodChannel(m), ...args)) as { ok?: unknown; result?: unknown; error?: unknown; code?: unknown } | undefined;
+    if (answer?.ok === true) return answer.result;
+    // A plain object: contextBridge keeps only the message of an Error, and the page needs the code.
+    throw { name: 'RolecallCallError', message: typeof answer?.error === 'string' ? answer.error : `${m} failed`, code: typeof answer?.code === 'string' ? answer.code : undefined };
+  };
+  const methods = rolecallMethods.map((m) => [m, (...args: unknown[]) => call(m, args)] as const);
   const events = rolecallEvents.map(
     (e: RolecallEvent) =>
       [

@@ -55,7 +55,11 @@ export const useStore = create<State>(() => ({
 
 const set = useStore.setState;
 const get = useStore.getState;
-const errorOf = (e: unknown): RowError => ({ message: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code });
+/** An Error, or the plain {message, code} the preload rejects with (contextBridge would drop an Error's code). */
+const errorOf = (e: unknown): RowError => {
+  const o = typeof e === 'object' && e !== null ? (e as { message?: unknown; code?: unknown }) : {};
+  return { message: typeof o.message === 'string' ? o.message : String(e), code: typeof o.code === 'string' ? o.code : undefined };
+};
 const without = <T,>(o: Record<string, T>, k: string) => {
   const { [k]: _drop, ...rest } = o;
   return rest;
