@@ -7,7 +7,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { oidcTokenEntryName, OidcTokenRecord } from '../../../src-main/core/secrets/keychain-entries';
-import { parseJson, repoRoot, useCliHarness, type CliHarness } from '../cli/harness';
+import { parseJson, repoRoot, useCliHarness, VIA_AGENT, type CliHarness } from '../cli/harness';
 import { ALICE, Person } from './person';
 
 const AWS = '/usr/bin/aws';
@@ -50,8 +50,8 @@ function rolecallLive(x: CliHarness, args: string[], onLine: (line: string) => v
   );
 }
 
-async function callerArn(x: CliHarness, profile: string): Promise<string> {
-  const r = await x.run(AWS, ['--profile', profile, 'sts', 'get-caller-identity', '--endpoint-url', x.sandbox.url, '--output', 'json'], { env: NO_BROWSER, timeoutMs: 60_000 });
+async function callerArn(x: CliHarness, profile: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const r = await x.run(AWS, ['--profile', profile, 'sts', 'get-caller-identity', '--endpoint-url', x.sandbox.url, '--output', 'json'], { env: { ...NO_BROWSER, ...env }, timeoutMs: 60_000 });
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   return parseJson<{ Arn: string }>(r.stdout).Arn;
@@ -105,18 +105,21 @@ describe('rolecall login oidc', () => {
     expect(login.stdout).toMatch(/^Signed in to corp as alice/);
     expect(login.code).toBe(0);
     expect((await record(h()))?.flow).toBe('pkce');
+    expect((await h().rolecall(['config', 'write'])).code).toBe(0);
 
     const list = await h().rolecall(['oidc', 'list', '--json']);
     expect(parseJson<unknown[]>(list.stdout)).toEqual([
       expect.objectContaining({ name: 'corp', clientId: 'rolecall-desktop', scopes: ['openid', 'offline_access'], profiles: ['corp/FederatedDeveloper', 'corp/FederatedReadOnly'], signedIn: true, renewable: true }),
     ]);
-    const cp = await h().rolecall(['credential-process', '--profile', 'corp/FederatedReadOnly'], { env: NO_BROWSER, secretOutput: true });
+    // Through the background agent, as AWS tools reach Rolecall by default.
+    const cp = await h().rolecall(['credential-process', '--profile', 'corp/FederatedReadOnly'], { env: { ...NO_BROWSER, ...VIA_AGENT }, secretOutput: true });
     expect(cp).toMatchObject({ code: 0, stderr: '' });
+    expect(await callerArn(h(), 'corp/FederatedReadOnly', VIA_AGENT)).toMatch(/assumed-role\/FederatedReadOnly\//);
 
     const removed = await h().rolecall(['oidc', 'remove', 'corp']);
     expect(removed.stdout).toBe("Removed OIDC integration 'corp' and its profiles 'corp/FederatedDeveloper', 'corp/FederatedReadOnly'\n");
     expect(await record(h())).toBeNull();
-    const gone = await h().rolecall(['credential-process', '--profile', 'corp/FederatedReadOnly'], { env: NO_BROWSER });
+    const gone = await h().rolecall(['credential-process', '--profile', 'corp/FederatedReadOnly'], { env: { ...NO_BROWSER, ...VIA_AGENT } });
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toMatch(/^rolecall: profile 'corp\/FederatedReadOnly' does not exist/);
   }, 120_000);

@@ -33,6 +33,8 @@ afterEach(async () => {
 const core = (openBrowser: (url: string) => Promise<void>) =>
   h.newCore({ oidcIo: { print: (l) => printed.push(l), openBrowser, browserAvailable: () => true, now: () => Date.now() + skewMs, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) } });
 const record = async () => OidcTokenRecord.parse(JSON.parse((await h.core.secrets.get(oidcTokenEntryName('corp'))) ?? 'null'));
+/** Two minutes left on the stored id_token, as Rolecall sees it (the token itself stays valid for STS). */
+const nearExpiry = async () => h.core.secrets.set(oidcTokenEntryName('corp'), JSON.stringify({ ...(await record()), idTokenExpiresAt: new Date(Date.now() + 120_000).toISOString() }));
 const callerArn = async (c: Awaited<ReturnType<typeof core>>, profile: string) => {
   const creds = await c.broker.credentials(profile, { forceRefresh: true });
   expect(creds.accessKeyId).toMatch(/^ASIA/);
@@ -77,6 +79,18 @@ describe('rolecall login oidc (in process) against the sandbox oidc-provider', (
     expect(after.refreshToken).toBeTruthy();
     expect(after.refreshToken).not.toBe(before.refreshToken);
     expect(Date.parse(after.idTokenExpiresAt)).toBeGreaterThanOrEqual(Date.parse(before.idTokenExpiresAt));
+  });
+
+  it('two processes renewing at once redeem the rotating refresh token once: both get a token and the sign-in lives on', async () => {
+    const signIn = await core(async (url) => void (await person.signIn(url)));
+    await signIn.oidc.login('corp');
+    const [a, b] = [await core(noBrowser), await core(noBrowser)];
+    await nearExpiry();
+    const [ta, tb] = await Promise.all([a.oidc.idToken('corp'), b.oidc.idToken('corp')]);
+    expect(ta.idToken).toBe(tb.idToken);
+    // Had the spent refresh token been sent twice, the IdP would have ended the grant: this renewal would fail.
+    await nearExpiry();
+    expect((await (await core(noBrowser)).oidc.idToken('corp')).idToken).not.toBe(ta.idToken);
   });
 
   it('a refresh token the IdP no longer honours ends the sign-in: "sign in again", and the keychain entry is gone', async () => {
