@@ -30,7 +30,8 @@ export async function awsLoginCredentials(profile: AwsLoginProfile, ctx: StepCon
   }
   const credentials = { ...out.accessToken, expiration: new Date(Date.now() + out.expiresIn * 1000) };
   if (profile.writeAwsLoginCache) {
-    await writeAwsLoginCache(rotated, credentials, accountOf(secret.loginSession), ctx.env).catch((e: unknown) =>
+    // Where this process's AWS tools look (HOME, AWS_LOGIN_CACHE_DIRECTORY): not a caller setting, which are endpoints and region only.
+    await writeAwsLoginCache(rotated, credentials, accountOf(secret.loginSession), process.env).catch((e: unknown) =>
       ctx.notice(`profile '${profile.name}': the AWS CLI login cache was not updated: ${e instanceof Error ? e.message : String(e)}`),
     );
   }
