@@ -1,7 +1,8 @@
 // Bad input from an identity provider: an id_token from the wrong issuer or for the wrong audience,
-// expired, unsigned, tampered or signed by an unknown key, and a discovery document naming another
-// issuer. Each `rolecall login oidc` ends with one line naming the problem and a non-zero exit,
-// no stack trace, and nothing in the keychain; the same provider behaving well signs in.
+// expired, unsigned, tampered or signed by an unknown key, a discovery document naming another
+// issuer, and token answers without an id_token, not JSON or oversized. Each `rolecall login oidc`
+// ends with one line naming the problem and a non-zero exit, no stack trace, and nothing in the
+// keychain; the same provider behaving well signs in.
 import { afterEach, describe, expect, it } from 'vitest';
 import { oidcTokenEntryName } from '../../../src-main/core/secrets/keychain-entries';
 import { useCliHarness } from '../cli/harness';
@@ -30,6 +31,9 @@ describe('rolecall login oidc refuses what an identity provider should not send'
     ['tampered', () => refused("its signature does not match the issuer's keys \\(JWKS\\)")],
     ['unknown-key', () => refused("its signature does not match the issuer's keys \\(JWKS\\)")],
     ['discovery-issuer', (iss) => new RegExp(`^rolecall: OpenID Connect discovery for ${iss.replace(/\./g, '\\.')}: the document is for the issuer "https://idp\\.elsewhere\\.example", not "${iss.replace(/\./g, '\\.')}"; give --issuer exactly`)],
+    ['no-id-token', () => /^rolecall: the sign-in to 'evil': the identity provider sent no id_token; the integration's scopes must include openid/],
+    ['not-json', () => /^rolecall: the sign-in to 'evil': the identity provider answered HTTP 200 with something that is not JSON$/],
+    ['oversized', () => /^rolecall: the sign-in to 'evil': the identity provider's answer is larger than 262144 bytes$/],
   ])('%s: one line naming it, a non-zero exit, nothing stored', async (fault, message) => {
     const r = await loginAgainst(fault);
     const last = r.stderr.trimEnd().split('\n').at(-1) ?? '';

@@ -1,13 +1,13 @@
 // An OpenID Provider that misbehaves on purpose, for the bad-input tests: a real discovery document,
 // JWKS and device authorization, but a token endpoint whose id_token is wrong in one chosen way
 // (another issuer or audience, expired, unsigned, tampered, or a discovery document naming another
-// issuer). Listens on 127.0.0.1 on a port it picks; stop() ends it.
+// issuer), or no id_token at all (none, not JSON, oversized). Listens on 127.0.0.1 on a port it picks; stop() ends it.
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, SignJWT } from 'jose';
 
-export type Fault = 'good' | 'wrong-issuer' | 'wrong-audience' | 'expired' | 'unsigned' | 'tampered' | 'discovery-issuer' | 'unknown-key';
+export type Fault = 'good' | 'wrong-issuer' | 'wrong-audience' | 'expired' | 'unsigned' | 'tampered' | 'discovery-issuer' | 'unknown-key' | 'oversized' | 'not-json' | 'no-id-token';
 
 export const HOSTILE_CLIENT_ID = 'rolecall-desktop';
 
@@ -57,6 +57,12 @@ export async function startHostileIdp(fault: Fault): Promise<HostileIdp> {
       }
       if (path === '/jwks') return json(200, { keys: [jwk] });
       if (path === '/device') return json(200, { device_code: 'dc', user_code: 'WXYZ-ABCD', verification_uri: `${issuer}/activate`, expires_in: 600, interval: 1 });
+      if (path === '/token' && fault === 'oversized') return json(200, { access_token: 'a'.repeat(300 * 1024), token_type: 'Bearer' });
+      if (path === '/token' && fault === 'not-json') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        return res.end('<html>Sign in</html>');
+      }
+      if (path === '/token' && fault === 'no-id-token') return json(200, { access_token: 'at', token_type: 'Bearer', expires_in: 3600 });
       if (path === '/token') {
         void idToken(fault, issuer, privateKey, other).then((t) => json(200, { access_token: 'at', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt', id_token: t }));
         return;
