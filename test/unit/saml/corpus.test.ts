@@ -39,7 +39,7 @@ describe('SAML bad-input corpus', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 4 }), async (parts) => {
         count('saml: ACS POST body');
-        const blobs = parts.map((p, i) => [`b${i}`, p] as const);
+        const blobs = parts.map((p, i): [string, Uint8Array] => [`b${i}`, p]);
         await cleanOutcome(() =>
           samlPostFromRequest(
             { url: 'https://signin.aws.amazon.com/saml', method: 'POST', uploadData: blobs.map(([id], i) => (i % 2 ? { blobUUID: id } : { bytes: parts[i] })) },
