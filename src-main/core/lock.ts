@@ -65,7 +65,8 @@ async function acquire(lockPath: string, o: Required<FileLockOptions>): Promise<
     if (await tryCreate(lockPath, token)) return token;
     if (await isStale(lockPath, o.staleMs)) {
       await breakStale(lockPath, o.staleMs);
-      continue;
+      // Another breaker's guard can hold this up until staleMs: the caller's timeout still stands.
+      if (Date.now() < deadline) continue;
     }
     if (Date.now() >= deadline) throw await timeoutError(lockPath, o.timeoutMs);
     const wait = Math.min(o.pollMs * 1.5 ** attempt, o.pollMs * 10) * (0.5 + Math.random());

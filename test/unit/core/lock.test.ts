@@ -193,3 +193,97 @@ describe('withFileLock', () => {
     }
   }, 30_000);
 });
+
+// Each in a directory of its own, so "nothing left behind" can be checked.
+describe('withFileLock, taking over and leaving alone', () => {
+  const fresh = () => mkdtemp(path.join(dir, 'case-'));
+  const lockOf = async (pid: number, host = os.hostname(), token = 'theirs') => JSON.stringify({ pid, host, token, time: new Date().toISOString() });
+
+  it('says which lock file it cannot create and why, at once, instead of waiting for it', async () => {
+    const lockPath = path.join(await fresh(), 'denied.lock');
+    vi.mocked(fsp.open).mockImplementationOnce(() => Promise.reject(Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' })));
+    const started = Date.now();
+    const err = await withFileLock(lockPath, async () => 'never', { timeoutMs: 5_000 }).catch((e) => e);
+    expect(describeError(err)).toBe(`Cannot create the lock file ${lockPath}: permission denied (EACCES)`);
+    expect(err).toMatchObject({ code: 'file' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('gives up at its timeout even when its poll interval is longer', async () => {
+    const lockPath = path.join(await fresh(), 'slow-poll.lock');
+    await writeFile(lockPath, await lockOf(process.pid));
+    const started = Date.now();
+    const err = await withFileLock(lockPath, async () => 'never', { timeoutMs: 300, pollMs: 2_000 }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'timeout' });
+    // The first wait alone would be 1 to 3 s if it were not cut at the deadline.
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it('leaves a fresh lock of another host alone, whatever its pid means here (a home directory shared over NFS)', async () => {
+    const lockPath = path.join(await fresh(), 'nfs.lock');
+    const theirs = await lockOf(await deadPid(), 'another-host.example');
+    await writeFile(lockPath, theirs);
+    const err = await withFileLock(lockPath, async () => 'never', { timeoutMs: 300 }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'timeout' });
+    expect(await readFile(lockPath, 'utf8')).toBe(theirs);
+  });
+
+  it('takes over a lock file that holds JSON but no lock (no token) once it is a second old', async () => {
+    const lockPath = path.join(await fresh(), 'foreign.lock');
+    await writeFile(lockPath, '{}');
+    const old = new Date(Date.now() - 2_000);
+    await utimes(lockPath, old, old);
+    const started = Date.now();
+    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 5_000 })).resolves.toBe('ok');
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('takes over a dead owner\'s lock and leaves nothing behind: no lock, no break guard', async () => {
+    const d = await fresh();
+    const lockPath = path.join(d, 'dead.lock');
+    await writeFile(lockPath, await lockOf(await deadPid()));
+    await expect(withFileLock(lockPath, async () => readdir(d), { timeoutMs: 2_000 })).resolves.toEqual(['dead.lock']);
+    expect(await readdir(d)).toEqual([]);
+    // A second takeover right after is not held up by anything the first left.
+    await writeFile(lockPath, await lockOf(await deadPid()));
+    const started = Date.now();
+    await expect(withFileLock(lockPath, async () => 'again', { timeoutMs: 2_000 })).resolves.toBe('again');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await readdir(d)).toEqual([]);
+  });
+
+  it('removes the break guard of a breaker that crashed (older than staleMs) and takes over', async () => {
+    const d = await fresh();
+    const lockPath = path.join(d, 'dead.lock');
+    await writeFile(lockPath, await lockOf(await deadPid()));
+    await writeFile(`${lockPath}.break`, await lockOf(await deadPid()));
+    const old = new Date(Date.now() - 20_000);
+    await utimes(`${lockPath}.break`, old, old);
+    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 2_000 })).resolves.toBe('ok');
+    expect(await readdir(d)).toEqual([]);
+  });
+
+  it('leaves the dead owner\'s lock to a breaker that is at it (a fresh break guard), instead of breaking it alongside', async () => {
+    const d = await fresh();
+    const lockPath = path.join(d, 'dead.lock');
+    await writeFile(lockPath, await lockOf(await deadPid()));
+    await writeFile(`${lockPath}.break`, await lockOf(process.pid, os.hostname(), 'breaker'));
+    const err = await withFileLock(lockPath, async () => 'never', { timeoutMs: 300 }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'timeout' });
+    expect((await readdir(d)).sort()).toEqual(['dead.lock', 'dead.lock.break']);
+  });
+
+  it.each([
+    ['a new owner\'s lock', (p: number) => lockOf(p, os.hostname(), 'new-owner')],
+    ['a lock its maker has not written yet', async () => ''],
+  ])('a holder whose lock was taken over meanwhile leaves %s alone when it finishes', async (_what, next) => {
+    const lockPath = path.join(await fresh(), 'taken.lock');
+    const theirs = await next(process.pid);
+    await expect(withFileLock(lockPath, async () => {
+      // As a waiter does once this holder has been stopped past staleMs: deletes it and takes the lock.
+      await writeFile(lockPath, theirs);
+      return 'done';
+    })).resolves.toBe('done');
+    expect(await readFile(lockPath, 'utf8')).toBe(theirs);
+  });
+});
