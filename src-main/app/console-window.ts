@@ -6,6 +6,7 @@
 // other web pages open in the system browser, anything else is refused.
 import { isConsoleHost, isSigninHost, type ConsolePartition } from '../core/console/partitions';
 import { accountColor, CONSOLE_COLORS } from '../core/console/switch-role';
+import { remoteContentPreferences, type RemoteContentPreferences } from '../core/remote-content';
 
 export interface ConsoleWindowInput {
   profile: string;
@@ -47,18 +48,7 @@ export interface ConsoleWindowOptions {
     width: number;
     height: number;
     backgroundColor: string;
-    webPreferences: {
-      partition: string;
-      nodeIntegration: false;
-      nodeIntegrationInWorker: false;
-      nodeIntegrationInSubFrames: false;
-      contextIsolation: true;
-      sandbox: true;
-      webSecurity: true;
-      allowRunningInsecureContent: false;
-      webviewTag: false;
-      safeDialogs: true;
-    };
+    webPreferences: RemoteContentPreferences;
   };
   /** The colour marking the window (title bar / frame accent), six hex digits. */
   accentColor: string;
@@ -76,18 +66,7 @@ export function consoleWindowOptions(input: ConsoleWindowInput): ConsoleWindowOp
       width: 1280,
       height: 860,
       backgroundColor: `#${accentColor}`,
-      webPreferences: {
-        partition: consoleSessionPartition(input.profile),
-        nodeIntegration: false,
-        nodeIntegrationInWorker: false,
-        nodeIntegrationInSubFrames: false,
-        contextIsolation: true,
-        sandbox: true,
-        webSecurity: true,
-        allowRunningInsecureContent: false,
-        webviewTag: false,
-        safeDialogs: true,
-      },
+      webPreferences: remoteContentPreferences(consoleSessionPartition(input.profile)),
     },
     accentColor,
     downloads: 'ask',

@@ -4,6 +4,7 @@
 // that shows the main process the POST to AWS's ACS URL. Re-authentication runs it hidden and
 // shows it only when the IdP wants the person (no ACS POST within a few seconds).
 import type { SamlIntegration } from '../../../src-shared/profile';
+import { remoteContentPreferences, type RemoteContentPreferences } from '../remote-content';
 import { acsUrlPatterns } from './acs';
 
 /** How long a hidden re-authentication waits for the ACS POST before it shows the window. */
@@ -30,19 +31,7 @@ export interface SamlWindowPlan {
     focusable: boolean;
     skipTaskbar: boolean;
     autoHideMenuBar: true;
-    webPreferences: {
-      partition: string;
-      preload: undefined;
-      nodeIntegration: false;
-      nodeIntegrationInWorker: false;
-      nodeIntegrationInSubFrames: false;
-      contextIsolation: true;
-      sandbox: true;
-      webSecurity: true;
-      allowRunningInsecureContent: false;
-      webviewTag: false;
-      safeDialogs: true;
-    };
+    webPreferences: RemoteContentPreferences;
   };
   /** session.webRequest.onBeforeRequest filter: every ACS URL of every partition. */
   requestFilter: { urls: string[] };
@@ -65,19 +54,7 @@ export function samlWindowPlan(integration: Pick<SamlIntegration, 'name' | 'url'
       focusable: !hidden,
       skipTaskbar: hidden,
       autoHideMenuBar: true,
-      webPreferences: {
-        partition: samlSessionPartition(integration.name),
-        preload: undefined,
-        nodeIntegration: false,
-        nodeIntegrationInWorker: false,
-        nodeIntegrationInSubFrames: false,
-        contextIsolation: true,
-        sandbox: true,
-        webSecurity: true,
-        allowRunningInsecureContent: false,
-        webviewTag: false,
-        safeDialogs: true,
-      },
+      webPreferences: remoteContentPreferences(samlSessionPartition(integration.name)),
     },
     requestFilter: { urls: acsUrlPatterns() },
     ...(hidden ? { revealAfterMs: REVEAL_AFTER_MS } : {}),
