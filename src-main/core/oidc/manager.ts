@@ -167,7 +167,11 @@ export class OidcManager implements OidcIdTokenSource {
       throw err;
     }
     // The provider may keep the refresh token (no rotation): then the old one stays.
-    const { record: next } = await this.checked(i, endpoints, { ...grant, refreshToken: grant.refreshToken ?? r.refreshToken }, r.flow, now);
+    const { record: next, subject } = await this.checked(i, endpoints, { ...grant, refreshToken: grant.refreshToken ?? r.refreshToken }, r.flow, now);
+    if (r.subject !== undefined && subject !== r.subject) {
+      await this.tokens(i.name).delete();
+      throw oidcSignInRequired(i.name, `the identity provider renewed the sign-in to '${i.name}' for someone else (another sub)`);
+    }
     await this.tokens(i.name).set(next);
     return this.handOut(next);
   }
@@ -183,6 +187,7 @@ export class OidcManager implements OidcIdTokenSource {
       idTokenExpiresAt: expiresAt.toISOString(),
       ...(grant.refreshToken ? { refreshToken: grant.refreshToken } : {}),
       flow,
+      subject: String(claims.sub),
     };
     return { record, subject: String(claims.sub) };
   }

@@ -80,5 +80,7 @@ export const OidcTokenRecord = z.object({
   idTokenExpiresAt: dateTime(),
   refreshToken: z.string().optional(),
   flow: z.enum(['pkce', 'device']),
+  /** The sign-in's sub: a renewed id_token must name the same person (OpenID Connect Core 12.2). */
+  subject: z.string().optional(),
 });
 export type OidcTokenRecord = z.infer<typeof OidcTokenRecord>;

@@ -51,6 +51,17 @@ describe('rolecall login oidc refuses what an identity provider should not send'
     expect(await h().core.secrets.get(oidcTokenEntryName('evil'))).not.toBeNull();
   });
 
+  it('a renewal naming another person (sub) ends the sign-in instead of serving their roles', async () => {
+    expect((await loginAgainst('switch-subject')).code).toBe(0);
+    const stored = JSON.parse((await h().core.secrets.get(oidcTokenEntryName('evil'))) ?? '{}') as Record<string, unknown>;
+    expect(stored.subject).toBe('mallory');
+    await h().core.secrets.set(oidcTokenEntryName('evil'), JSON.stringify({ ...stored, idTokenExpiresAt: new Date(Date.now() + 60_000).toISOString() }));
+    const r = await h().rolecall(['credential-process', '--profile', 'evil/FederatedDeveloper'], { env: NO_BROWSER });
+    expect(r.stderr).toBe("rolecall: profile 'evil/FederatedDeveloper': the identity provider renewed the sign-in to 'evil' for someone else (another sub); sign in again; run: rolecall login oidc evil\n");
+    expect(r.code).not.toBe(0);
+    expect(await h().core.secrets.get(oidcTokenEntryName('evil'))).toBeNull();
+  });
+
   it.each([
     [['--issuer', 'http://idp.example.com', '--client-id', 'c'], /^rolecall: OIDC integration 'bad': the issuer "http:\/\/idp\.example\.com" must be an https:\/\/ URL \(http:\/\/ only on 127\.0\.0\.1\)$/],
     [['--issuer', 'https://idp.example.com', '--client-id', 'c', '--scope', 'email'], /^rolecall: OIDC integration 'bad': the scopes must include openid/],

@@ -1,13 +1,13 @@
 // An OpenID Provider that misbehaves on purpose, for the bad-input tests: a real discovery document,
 // JWKS and device authorization, but a token endpoint whose id_token is wrong in one chosen way
 // (another issuer or audience, expired, unsigned, tampered, or a discovery document naming another
-// issuer), or no id_token at all (none, not JSON, oversized). Listens on 127.0.0.1 on a port it picks; stop() ends it.
+// issuer), no id_token at all (none, not JSON, oversized), or a renewal for another person. Listens on 127.0.0.1 on a port it picks; stop() ends it.
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, SignJWT } from 'jose';
 
-export type Fault = 'good' | 'wrong-issuer' | 'wrong-audience' | 'expired' | 'unsigned' | 'tampered' | 'discovery-issuer' | 'unknown-key' | 'oversized' | 'not-json' | 'no-id-token';
+export type Fault = 'good' | 'wrong-issuer' | 'wrong-audience' | 'expired' | 'unsigned' | 'tampered' | 'discovery-issuer' | 'unknown-key' | 'oversized' | 'not-json' | 'no-id-token' | 'switch-subject';
 
 export const HOSTILE_CLIENT_ID = 'rolecall-desktop';
 
@@ -19,9 +19,10 @@ export interface HostileIdp {
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
-async function idToken(fault: Fault, issuer: string, key: KeyObject, other: KeyObject): Promise<string> {
+async function idToken(fault: Fault, issuer: string, key: KeyObject, other: KeyObject, refresh: boolean): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   const claims = { iss: issuer, aud: HOSTILE_CLIENT_ID, sub: 'mallory', iat: now, exp: now + 3600 };
+  if (fault === 'switch-subject' && refresh) claims.sub = 'eve';
   if (fault === 'wrong-issuer') claims.iss = 'https://idp.elsewhere.example';
   if (fault === 'wrong-audience') claims.aud = 'another-client';
   if (fault === 'expired') Object.assign(claims, { iat: now - 7200, exp: now - 3600 });
@@ -43,7 +44,8 @@ export async function startHostileIdp(fault: Fault): Promise<HostileIdp> {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(v));
     };
-    req.resume();
+    let body = '';
+    req.setEncoding('utf8').on('data', (d: string) => (body += d));
     req.on('end', () => {
       const path = new URL(req.url ?? '/', issuer).pathname;
       if (path === '/.well-known/openid-configuration') {
@@ -64,7 +66,8 @@ export async function startHostileIdp(fault: Fault): Promise<HostileIdp> {
       }
       if (path === '/token' && fault === 'no-id-token') return json(200, { access_token: 'at', token_type: 'Bearer', expires_in: 3600 });
       if (path === '/token') {
-        void idToken(fault, issuer, privateKey, other).then((t) => json(200, { access_token: 'at', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt', id_token: t }));
+        const refresh = new URLSearchParams(body).get('grant_type') === 'refresh_token';
+        void idToken(fault, issuer, privateKey, other, refresh).then((t) => json(200, { access_token: 'at', token_type: 'Bearer', expires_in: 3600, refresh_token: 'rt', id_token: t }));
         return;
       }
       json(404, { error: 'not_found' });
