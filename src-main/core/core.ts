@@ -7,6 +7,7 @@ import type { SecretStore } from './secrets/secret-store';
 import { Broker, type MfaPrompt } from './broker/broker';
 import type { SessionInfo } from './broker/types';
 import { diagnose, type DoctorReport } from './doctor';
+import { profileNotFound } from './profiles';
 import { SsoManager, type SsoManagerOptions } from './sso/manager';
 import { OidcManager, type OidcManagerOptions } from './oidc/manager';
 
@@ -60,6 +61,11 @@ export async function createCore(opts: CoreOptions = {}): Promise<Core> {
     broker,
     sso,
     oidc,
-    doctor: (profile, request) => diagnose(broker, profile, request),
+    doctor: async (profile, request) => {
+      // A name that is no profile is said as such (with the likely meant one), not as a failing hop.
+      const { profiles } = await state.load();
+      if (!profiles.some((p) => p.name === profile)) throw profileNotFound(profile, profiles);
+      return diagnose(broker, profile, request);
+    },
   };
 }

@@ -3,7 +3,7 @@
 import type { Profile } from '../../src-shared/profile';
 import type { Broker } from './broker/broker';
 import type { CredentialRequest } from './broker/types';
-import { AwsCallError } from './aws/errors';
+import { AwsCallError, NETWORK_HINT } from './aws/errors';
 import { getCallerIdentity } from './aws/sts';
 import { describeError, RolecallError } from './errors';
 
@@ -44,7 +44,7 @@ export async function diagnose(broker: Broker, profile: string, request: Pick<Cr
       } catch (err) {
         hop.ok = false;
         hop.error = describeError(err);
-        hop.likelyCause = 'the credentials were issued but STS does not accept them (deleted key, or a clock far off)';
+        hop.likelyCause = unreachable(err) ?? 'the credentials were issued but STS does not accept them (deleted key, or a clock far off)';
       }
     } else {
       hop.error = describeError(step.error);
@@ -58,7 +58,17 @@ export async function diagnose(broker: Broker, profile: string, request: Pick<Cr
   return { profile, ok: hops.every((h) => h.ok), hops };
 }
 
+/** Said when AWS was never reached, so nothing is known about the credentials or the trust policy. */
+function unreachable(err: unknown): string | undefined {
+  if (!(err instanceof AwsCallError)) return undefined;
+  if (err.code === 'timeout') return 'the endpoint did not answer in time (network, or the AWS_ENDPOINT_URL settings); nothing is known about the credentials yet';
+  if (err.hint === NETWORK_HINT) return 'the endpoint is unreachable (network, or the AWS_ENDPOINT_URL settings); nothing is known about the credentials yet';
+  return undefined;
+}
+
 function likelyCause(p: Profile, err: unknown, parent: DoctorHop | undefined): string {
+  const away = unreachable(err);
+  if (away) return away;
   if (err instanceof RolecallError && !(err instanceof AwsCallError)) {
     if (err.code === 'sign-in-required') return 'the sign-in behind this profile ended; sign in again';
     if (err.code === 'mfa-required') return 'this hop needs an MFA code; pass --mfa-code';

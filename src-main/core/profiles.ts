@@ -17,7 +17,49 @@ export function parseProfile(input: unknown): Profile {
   throw new RolecallError(describeIssue(parsed.error, typeof name === 'string' ? `profile '${name}'` : 'profile'), 'invalid-input');
 }
 
-const notFound = (name: string) => new RolecallError(`profile '${name}' does not exist`, 'not-found', 'run: rolecall list');
+/**
+ * The profile a mistyped name most likely meant, as misspelled commands get one: the same name
+ * in other case, the one "account/role" name ending in "/NAME", else the nearest name within
+ * a third of its length in edits; undefined when none is close.
+ */
+export function suggestProfile(given: string, names: readonly string[]): string | undefined {
+  const lower = given.toLowerCase();
+  const sameCase = names.find((n) => n.toLowerCase() === lower);
+  if (sameCase) return sameCase;
+  const bySuffix = names.filter((n) => n.toLowerCase().endsWith(`/${lower}`));
+  if (bySuffix.length === 1) return bySuffix[0];
+  let best: { name: string; distance: number } | undefined;
+  for (const name of names) {
+    const d = editDistance(lower, name.toLowerCase());
+    if (d <= Math.max(1, Math.floor(given.length / 3)) && (!best || d < best.distance)) best = { name, distance: d };
+  }
+  return best?.name;
+}
+
+/** Levenshtein distance, with a swap of two neighbours counting as one edit (Damerau). */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return Infinity;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i] as number[];
+      const prev = d[i - 1] as number[];
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
+    }
+  }
+  return (d[a.length] as number[])[b.length] as number;
+}
+
+/** "profile 'NAME' does not exist", with the likely meant name when one is close (all commands that take a profile use it). */
+export function profileNotFound(name: string, profiles: readonly { name: string }[]): RolecallError {
+  const meant = suggestProfile(name, profiles.map((p) => p.name));
+  return new RolecallError(`profile '${name}' does not exist`, 'not-found', meant ? `did you mean '${meant}'? (all of them: rolecall list)` : 'run: rolecall list');
+}
+
+const notFound = (name: string, profiles: readonly { name: string }[] = []) => profileNotFound(name, profiles);
 
 /** Checks what must hold between profiles: each source exists, and no profile is its own ancestor. */
 export function checkProfileGraph(state: AppState, changed: Profile): void {
@@ -55,7 +97,7 @@ export async function editProfile(store: ProfileStateStore, name: string, change
   await store.update((state) => {
     const i = state.profiles.findIndex((p) => p.name === name);
     const current = state.profiles[i];
-    if (!current) throw notFound(name);
+    if (!current) throw notFound(name, state.profiles);
     const next: Record<string, unknown> = { ...current };
     for (const [k, v] of Object.entries(changes)) if (v !== undefined) next[k] = v;
     for (const k of clear) delete next[k];
@@ -74,7 +116,7 @@ export async function removeProfile(store: ProfileStateStore, name: string): Pro
   let removed: Profile | undefined;
   await store.update((state) => {
     removed = state.profiles.find((p) => p.name === name);
-    if (!removed) throw notFound(name);
+    if (!removed) throw notFound(name, state.profiles);
     const dependents = dependentsOf(state.profiles, name);
     if (dependents.length) {
       const list = dependents.map((d) => `'${d}'`).join(', ');
@@ -99,7 +141,7 @@ export async function renameProfile(store: ProfileStateStore, from: string, to: 
   await store.update((state) => {
     const i = state.profiles.findIndex((p) => p.name === from);
     const current = state.profiles[i];
-    if (!current) throw notFound(from);
+    if (!current) throw notFound(from, state.profiles);
     if (from === to) throw new RolecallError(`profile '${from}' already has that name`, 'invalid-input');
     if (state.profiles.some((p) => p.name === to)) {
       throw new RolecallError(`profile '${to}' already exists`, 'conflict', `choose another name, or remove it first: rolecall profile remove ${to}`);

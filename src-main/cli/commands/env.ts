@@ -1,4 +1,4 @@
-// `rolecall env NAME [--format sh|fish|powershell|json]`: the credentials as environment
+// `rolecall env NAME [--format sh|bash|zsh|fish|powershell|json]`: the credentials as environment
 // variables for a shell to evaluate, e.g. eval "$(rolecall env prod)".
 import type { Command } from 'commander';
 import type { CliContext } from '../context';
@@ -7,17 +7,19 @@ import { mfaCode, oneOf, profileName } from '../validate';
 
 const FORMATS = ['sh', 'fish', 'powershell', 'json'] as const;
 type Format = (typeof FORMATS)[number];
+// Shells that read sh's `export NAME='value'` as sh does.
+const SH_LIKE = ['bash', 'zsh'];
 
 export function registerEnv(program: Command, ctx: CliContext): void {
   program
     .command('env')
     .description("print a profile's credentials as environment variables")
     .argument('<name>', 'profile name')
-    .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'sh')
+    .option('--format <format>', `output format: ${FORMATS.join(', ')} (bash and zsh: as sh)`, 'sh')
     .option('--mfa-code <code>', 'MFA code, for a profile that needs one')
     .action(async (name: string, o: { format: string; mfaCode?: string }) => {
       const profile = profileName(name);
-      const format = oneOf(o.format, FORMATS, '--format');
+      const format = SH_LIKE.includes(o.format) ? 'sh' : oneOf(o.format, FORMATS, '--format');
       const code = mfaCode(o.mfaCode);
       const creds = await ctx.credentials(profile, code ? { mfaCode: code } : {});
       const vars = await credentialEnv(ctx, profile, creds);

@@ -1,9 +1,10 @@
-// `rolecall exec NAME [--server] -- CMD...`: runs a command with a profile's credentials in its
+// `rolecall exec NAME [--server] -- CMD...` (or `exec --profile NAME -- CMD...`): runs a command with a profile's credentials in its
 // environment, or (--server) with a local container-credentials endpoint that keeps them fresh.
 // Exits with the command's exit code.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Command } from 'commander';
+import { RolecallError } from '../../core/errors';
 import type { CliContext } from '../context';
 import { credentialEnv, profileRegion } from '../credential-env';
 import { startEcsServer } from '../ecs-server';
@@ -20,11 +21,16 @@ export function registerExec(program: Command, ctx: CliContext): void {
   program
     .command('exec')
     .description("run a command with a profile's credentials (put -- before the command)")
-    .argument('<name>', 'profile name')
-    .argument('<command...>', 'the command and its arguments')
+    .argument('[name]', 'profile name (or --profile NAME)')
+    .argument('[command...]', 'the command and its arguments')
+    .option('--profile <name>', 'profile name, as credential-process takes it')
     .option('--server', 'serve credentials to the command from a local endpoint, refreshed as needed, instead of fixed variables')
     .option('--mfa-code <code>', 'MFA code, for a profile that needs one')
-    .action(async (name: string, command: string[], o: { server?: boolean; mfaCode?: string }) => {
+    .action(async (first: string | undefined, rest: string[], o: { profile?: string; server?: boolean; mfaCode?: string }) => {
+      // With --profile, the first word is already the command.
+      const [name, command] = o.profile !== undefined ? [o.profile, first === undefined ? rest : [first, ...rest]] : [first, rest];
+      if (name === undefined) throw new RolecallError("missing required argument 'name'", 'invalid-input');
+      if (!command.length) throw new RolecallError("missing required argument 'command'", 'invalid-input');
       const profile = profileName(name);
       const code = mfaCode(o.mfaCode);
       // First fetch here, so a failure (or an MFA prompt) happens before the command starts.

@@ -33,7 +33,8 @@ export function registerSsoCommands(program: Command, ctx: CliContext): void {
       }
       const name = instanceName(o.name ?? arg);
       const m = await manager(ctx);
-      const r = await m.login({ name, startUrl: o.startUrl, region: o.region, deviceCode: o.deviceCode, noBrowser: !o.browser });
+      const region = o.region ?? (await askRegion(ctx, m, name, o.startUrl));
+      const r = await m.login({ name, startUrl: o.startUrl, region, deviceCode: o.deviceCode, noBrowser: !o.browser });
       ctx.print(`Signed in to ${r.name} (access token valid until ${r.expiresAt.toISOString()})`);
     });
 
@@ -87,10 +88,22 @@ export function registerSsoCommands(program: Command, ctx: CliContext): void {
               : 'signed in (the access token is renewed on next use)'
             : st.state === 'refreshing'
               ? 'refreshing'
-              : `sign in again: rolecall login sso ${s.name}`;
+              : st.neverSignedIn
+                ? `not signed in yet: rolecall login sso ${s.name}`
+                : `sign in again: rolecall login sso ${s.name}`;
         ctx.print(`${s.name}\t${s.startUrl}\t${s.region}\t${what}`);
       }
     });
+}
+
+/** A new instance's region, asked alone at a terminal when only --start-url was given; undefined otherwise (login then says what is missing). */
+async function askRegion(ctx: CliContext, m: SsoManager, name: string | undefined, startUrl: string | undefined): Promise<string | undefined> {
+  if (!startUrl) return undefined;
+  const known = await m.sessions();
+  if (known.some((s) => (name ? s.name === name : s.startUrl === startUrl.trim()))) return undefined;
+  const { canPrompt, promptLine } = await import('../prompt');
+  if (!canPrompt(ctx.io)) return undefined;
+  return (await promptLine(ctx.io, `IAM Identity Center region of ${oneLine(startUrl, 200)} (e.g. us-east-1): `)) || undefined;
 }
 
 /** A progress line on a terminal (stderr), redrawn at most ten times a second; nothing elsewhere. */

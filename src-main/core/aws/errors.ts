@@ -20,6 +20,9 @@ export class AwsCallError extends RolecallError {
 
 /** AWS's AccessDenied message for a wrong or already used MFA code. */
 const MFA_CODE_REFUSED = /MultiFactorAuthentication failed with invalid MFA one time pass code/i;
+/** The hint of a call that never reached the endpoint (refused, reset, unknown host): doctor tells it apart by this. */
+export const NETWORK_HINT = 'check the network or the AWS_ENDPOINT_URL settings';
+
 export const MFA_CODE_REFUSED_HINT = 'wait for the next code from the MFA device and try again';
 
 /** An MFA code AWS refused; the hint survives the agent socket, so this holds on either side of it. */
@@ -91,7 +94,7 @@ export function fromSdkError(err: unknown, operation: string, endpoint?: CalledE
   }
   const network = /ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EPIPE|socket hang up/i.test(`${awsCode} ${message}`);
   if (network) {
-    return new AwsCallError(`${operation} could not reach ${where} (${message}${attempts})`, 'aws-error', awsCode, operation, 'check the network or the AWS_ENDPOINT_URL settings', { cause: err });
+    return new AwsCallError(`${operation} could not reach ${where} (${message}${attempts})`, 'aws-error', awsCode, operation, NETWORK_HINT, { cause: err });
   }
   if (status !== undefined && status >= 500) return failing();
   if (THROTTLING.test(awsCode)) {

@@ -11,6 +11,7 @@ import type { StsContext } from '../aws/sts';
 import { chainOf, descendantsOf, type ChainProblem, type Hop } from '../chain';
 import { describeError, RolecallError, type ErrorCode } from '../errors';
 import { lockFileFor, withFileLock } from '../lock';
+import { profileNotFound } from '../profiles';
 import type { RolecallPaths } from '../paths';
 import { providerFor } from '../providers/registry';
 import type { OidcIdTokenSource, SsoAccessTokenSource, StepContext, StepResult } from '../providers/types';
@@ -133,7 +134,7 @@ export class Broker implements CredentialBroker {
     const caller = this.caller(request);
     const { hops, problem } = chainOf(state.profiles, profile);
     // A chain that cannot be walked is reported by its hop nearest the problem, and nothing is fetched.
-    if (problem) return hops[0] ? [{ profile: hops[0].profile, error: chainError(problem), sts: stsContext(hops[0], caller) }] : [];
+    if (problem) return hops[0] ? [{ profile: hops[0].profile, error: chainError(problem, state.profiles), sts: stsContext(hops[0], caller) }] : [];
     let mfaCode = request.mfaCode;
     const out: StepTrace[] = [];
     for (const [i, { profile: p }] of hops.entries()) {
@@ -427,14 +428,14 @@ function traced(req: Pick<ResolveRequest, 'trace'>, profile: Profile, result: St
 /** The profile's chain, root first; refuses one with a missing source or a loop. */
 function walkable(state: AppState, name: string): Hop[] {
   const { hops, problem } = chainOf(state.profiles, name);
-  if (problem) throw chainError(problem);
+  if (problem) throw chainError(problem, state.profiles);
   return hops;
 }
 
-function chainError(problem: ChainProblem): RolecallError {
+function chainError(problem: ChainProblem, profiles: readonly Profile[]): RolecallError {
   if (problem.kind === 'loop') {
     return new RolecallError(`profile '${problem.path[0]}': its source profiles form a loop (${problem.path.join(' -> ')})`, 'invalid-input');
   }
-  const via = problem.dependent ? ` (source of '${problem.dependent}')` : '';
-  return new RolecallError(`profile '${problem.name}'${via} does not exist`, 'not-found', 'run: rolecall list');
+  if (!problem.dependent) return profileNotFound(problem.name, profiles);
+  return new RolecallError(`profile '${problem.name}' (source of '${problem.dependent}') does not exist`, 'not-found', 'run: rolecall list');
 }

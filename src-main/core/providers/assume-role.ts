@@ -20,7 +20,7 @@ export async function assumeRoleCredentials(profile: AssumeRoleProfile, ctx: Ste
   const duration = chained ? Math.min(asked, CHAINED_SESSION_LIMIT_SECONDS) : asked;
   if (duration < asked) {
     ctx.notice(
-      `profile '${profile.name}': asked for ${asked}s, but this hop is role chaining, which AWS caps at 1 hour; asked for ${duration}s`,
+      `profile '${profile.name}': asked for ${asked} s; AWS caps role chaining at ${CHAINED_SESSION_LIMIT_SECONDS} s, so ${duration} s`,
     );
   }
   // One prompt per device per chain (as aws-vault does): a parent session issued with this

@@ -40,7 +40,8 @@ export function resolveLogin(input: LoginInput, known: SsoSession[]): SsoSession
   }
   const candidate = { ...existing, name, startUrl: startUrl ?? existing?.startUrl, region: input.region ?? existing?.region };
   if (!candidate.startUrl || !candidate.region) {
-    throw new RolecallError(`the Identity Center instance '${name}' is new to Rolecall`, 'invalid-input', 'give its --start-url and --region');
+    const missing = [candidate.startUrl ? '' : '--start-url', candidate.region ? '' : '--region'].filter(Boolean).join(' and ');
+    throw new RolecallError(`the Identity Center instance '${name}' is new to Rolecall`, 'invalid-input', `give its ${missing}`);
   }
   const parsed = SsoSession.safeParse(candidate);
   if (!parsed.success) throw new RolecallError(describeIssue(parsed.error, 'login sso'), 'invalid-input');

@@ -8,6 +8,7 @@ import type { StateStore } from '../files/state-store';
 import { lockFileFor, withFileLock } from '../lock';
 import type { RolecallPaths } from '../paths';
 import type { SecretStore } from '../secrets/secret-store';
+import { ssoClientEntryName } from '../secrets/keychain-layout';
 import { SingleFlight } from '../single-flight';
 import { readAwsCliToken, removeAwsCliToken, writeAwsCliToken } from './aws-cli-cache';
 import { resolveLogin, type LoginInput } from './login-input';
@@ -20,7 +21,8 @@ import { belongsTo, expiresAtOf, isFresh, isUnexpired, refreshRecord, signInRequ
 
 export type SsoStatus =
   | { state: 'signed-in'; expiresAt: Date; source: 'rolecall' | 'aws-cli' }
-  | { state: 'sign-in-required' }
+  /** neverSignedIn: no sign-in of this instance was ever made here (Rolecall's client registration, kept across sign-outs, is missing). */
+  | { state: 'sign-in-required'; neverSignedIn?: boolean }
   | { state: 'refreshing' };
 
 export interface SsoManagerOptions {
@@ -131,7 +133,8 @@ export class SsoManager implements SsoAccessTokenSource {
     if (r && belongsTo(r, session) && (r.refreshToken || isUnexpired(r, now))) return { state: 'signed-in', expiresAt: expiresAtOf(r), source: 'rolecall' };
     const cli = await readAwsCliToken(this.o.paths.awsSsoCacheDir, session);
     if (cli && cli.expiresAt.getTime() > now) return { state: 'signed-in', expiresAt: cli.expiresAt, source: 'aws-cli' };
-    return { state: 'sign-in-required' };
+    const registered = (await this.o.secrets.get(ssoClientEntryName(session.region, session.startUrl))) !== null;
+    return { state: 'sign-in-required', ...(!r && !cli && !registered ? { neverSignedIn: true } : {}) };
   }
 
   /** Lists every account and role the sign-in grants and brings the instance's profiles in line. */

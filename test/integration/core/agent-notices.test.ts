@@ -10,7 +10,7 @@ const ALICE_MFA = 'arn:aws:iam::111122223333:mfa/alice';
 const alice: Profile = { name: 'alice', kind: 'iam-user', accessKeyId: 'AKIASANDBOXALICE0001' };
 const developer: Profile = { name: 'dev/Developer', kind: 'assume-role', sourceProfile: 'alice', roleArn: 'arn:aws:iam::444455556666:role/Developer', mfaSerial: ALICE_MFA };
 const deployer: Profile = { name: 'prod/Deployer', kind: 'assume-role', sourceProfile: 'dev/Developer', roleArn: 'arn:aws:iam::777788889999:role/Deployer', durationSeconds: 7200 };
-const CAPPED = "profile 'prod/Deployer': asked for 7200s, but this hop is role chaining, which AWS caps at 1 hour; asked for 3600s";
+const CAPPED = "profile 'prod/Deployer': asked for 7200 s; AWS caps role chaining at 3600 s, so 3600 s";
 
 let h: Harness;
 let server: AgentServer;

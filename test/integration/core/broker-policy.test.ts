@@ -115,6 +115,6 @@ describe('the 1-hour cap on chained hops', () => {
     expect(secondsLeft(creds.expiration)).toBeGreaterThan(expected - 60);
     expect(secondsLeft(creds.expiration)).toBeLessThanOrEqual(expected);
     const capped = h.notices.filter((n) => n.includes("profile 'hop'"));
-    expect(capped).toEqual(expected === 3600 ? ["profile 'hop': asked for 7200s, but this hop is role chaining, which AWS caps at 1 hour; asked for 3600s"] : []);
+    expect(capped).toEqual(expected === 3600 ? ["profile 'hop': asked for 7200 s; AWS caps role chaining at 3600 s, so 3600 s"] : []);
   });
 });

@@ -129,7 +129,7 @@ describe('AssumeRole', () => {
     const chained = assumeRoleCredentials(deployer, ctx({ parent: { ...named, credentialType: 'role' } }));
     // ReadOnly is not trusted by Deployer: what matters here is the name it asked with.
     await expect(chained).rejects.toThrow(/User: arn:aws:sts::444455556666:assumed-role\/ReadOnly\/deploy-bot is not authorized/);
-    expect(notices).toEqual(["profile 'prod': asked for 5400s, but this hop is role chaining, which AWS caps at 1 hour; asked for 3600s"]);
+    expect(notices).toEqual(["profile 'prod': asked for 5400 s; AWS caps role chaining at 3600 s, so 3600 s"]);
   });
 
   it('passes managed session policies by ARN', async () => {

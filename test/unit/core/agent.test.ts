@@ -24,7 +24,7 @@ class StubBroker implements CredentialBroker {
     if (profile === 'needs-sign-in') throw new RolecallError(`profile '${profile}': the Identity Center session for acme expired`, 'sign-in-required', 'run: rolecall login sso acme');
     if (profile === 'slow') await new Promise((r) => setTimeout(r, 1500));
     if (profile === 'chained') {
-      request?.onNotice?.("profile 'chained': asked for 7200s, but this hop is role chaining, which AWS caps at 1 hour; asked for 3600s");
+      request?.onNotice?.("profile 'chained': asked for 7200 s; AWS caps role chaining at 3600 s, so 3600 s");
       request?.onNotice?.('a second notice');
     }
     return { accessKeyId: 'ASIASTUB', secretAccessKey: 'stub-secret', sessionToken: 'stub-token', expiration: EXPIRES };
@@ -103,7 +103,7 @@ describe('agent server and client', () => {
     const notices: string[] = [];
     const creds = await client.credentials('chained', { onNotice: (m) => notices.push(m) });
     expect(creds).toEqual({ accessKeyId: 'ASIASTUB', secretAccessKey: 'stub-secret', sessionToken: 'stub-token', expiration: EXPIRES });
-    expect(notices).toEqual(["profile 'chained': asked for 7200s, but this hop is role chaining, which AWS caps at 1 hour; asked for 3600s", 'a second notice']);
+    expect(notices).toEqual(["profile 'chained': asked for 7200 s; AWS caps role chaining at 3600 s, so 3600 s", 'a second notice']);
     // Nothing is told when nothing happened, and a caller without a sink still gets its credentials.
     await client.credentials('dev', { onNotice: (m) => notices.push(m) });
     expect(notices).toHaveLength(2);
