@@ -4,7 +4,7 @@
 // AwsCallError the broker's outage rule recognises (HTTP status kept as the SDK keeps it).
 import { z } from 'zod';
 import { oneLine } from '../../../src-shared/untrusted-text';
-import { RESPONSE_TIMEOUT_MS } from '../aws/client-config';
+import { CALL_BUDGET_MS } from '../aws/client-config';
 import { AwsCallError } from '../aws/errors';
 import { dpopProof } from './dpop';
 
@@ -42,7 +42,9 @@ const SIGN_IN_AGAIN = (name: string) => `run: rolecall login aws ${name}`;
 /** One CreateOAuth2Token call; throws AwsCallError with a message that says what to do. */
 export async function createOAuth2Token(call: TokenCall, input: TokenInput): Promise<TokenOutput> {
   const url = `${call.baseUrl.replace(/\/+$/, '')}/v1/token`;
-  const timeoutMs = Math.max(1, Math.min(RESPONSE_TIMEOUT_MS, (call.deadline ?? Infinity) - Date.now()));
+  // The whole budget, not one attempt's share: a refresh AWS completed but whose answer was cut
+  // off has spent the refresh token, and the sign-in with it.
+  const timeoutMs = Math.max(1, (call.deadline ?? Date.now() + CALL_BUDGET_MS) - Date.now());
   let res: Response;
   try {
     res = await fetch(url, {
