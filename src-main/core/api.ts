@@ -25,7 +25,7 @@ export function profileView(p: Profile, expiresAt: Date | undefined): ProfileVie
     ...accountAndRole(p),
     roleArn: 'roleArn' in p ? p.roleArn : null,
     region: p.region ?? null,
-    source: parentOf(p) ?? (p.kind === 'sso-role' ? p.ssoSession : p.kind === 'saml-role' ? p.integration : null),
+    source: parentOf(p) ?? (p.kind === 'sso-role' ? p.ssoSession : p.kind === 'saml-role' || p.kind === 'oidc-role' ? p.integration : null),
     favorite: p.favorite ?? false,
     expiresAt: expiresAt ? expiresAt.toISOString() : null,
   };

@@ -111,6 +111,11 @@ describe('rolecall login oidc', () => {
     expect(parseJson<unknown[]>(list.stdout)).toEqual([
       expect.objectContaining({ name: 'corp', clientId: 'rolecall-desktop', scopes: ['openid', 'offline_access'], profiles: ['corp/FederatedDeveloper', 'corp/FederatedReadOnly'], signedIn: true, renewable: true }),
     ]);
+    const rows = parseJson<{ name: string; kind: string; source: string; accountId: string; roleName: string }[]>((await h().rolecall(['list', '--json'])).stdout);
+    expect(rows.filter((r) => r.kind === 'oidc-role').map((r) => [r.name, r.source, r.accountId, r.roleName])).toEqual([
+      ['corp/FederatedDeveloper', 'corp', '444455556666', 'FederatedDeveloper'],
+      ['corp/FederatedReadOnly', 'corp', '444455556666', 'FederatedReadOnly'],
+    ]);
     // Through the background agent, as AWS tools reach Rolecall by default.
     const cp = await h().rolecall(['credential-process', '--profile', 'corp/FederatedReadOnly'], { env: { ...NO_BROWSER, ...VIA_AGENT }, secretOutput: true });
     expect(cp).toMatchObject({ code: 0, stderr: '' });
