@@ -126,9 +126,9 @@ function configuration(idp: OidcIdp): Configuration {
           ctx.body = page('Signed in', '<p id="done">The device is signed in. You can close this window.</p>');
         },
       },
-      // The token endpoint is reached by native apps, not browsers: no origins to allow.
       revocation: { enabled: true },
     },
+    // The token endpoint is reached by native apps, not browsers: no origins to allow.
     clientBasedCORS: () => false,
     pkce: { required: () => true },
     ttl: {
@@ -141,7 +141,8 @@ function configuration(idp: OidcIdp): Configuration {
       Session: idp.refreshTokenSeconds,
       Grant: idp.refreshTokenSeconds,
     },
-    // Refresh tokens for clients allowed the grant when offline_access was granted (oidc-provider's rule).
+    // Refresh tokens are issued as oidc-provider does by default: offline_access granted (which
+    // the authorization request gets only with prompt=consent) to a client allowed the grant.
     findAccount: async (_ctx, sub) => {
       const user = users.get(sub);
       if (!user) return undefined;
