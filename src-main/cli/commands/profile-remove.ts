@@ -6,7 +6,7 @@ import { profileName } from '../validate';
 export function registerProfileRemove(profile: Command, ctx: CliContext): void {
   profile
     .command('remove')
-    .description('remove a profile (an IAM user profile also loses its keychain entry)')
+    .description('remove a profile (an IAM user or AWS sign-in profile also loses its keychain entry)')
     .argument('<name>', 'profile name')
     .action(async (given: string) => {
       // Checked before anything else: with no profiles yet, a lookup alone would never check it.
@@ -19,6 +19,10 @@ export function registerProfileRemove(profile: Command, ctx: CliContext): void {
         const core = await ctx.core();
         const { removeIamUser } = await import('../../core/iam-users');
         await removeIamUser(core, name);
+      } else if (existing?.kind === 'aws-login') {
+        const core = await ctx.core();
+        const { removeAwsLogin } = await import('../../core/login/manage');
+        await removeAwsLogin(core, name);
       } else {
         await removeProfile(store, name);
       }

@@ -4,7 +4,7 @@
 // replaces the material and ends the sessions made from the old one.
 import type { AppState, AwsLoginProfile } from '../../../src-shared/profile';
 import { RolecallError } from '../errors';
-import { checkProfileGraph, parseProfile, type ProfileStateStore } from '../profiles';
+import { checkProfileGraph, parseProfile, removeProfile, type ProfileStateStore } from '../profiles';
 import { awsLoginEntryName } from '../secrets/keychain-layout';
 import type { SecretStore } from '../secrets/secret-store';
 import { readAwsLoginCache, secretFromAwsLoginCache, writeAwsLoginCache } from './aws-cache';
@@ -83,4 +83,10 @@ export async function importAwsLoginCache(deps: AwsLoginDeps, input: { name: str
   }
   const region = input.region ?? cache.signInRegion ?? DEFAULT_SIGNIN_REGION;
   return saveAwsLogin(deps, { name: input.name, region, secret: secretFromAwsLoginCache(input.loginSession, cache, region), writeAwsLoginCache: input.writeAwsLoginCache });
+}
+
+/** Removes the profile and its sign-in's refresh material (refused while other profiles build on it, as any removal). */
+export async function removeAwsLogin(deps: Pick<AwsLoginDeps, 'state' | 'secrets'>, name: string): Promise<void> {
+  await removeProfile(deps.state, name);
+  await deps.secrets.delete(awsLoginEntryName(name));
 }

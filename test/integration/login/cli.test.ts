@@ -81,7 +81,7 @@ describe('rolecall login aws', () => {
     expect((await readAwsLoginSecret(h().core.secrets, 'me'))?.clientId).toBe('arn:aws:signin:::devtools/cross-device');
   });
 
-  it('--write-aws-cache writes the AWS CLI login cache; without it none is written', { timeout: 90_000 }, async () => {
+  it('--write-aws-cache writes the AWS CLI login cache, none is written without it; profile remove takes the sign-in out of the keychain', { timeout: 90_000 }, async () => {
     await loginAws(h());
     const cacheDir = path.join(h().home, '.aws', 'login', 'cache');
     await expect(readdir(cacheDir)).rejects.toMatchObject({ code: 'ENOENT' });
@@ -91,6 +91,9 @@ describe('rolecall login aws', () => {
     const cache = parseJson<{ accessToken: { accountId: string }; refreshToken: string }>(await readFile(file!, 'utf8'));
     expect(cache.accessToken.accountId).toBe('111122223333');
     expect(cache.refreshToken).toBe((await readAwsLoginSecret(h().core.secrets, 'me'))?.refreshToken);
+    // Removing the profile takes its refresh material out of the keychain.
+    expect((await h().rolecall(['profile', 'remove', 'me'])).code).toBe(0);
+    expect(await readAwsLoginSecret(h().core.secrets, 'me')).toBeNull();
   });
 
   it('refuses bad input in one line, exit non-zero', async () => {
