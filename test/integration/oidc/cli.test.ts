@@ -94,7 +94,16 @@ describe('rolecall login oidc', () => {
     expect(after?.refreshToken).not.toBe(before?.refreshToken);
     expect(Date.parse(after?.idTokenExpiresAt ?? '')).toBeGreaterThan(Date.now() + 30 * 60_000);
     expect(h().outputs.join('\n')).not.toContain(after?.refreshToken);
-  }, 120_000);
+
+    // Six processes (two profiles) needing a new session at once: one renewal at the IdP, and all served.
+    await h().core.secrets.set(oidcTokenEntryName('corp'), JSON.stringify({ ...after, idTokenExpiresAt: new Date(Date.now() + 120_000).toISOString() }));
+    h().sandbox.knobs.resetCounts();
+    const runs = await Promise.all(
+      ['corp/FederatedDeveloper', 'corp/FederatedReadOnly'].flatMap((p) => [1, 2, 3].map(() => h().rolecall(['credential-process', '--profile', p, '--force-refresh'], { env: NO_BROWSER, secretOutput: true, timeoutMs: 60_000 }))),
+    );
+    expect(runs.map((r) => [r.code, r.stderr])).toEqual(Array.from({ length: 6 }, () => [0, '']));
+    expect(h().sandbox.knobs.calls.get('oidc-idp:token')).toBe(1);
+  }, 180_000);
 
   it('in the browser with PKCE ($BROWSER), then oidc list says signed in, and oidc remove ends the profiles and the sign-in', async () => {
     const browser = path.join(h().home, 'browser.sh');
