@@ -31,13 +31,25 @@ export function profileView(p: Profile, expiresAt: Date | undefined): ProfileVie
   };
 }
 
-export function profileRow(state: AppState, p: Profile, session: { expiration?: Date; refreshAt?: Date } | undefined, lastUsedAt: number | undefined): ProfileRow {
-  // An assumed role's account name: the Identity Center name of the same account, when one is known.
+/** Account id -> its name, from the Identity Center profiles (the only source of account names). */
+export function accountNames(state: AppState): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const p of state.profiles) if (p.kind === 'sso-role' && p.accountName && !names.has(p.accountId)) names.set(p.accountId, p.accountName);
+  return names;
+}
+
+export function profileRow(
+  state: AppState,
+  p: Profile,
+  session: { expiration?: Date; refreshAt?: Date } | undefined,
+  lastUsedAt: number | undefined,
+  names: Map<string, string> = accountNames(state),
+): ProfileRow {
   const view = profileView(p, session?.expiration);
-  const named = state.profiles.find((x) => x.kind === 'sso-role' && x.accountId === view.accountId && x.accountName);
   return {
     ...view,
-    accountName: p.kind === 'sso-role' ? (p.accountName ?? null) : named?.kind === 'sso-role' ? (named.accountName ?? null) : null,
+    // An assumed role's account name: the Identity Center name of the same account, when one is known.
+    accountName: p.kind === 'sso-role' ? (p.accountName ?? null) : view.accountId ? (names.get(view.accountId) ?? null) : null,
     alias: p.alias ?? null,
     isDefault: state.settings.defaultProfile === p.name,
     refreshAt: session?.refreshAt ? session.refreshAt.toISOString() : null,
@@ -114,7 +126,8 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
     listProfiles: async () => {
       const state = await core.state.load();
       const live = new Map((await core.broker.sessions()).map((x) => [x.profile, x]));
-      return state.profiles.map((p) => profileRow(state, p, live.get(p.name), lastUsed.get(p.name)));
+      const names = accountNames(state);
+      return state.profiles.map((p) => profileRow(state, p, live.get(p.name), lastUsed.get(p.name), names));
     },
     listSignIns: async () => {
       const state = await core.state.load();

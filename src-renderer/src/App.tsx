@@ -1,13 +1,13 @@
 // The window: sign-ins on the left, accounts and roles on the right, search on top, the default
 // profile and live sessions below. Keyboard: type to search, arrows move, Enter starts, and the
 // palette (Ctrl/Cmd+K) has every action.
-import { useDeferredValue, useEffect, useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { getApi } from './api';
 import { tickNow } from './clock';
 import { DeviceCodeDialog, SignIns, AddIdentityCenter } from './components/SignIns';
 import { Palette } from './components/Palette';
 import { ProfileList, withErrors } from './components/ProfileList';
-import { groupedItems, searchItems } from './model';
+import { createSearch, groupedItems } from './model';
 import { actions, follow, loadAll, useStore } from './store';
 
 const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
@@ -88,12 +88,15 @@ export function App() {
       window.removeEventListener('focus', wake);
     };
   }, []);
-  const deferred = useDeferredValue(query);
-  const base = useMemo(() => (deferred.trim() ? searchItems(index, deferred) : groupedItems(profiles)), [deferred, index, profiles]);
+  // Not deferred: with the narrowing search a keystroke's result fits in its own frame, and a
+  // deferred render would paint it a frame later.
+  const deferred = query;
+  const search = useMemo(() => createSearch(index), [index]);
+  const grouped = useMemo(() => groupedItems(profiles), [profiles]);
+  const base = useMemo(() => (deferred.trim() ? search(deferred) : grouped), [deferred, search, grouped]);
   const items = useMemo(() => withErrors(base, rowErrors), [base, rowErrors]);
   const names = useMemo(() => base.flatMap((x) => (x.type === 'profile' ? [x.profile.name] : [])), [base]);
-  const live = profiles.filter((p) => p.expiresAt && Date.parse(p.expiresAt) > Date.now()).length;
-  const def = profiles.find((p) => p.isDefault);
+  const { live, def } = useMemo(() => ({ live: profiles.filter((p) => p.expiresAt && Date.parse(p.expiresAt) > Date.now()).length, def: profiles.find((p) => p.isDefault) }), [profiles]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -173,7 +176,7 @@ export function App() {
           ) : null}
           {loaded && !profiles.length && !signIns.length && !error ? <FirstRun /> : null}
           {loaded && query.trim() && !names.length ? <p className="empty">No account or role matches “{query}”.</p> : null}
-          <ProfileList items={items} selected={selected} />
+          <ProfileList items={items} selected={selected} query={deferred} />
         </main>
       </div>
       <footer>

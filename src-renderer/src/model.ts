@@ -16,13 +16,23 @@ export function accountColor(accountId: string | null): string {
   return `hsl(${h} 65% 50%)`;
 }
 
+const byName = (a: ProfileRow, b: ProfileRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
 export interface Indexed {
   profile: ProfileRow;
   haystack: string;
+  /** The haystack's words, for loose matches inside one word (split once, not per keystroke). */
+  words: string[];
 }
 
+const WORD_BREAK = /[\s/_-]+/;
+
+/** In name order, so a stable sort by score alone keeps ties in name order. */
 export const indexProfiles = (profiles: ProfileRow[]): Indexed[] =>
-  profiles.map((p) => ({ profile: p, haystack: [p.accountName, p.accountId, p.roleName, p.alias, p.name].filter(Boolean).join(' ').toLowerCase() }));
+  [...profiles].sort(byName).map((p) => {
+    const haystack = [p.accountName, p.accountId, p.roleName, p.alias, p.name].filter(Boolean).join(' ').toLowerCase();
+    return { profile: p, haystack, words: [...new Set(haystack.split(WORD_BREAK))] };
+  });
 
 /** A term spelled loosely ("admacc" for AdministratorAccess): its characters in order inside one word. */
 function subsequenceScore(word: string, term: string): number {
@@ -41,24 +51,26 @@ function subsequenceScore(word: string, term: string): number {
  * How well `query` matches: every space-separated term must match, as a substring (scored by how
  * early, a word start best) or else loosely inside one word; -1 when a term does not match.
  */
-export function matchScore(haystack: string, query: string): number {
+export function matchScore(haystack: string, query: string, words?: string[]): number {
+  return scoreTerms(haystack, query.split(/\s+/).filter(Boolean), words);
+}
+
+function scoreTerms(haystack: string, terms: string[], words?: string[]): number {
   let total = 0;
-  for (const term of query.split(/\s+/)) {
-    if (!term) continue;
+  for (const term of terms) {
     const at = haystack.indexOf(term);
     if (at >= 0) {
       total += 1000 - Math.min(at, 500) + (at === 0 || /[\s/_-]/.test(haystack[at - 1]!) ? 200 : 0);
       continue;
     }
     let best = -1;
-    for (const word of haystack.split(/[\s/_-]+/)) best = Math.max(best, subsequenceScore(word, term));
+    for (const word of words ?? haystack.split(WORD_BREAK)) best = Math.max(best, subsequenceScore(word, term));
     if (best < 0) return -1;
     total += best;
   }
   return total;
 }
 
-const byName = (a: ProfileRow, b: ProfileRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const RECENT = 5;
 
 /** The grouped list (no query): Favorites, Recent, then each account with its roles and chains. */
@@ -124,14 +136,39 @@ export function groupedItems(profiles: ProfileRow[]): Item[] {
 
 /** With a query: the matching profiles, best first (ties in name order), each with its account shown. */
 export function searchItems(index: Indexed[], rawQuery: string, limit = Infinity): Item[] {
-  const query = rawQuery.trim().toLowerCase();
-  const scored: { s: number; p: ProfileRow }[] = [];
-  for (const x of index) {
-    const s = matchScore(x.haystack, query);
-    if (s >= 0) scored.push({ s, p: x.profile });
+  return toItems(rank(index, terms(rawQuery)), limit);
+}
+
+const terms = (q: string) => q.trim().toLowerCase().split(/\s+/).filter(Boolean);
+
+function rank(candidates: Indexed[], ts: string[]): { s: number; x: Indexed }[] {
+  const scored: { s: number; x: Indexed }[] = [];
+  for (const x of candidates) {
+    const s = scoreTerms(x.haystack, ts, x.words);
+    if (s >= 0) scored.push({ s, x });
   }
-  scored.sort((a, b) => b.s - a.s || byName(a.p, b.p));
-  return scored.slice(0, limit).map(({ p }) => ({ type: 'profile', key: `q:${p.name}`, profile: p, depth: 0, showAccount: true }));
+  // Numbers only: the index is in name order and the sort is stable.
+  return scored.sort((a, b) => b.s - a.s);
+}
+
+const toItems = (ranked: { s: number; x: Indexed }[], limit = Infinity): Item[] =>
+  ranked.slice(0, limit).map(({ x }) => ({ type: 'profile', key: `q:${x.profile.name}`, profile: x.profile, depth: 0, showAccount: true }));
+
+/**
+ * Search as you type: a query that extends the previous one (another character typed) can only
+ * match a subset of what that one matched, so only those are looked at again.
+ */
+export function createSearch(index: Indexed[]): (rawQuery: string) => Item[] {
+  let last: { text: string; ts: string[]; matched: Indexed[] } | undefined;
+  return (rawQuery) => {
+    const text = rawQuery.trim().toLowerCase();
+    const ts = terms(text);
+    // Narrowing is safe when every term of the old query is a prefix-extended term at the same place.
+    const narrows = last && ts.length >= last.ts.length && last.ts.every((t, i) => (i === last!.ts.length - 1 ? ts[i]!.includes(t) : ts[i] === t));
+    const ranked = rank(narrows ? last!.matched : index, ts);
+    last = { text, ts, matched: ranked.map((r) => r.x) };
+    return toItems(ranked);
+  };
 }
 
 export type Tone = 'none' | 'ok' | 'amber' | 'red' | 'expired';

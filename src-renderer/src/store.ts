@@ -79,9 +79,13 @@ function putProfile(view: ProfileRow): void {
 
 export async function loadAll(): Promise<void> {
   const api = get().api!;
+  // Profiles first: the list paints as soon as they are in, the sign-ins column a moment later.
+  const signIns = api.listSignIns();
+  signIns.catch(() => undefined);
   try {
-    const [profiles, signIns] = await Promise.all([api.listProfiles(), api.listSignIns()]);
-    set({ profiles, index: indexProfiles(profiles), signIns, loaded: true, error: null });
+    const profiles = await api.listProfiles();
+    set({ profiles, index: indexProfiles(profiles), loaded: true, error: null });
+    set({ signIns: await signIns });
   } catch (e) {
     set({ error: errorOf(e).message, loaded: true });
   }

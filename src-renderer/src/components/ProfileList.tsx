@@ -126,7 +126,8 @@ const Row = memo(function Row({ item, selected }: { item: ListItem; selected: bo
   );
 });
 
-export function ProfileList({ items, selected }: { items: ListItem[]; selected: string | null }) {
+/** `query`: the search the list shows (data-query), so a test or the bench sees when a keystroke's result is on screen. */
+export function ProfileList({ items, selected, query }: { items: ListItem[]; selected: string | null; query: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
   const [height, setHeight] = useState(600);
@@ -150,7 +151,7 @@ export function ProfileList({ items, selected }: { items: ListItem[]; selected: 
   const last = Math.min(items.length, Math.ceil((top + height) / ROW_H) + OVERSCAN);
   const visible = items.slice(first, last);
   return (
-    <div className="list" ref={ref} onScroll={(e) => setTop(e.currentTarget.scrollTop)} tabIndex={-1}>
+    <div className="list" data-query={query} ref={ref} onScroll={(e) => setTop(e.currentTarget.scrollTop)} tabIndex={-1}>
       <div style={{ height: items.length * ROW_H, position: 'relative' }} role="list" aria-label="Accounts and roles">
         {visible.map((item, i) => (
           <div key={item.key} role="listitem" className="slot" style={{ transform: `translateY(${(first + i) * ROW_H}px)` }}>

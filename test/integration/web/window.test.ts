@@ -176,7 +176,8 @@ describe('the window, through the web bridge', () => {
     await w.core.sso.logout('acme');
     await page.getByRole('button', { name: 'Start acme-prod/ReadOnlyAccess' }).click();
     await page.locator('.row-error').waitFor({ timeout: 15_000 });
-    expect(await page.locator('.row-error .msg').textContent()).toBe('not signed in to the Identity Center instance acme.');
+    // Once the sign-ins are read again, the row points at the window's fix instead of the CLI's.
+    await expect.poll(() => page.locator('.row-error .msg').textContent()).toBe('not signed in to the Identity Center instance acme.');
     // Marked in the sign-ins column too; the row's own button does the same.
     await page.getByRole('complementary', { name: 'Sign-ins' }).getByRole('button', { name: 'Sign in again to acme' }).waitFor();
     const again = page.locator('.row-error').getByRole('button', { name: 'Sign in again to acme' });

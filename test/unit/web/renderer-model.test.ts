@@ -1,0 +1,83 @@
+// The window's list as pure functions: grouping by account with chains under their source,
+// favorites and recent on top, the fuzzy search (and its as-you-type narrowing), countdown tones.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { accountColor, createSearch, groupedItems, indexProfiles, matchScore, searchItems, toneOf, type Item } from '../../../src-renderer/src/model';
+import { NOW, row } from '../app/fixtures';
+
+const names = (items: Item[]) => items.map((i) => (i.type === 'profile' ? `${'  '.repeat(i.depth)}${i.profile.name}` : `[${i.label}]`));
+
+const profiles = [
+  row('acme-prod/ReadOnlyAccess', { accountId: '777788889999', accountName: 'acme-prod', roleName: 'ReadOnlyAccess' }),
+  row('acme-prod/AdministratorAccess', { accountId: '777788889999', accountName: 'acme-prod', roleName: 'AdministratorAccess', favorite: true }),
+  row('acme-dev/PowerUserAccess', { accountName: 'acme-dev', roleName: 'PowerUserAccess', lastUsedAt: NOW }),
+  row('alice', { kind: 'iam-user', accountId: null, roleName: null, accountName: null, source: null }),
+  row('dev-developer', { kind: 'assume-role', source: 'alice', accountId: '444455556666', accountName: 'acme-dev', roleName: 'Developer' }),
+  row('audit', { kind: 'assume-role', source: 'dev-developer', accountId: '210987654321', accountName: null, roleName: 'Auditor', chainDepth: 1, alias: 'audit-chain' }),
+];
+
+describe('groupedItems', () => {
+  it('favorites, then recent, then accounts by name with their roles, chains under the profile they start from', () => {
+    expect(names(groupedItems(profiles))).toEqual([
+      '[Favorites]',
+      'acme-prod/AdministratorAccess',
+      '[Recently used]',
+      'acme-dev/PowerUserAccess',
+      '[acme-dev  444455556666]',
+      'acme-dev/PowerUserAccess',
+      '[acme-prod  777788889999]',
+      'acme-prod/AdministratorAccess',
+      'acme-prod/ReadOnlyAccess',
+      '[IAM users]',
+      'alice',
+      '  dev-developer',
+      '    audit',
+    ]);
+  });
+
+  it('still shows a profile whose source is missing', () => {
+    expect(names(groupedItems([row('orphan', { kind: 'assume-role', source: 'gone', accountId: '210987654321', accountName: null })]))).toEqual(['[210987654321]', 'orphan']);
+  });
+});
+
+describe('search', () => {
+  const index = indexProfiles(profiles);
+  const found = (q: string) => names(searchItems(index, q));
+
+  it('matches account name, id, role and alias, each term, best first', () => {
+    expect(found('prod read')).toEqual(['acme-prod/ReadOnlyAccess']);
+    expect(found('7777 admin')).toEqual(['acme-prod/AdministratorAccess']);
+    expect(found('audit-chain')).toEqual(['audit']);
+    expect(found('ACME-DEV')).toEqual(['acme-dev/PowerUserAccess', 'dev-developer']);
+    expect(found('zzz')).toEqual([]);
+  });
+
+  it('takes a loosely spelled term inside one word, not scattered over several', () => {
+    expect(found('admacc')).toEqual(['acme-prod/AdministratorAccess']);
+    // r..e..a..d exists across "poweruseraccess" and "acme-dev", but in no single word.
+    expect(found('pow read')).toEqual([]);
+    expect(matchScore('acme-prod readonlyaccess', 'read')).toBeGreaterThan(matchScore('acme-prod readonlyaccess', 'rdnly'));
+  });
+
+  it('as you type gives exactly what a fresh search gives, whatever is typed or deleted', () => {
+    const alphabet = fc.constantFrom('a', 'c', 'm', 'e', '-', 'p', 'r', 'o', 'd', ' ', '7', 'x', 'i');
+    fc.assert(
+      fc.property(fc.array(fc.array(alphabet, { maxLength: 8 }).map((a) => a.join('')), { maxLength: 12 }), (queries) => {
+        const search = createSearch(index);
+        for (const q of queries) expect(names(search(q))).toEqual(found(q));
+      }),
+    );
+  });
+});
+
+describe('countdown tone and account color', () => {
+  it('amber under 10 minutes, red under 2, then expired', () => {
+    const at = (m: number) => new Date(NOW + m * 60_000).toISOString();
+    expect([toneOf(null, NOW), toneOf(at(30), NOW), toneOf(at(9.9), NOW), toneOf(at(1.9), NOW), toneOf(at(0), NOW)]).toEqual(['none', 'ok', 'amber', 'red', 'expired']);
+  });
+
+  it('gives an account the same color every time, and different accounts (mostly) different ones', () => {
+    expect(accountColor('777788889999')).toBe(accountColor('777788889999'));
+    expect(accountColor('777788889999')).not.toBe(accountColor('444455556666'));
+  });
+});
