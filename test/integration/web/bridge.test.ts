@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProfileView } from '../../../src-shared/api';
+import { RENDERER_CSP } from '../../../src-shared/csp';
 import type { Profile } from '../../../src-shared/profile';
 import { createRolecallApi } from '../../../src-main/core/api';
 import { startWebBridge, type WebBridge } from '../../../src-main/web/server';
@@ -245,5 +246,67 @@ describe('web bridge', () => {
     const all = seen.join('\n');
     expect(all.length).toBeGreaterThan(1000);
     for (const s of secrets) expect(all.split(s).length - 1, `${s.slice(0, 4)}...`).toBe(0);
+  });
+
+  it('streams the API events as server-sent events, with the token only, and no secret in them', async () => {
+    expect((await request({ path: '/api/events' })).status).toBe(401);
+    expect((await request({ path: '/api/events', headers: { Authorization: `Bearer ${bridge.token}`, Origin: 'http://evil.example' } })).status).toBe(403);
+    const got: string[] = [];
+    let res: http.IncomingMessage | undefined;
+    const streamed = new Promise<void>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path: '/api/events', headers: { Host: `127.0.0.1:${port}`, Authorization: `Bearer ${bridge.token}` } }, (r) => {
+        res = r;
+        r.setEncoding('utf8').on('data', (d: string) => {
+          got.push(d);
+          if (got.join('').includes('event: sessionChanged')) resolve();
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(res?.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect((await call('startSession', ['dev/ReadOnly'])).status).toBe(200);
+    await streamed;
+    const text = got.join('');
+    const data = /event: sessionChanged\ndata: (.+)\n\n/.exec(text)?.[1];
+    expect(JSON.parse(data!)).toEqual({ profile: 'dev/ReadOnly', expiresAt: expect.stringMatching(/Z$/) });
+    const issued = await h.core.broker.credentials('dev/ReadOnly');
+    for (const secret of [issued.accessKeyId, issued.secretAccessKey, issued.sessionToken!]) expect(text).not.toContain(secret);
+    res?.destroy();
+  });
+
+  it('serves the page with the strict CSP, and says how to build the window when it is missing', async () => {
+    const page = await request({ path: '/' });
+    expect(page.headers['content-security-policy']).toBe(RENDERER_CSP);
+    await bridge.close();
+    bridge = await startWebBridge({ api: createRolecallApi(h.core) });
+    port = Number(new URL(bridge.url).port);
+    const missing = await request({ path: '/' });
+    expect(missing.status).toBe(404);
+    expect(missing.json).toEqual({ error: 'the Rolecall window is not built here: run npm run build (or npx electron-vite build) and start again' });
+    expect((await request({ path: '/assets/x.js' })).json).toEqual({ error: 'not found' });
+  });
+
+  it('copy and open console answer without a secret: a command line, a one-time local link', async () => {
+    await bridge.close();
+    bridge = await startWebBridge({ api: createRolecallApi(h.core, { env: h.env }), rendererDir });
+    port = Number(new URL(bridge.url).port);
+    expect((await call('copy', ['dev/ReadOnly', 'env'])).json.result).toEqual({ text: 'eval "$(rolecall env dev/ReadOnly)"', description: "the command that sets 'dev/ReadOnly''s credentials in a shell" });
+    expect((await call('copy', ['dev/ReadOnly', 'credential-process'])).json.result).toEqual({
+      text: 'credential_process = rolecall credential-process --profile dev/ReadOnly',
+      description: "the credential_process line for 'dev/ReadOnly'",
+    });
+    const consoleAnswer = await call('openConsole', ['dev/ReadOnly']);
+    const link = (consoleAnswer.json.result as { redirectUrl: string }).redirectUrl;
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/console\/[\w-]{32}$/);
+    // The link answers once, with the sign-in redirect, then never again (its server is gone).
+    const first = await fetch(link, { redirect: 'manual' });
+    expect(first.status).toBe(302);
+    expect(first.headers.get('location')).toContain('SigninToken=');
+    expect(await fetch(link, { redirect: 'manual' }).then((r) => r.status, () => 'refused')).not.toBe(302);
+    const issued = await h.core.broker.credentials('dev/ReadOnly');
+    const all = seen.join('\n');
+    for (const secret of [issued.accessKeyId, issued.secretAccessKey, issued.sessionToken!, 'SigninToken']) expect(all).not.toContain(secret);
   });
 });
