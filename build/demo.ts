@@ -15,7 +15,10 @@ import { startSandbox } from '../test/sandbox/server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist/cli/rolecall.cjs');
-const demoDir = path.join(root, '.demo');
+// Everything the demo makes lives here (ROLECALL_DEMO_DIR for a test's own): Rolecall's data dir
+// (and so its own keychain entries), the AWS config, and a HOME for the tools it runs, so the
+// person's own data dir, keychain entries and ~/.aws are never read or written.
+const demoDir = path.resolve(process.env.ROLECALL_DEMO_DIR || path.join(root, '.demo'));
 const org = loadOrganization(path.join(root, 'test/sandbox/demo-org.json'));
 const alice = org.users.find((u) => u.name === 'alice')!;
 const key = alice.accessKeys[0]!;
@@ -26,13 +29,14 @@ const step = (s: string) => console.log(`\n\x1b[1m== ${s}\x1b[0m`);
 
 async function main(): Promise<void> {
   rmSync(demoDir, { recursive: true, force: true });
-  mkdirSync(demoDir, { recursive: true });
+  mkdirSync(path.join(demoDir, 'home'), { recursive: true });
   spawnSync('node', ['build/build-cli.mjs'], { cwd: root, stdio: 'inherit' });
 
   const sandbox = await startSandbox({ org });
   step(`Sandbox AWS running at ${sandbox.url} (organization: test/sandbox/demo-org.json)`);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
+    HOME: path.join(demoDir, 'home'),
     ROLECALL_HOME: path.join(demoDir, 'rolecall'),
     AWS_CONFIG_FILE: path.join(demoDir, 'aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: path.join(demoDir, 'aws-credentials'),
@@ -108,7 +112,11 @@ async function main(): Promise<void> {
   } else {
     console.log("Electron's binary is not installed here, so the desktop window does not open; everything above is the same core it runs.");
   }
-  console.log(`Try: AWS_CONFIG_FILE=${env.AWS_CONFIG_FILE} AWS_ENDPOINT_URL=${sandbox.url} aws --endpoint-url ${sandbox.url} --profile acme-prod/ReadOnlyAccess sts get-caller-identity`);
+  // Copied as printed into another shell: the variables point it at the demo's Rolecall (whose
+  // broker, running above, answers), its AWS config and the sandbox; --endpoint-url because
+  // Debian's AWS CLI predates AWS_ENDPOINT_URL; --region because synced profiles name none.
+  const vars = (['ROLECALL_HOME', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_ENDPOINT_URL'] as const).map((k) => `${k}=${shellWord(env[k] ?? '')}`);
+  console.log(`Try: ${vars.join(' ')} aws --endpoint-url ${shellWord(sandbox.url)} --region ${org.region} --profile acme-prod/ReadOnlyAccess sts get-caller-identity`);
   const stop = () => {
     serve.kill();
     app?.kill();
@@ -117,6 +125,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   if (process.env.ROLECALL_DEMO_EXIT) stop();
+}
+
+/** A word sh reads back as the same string. */
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 main().catch((err: unknown) => {
