@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { Region } from '../../../src-shared/names';
 import { LoginSessionArn } from '../../../src-shared/profile';
+import { defaultRegion } from '../../core/aws/endpoints';
 import { RolecallError } from '../../core/errors';
 import type { CliContext } from '../context';
 import type { CliIO } from '../output';
@@ -18,7 +19,7 @@ export function registerLoginAws(program: Command, ctx: CliContext): void {
     .command('aws')
     .description('sign in with your AWS console sign-in (as aws login does); NAME becomes the profile that serves its credentials')
     .argument('<name>', 'profile name')
-    .option('--region <region>', 'the sign-in region (default: us-east-1, or the profile\'s)')
+    .option('--region <region>', 'the sign-in region (default: the profile\'s, else AWS_REGION, else us-east-1)')
     .option('--remote', 'sign in from a browser on another device and paste the code it shows (SSH sessions)')
     .option('--from-aws-cache <login-session>', "take over a sign-in the AWS CLI made (its ~/.aws/login/cache entry for this login_session ARN)")
     .option(
@@ -32,7 +33,7 @@ export function registerLoginAws(program: Command, ctx: CliContext): void {
       const core = await ctx.core();
       const deps = { state: core.state, secrets: core.secrets, env: ctx.io.env, forgetProfile: (p: string) => ctx.forget(p) };
       const current = (await core.state.load()).profiles.find((p) => p.name === profile);
-      const signInRegion = region?.data ?? (current?.kind === 'aws-login' ? current.region : undefined) ?? 'us-east-1';
+      const signInRegion = region?.data ?? (current?.kind === 'aws-login' ? current.region : undefined) ?? defaultRegion(ctx.io.env);
       const writeAwsLoginCache = o.writeAwsCache ?? (current?.kind === 'aws-login' ? current.writeAwsLoginCache : undefined);
 
       if (o.fromAwsCache !== undefined) {

@@ -35,9 +35,13 @@ describe('rolecall login aws (in process)', () => {
     expect((await whoAmI(creds)).Arn).toBe(ALICE_ARN);
     // The sign-in's code exchange, then one refresh for the profile's first credentials.
     expect(h.sandbox.knobs.count(TOKEN_CALLS)).toBe(2);
-    // Served from the broker's cache from then on.
+    // Served from the broker's cache from then on, and refreshed halfway through its 900 s.
     await h.core.broker.credentials('me');
     expect(h.sandbox.knobs.count(TOKEN_CALLS)).toBe(2);
+    const [session] = await h.core.broker.sessions();
+    expect(session?.profile).toBe('me');
+    expect(Math.round(((session?.expiration?.getTime() ?? 0) - (session?.refreshAt?.getTime() ?? 0)) / 1000)).toBeGreaterThanOrEqual(449);
+    expect(Math.round(((session?.expiration?.getTime() ?? 0) - (session?.refreshAt?.getTime() ?? 0)) / 1000)).toBeLessThanOrEqual(451);
   });
 
   it('signs the root user in across devices with the pasted code', async () => {
