@@ -1,6 +1,8 @@
 // The id_token checks Rolecall makes before it keeps a token or sends it to STS, on tokens minted
-// here with jose: every accepted algorithm family, and each way a token can be wrong.
+// here with jose: every accepted algorithm family, each way a token can be wrong, and generated
+// garbage and one-character changes (fast-check).
 import { generateKeyPairSync } from 'node:crypto';
+import fc from 'fast-check';
 import { exportJWK, SignJWT, type JWTPayload } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { checkIdToken, type Jwks } from '../../../src-main/core/oidc/id-token';
@@ -97,5 +99,41 @@ describe('checkIdToken', () => {
     expect(() => checkIdToken('', two, { issuer: ISSUER, clientId: CLIENT, now: NOW })).toThrow(/not a JWT/);
     const token = await sign(good, { kid: '' });
     expect(() => checkIdToken(token, two, { issuer: ISSUER, clientId: CLIENT, now: NOW })).toThrow(/no single key/);
+  });
+});
+
+describe('checkIdToken on generated garbage (fast-check)', () => {
+  const expectRefusal = (token: string) => {
+    let err: unknown;
+    try {
+      check(token)();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ name: 'RolecallError', code: 'access-denied' });
+    const message = (err as Error).message;
+    expect(message).not.toMatch(/[\n\r]/);
+    expect(message.length).toBeLessThan(600);
+    return message;
+  };
+
+  it('any string, and any three base64url parts of JSON, is refused in one short line, never thrown at', async () => {
+    const json = fc.jsonValue({ maxDepth: 3 }).map((v) => Buffer.from(JSON.stringify(v)).toString('base64url'));
+    const part = fc.oneof(json, fc.string({ maxLength: 40 }), fc.constant(''));
+    fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.tuple(part, part, part).map((p) => p.join('.'))), (t) => void expectRefusal(t)), { numRuns: 500 });
+  });
+
+  it('a good token with any one character of its header or payload changed is refused', async () => {
+    const token = await sign(good);
+    const signedLength = token.lastIndexOf('.');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: signedLength - 1 }), fc.integer({ min: 1, max: 63 }), (i, shift) => {
+        if (token[i] === '.') return;
+        const changed = alphabet[(alphabet.indexOf(token[i] ?? 'A') + shift) % 64] ?? 'A';
+        expectRefusal(`${token.slice(0, i)}${changed}${token.slice(i + 1)}`);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
