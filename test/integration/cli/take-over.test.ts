@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mfaCode } from '../../helpers/harness';
 import { ALICE_KEY, ALICE_MFA, parseJson, repoRoot, useCliHarness } from './harness';
+import { atTerminal } from './terminal';
 
 const START_URL = 'https://d-90677c3a1b.awsapps.com/start';
 const lines = (...l: string[]) => l.join('\n') + '\n';
@@ -87,6 +88,31 @@ describe('rolecall config import --take-over', () => {
     expect(await readFile(configFile, 'utf8')).toBe(whole(CONFIG));
     expect(await readFile(credentialsFile, 'utf8')).toBe(whole(CREDENTIALS));
     expect((await h().rolecall(['list', '--json'])).stdout.trim()).toBe('[]');
+  });
+
+  it('at a terminal, asks first; anything but yes changes nothing', async () => {
+    const r = await atTerminal(h(), ['config', 'import', '--take-over'], [{ after: 'Take over? [y/N] ', type: 'n' }]);
+    expect(r).toEqual({ code: 0, screen: PLAN(h().home) + 'Take over? [y/N] n\nNothing changed.\n' });
+    expect(await readFile(configFile, 'utf8')).toBe(whole(CONFIG));
+    expect(await readFile(credentialsFile, 'utf8')).toBe(whole(CREDENTIALS));
+  });
+
+  it('refuses, changing nothing, when Rolecall already has a profile of an imported name', async () => {
+    expect((await h().rolecall(['iam-user', 'add', 'alice', '--access-key-id', ALICE_KEY.accessKeyId], { input: ALICE_KEY.secretAccessKey })).code).toBe(0);
+    const r = await h().rolecall(['config', 'import', '--take-over', '--yes']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`rolecall: 'alice' is both in Rolecall and in ${configFile}; nothing changed; rename the Rolecall profile (rolecall profile rename alice NEW) or remove it (rolecall profile remove alice), then take over again\n`);
+    expect(r.stdout).toContain("  leave alice: Rolecall already has a profile of that name\n");
+    expect(await readFile(configFile, 'utf8')).toBe(whole(CONFIG));
+    expect(await readFile(credentialsFile, 'utf8')).toBe(whole(CREDENTIALS));
+  });
+
+  it.each([
+    [['--yes'], 'rolecall: --yes goes with --take-over\n'],
+    [['--undo', '--take-over'], 'rolecall: --undo takes no other option\n'],
+    [['--take-over', '--file', '/tmp/x'], 'rolecall: --take-over works on the files AWS tools read (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE); give no --file\n'],
+  ])('refuses config import %j with one line', async (args, stderr) => {
+    expect(await h().rolecall(['config', 'import', ...args])).toEqual({ code: 2, stdout: '', stderr });
   });
 
   it('takes every profile over; the AWS CLI and boto3 get each one through Rolecall; the undo restores both files', { timeout: 120_000 }, async () => {
