@@ -88,6 +88,19 @@ describe('the window, through the web bridge', () => {
     expect(await page.locator('.account').allTextContents()).toEqual(['acme-audit  210987654321', 'acme-dev  444455556666', 'acme-prod  777788889999']);
   });
 
+  it('Sync shows its progress in the sign-in, then what it found', async () => {
+    // A slow portal, so the progress is there to be seen.
+    w.sandbox.knobs.set({ latencyMs: 300 });
+    try {
+      await page.getByRole('button', { name: 'Sync accounts and roles of acme' }).click();
+      await expect.poll(() => page.locator('.signin .progress').textContent(), { timeout: 10_000 }).toMatch(/^\d+ (of \d+ accounts|accounts so far), \d+ roles$/);
+      await page.getByText('Synced acme: 3 accounts, 5 roles (0 new, 0 removed)').waitFor({ timeout: 20_000 });
+      expect(await page.locator('.signin .progress').count()).toBe(0);
+    } finally {
+      w.sandbox.knobs.set({ latencyMs: 0 });
+    }
+  });
+
   it('search filters as you type (fuzzy over account name, id and role), and Enter starts the first match', async () => {
     const search = page.getByLabel('Search accounts, roles, ids and aliases');
     await search.fill('prod read');
