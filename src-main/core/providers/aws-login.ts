@@ -1,11 +1,13 @@
 // AWS sign-in (`aws login`): CreateOAuth2Token's refresh_token grant with the keychain's refresh
 // token and DPoP key gives 15-minute credentials. The broker calls this under its lock for the
 // profile, and the rotated refresh token is stored before the credentials are handed out, so the
-// next holder of the lock redeems the new one. The credentials count as a role session: a role
+// next holder of the lock redeems the new one. With the AWS CLI cache shared (writeAwsLoginCache),
+// a token another tool rotated there is taken up first. The credentials count as a role session: a role
 // assumed from them is role chaining (the 1-hour cap).
 import type { AwsLoginProfile } from '../../../src-shared/profile';
 import { RolecallError } from '../errors';
-import { writeAwsLoginCache } from '../login/aws-cache';
+import { AwsCallError } from '../aws/errors';
+import { readAwsLoginCache, writeAwsLoginCache } from '../login/aws-cache';
 import { DEFAULT_SIGNIN_REGION, signinBaseUrl } from '../login/endpoint';
 import { accountOf, readAwsLoginSecret, writeAwsLoginSecret } from '../login/store';
 import { createOAuth2Token } from '../login/token';
@@ -17,10 +19,18 @@ export async function awsLoginCredentials(profile: AwsLoginProfile, ctx: StepCon
     throw new RolecallError(`profile '${profile.name}': no AWS sign-in in the keychain`, 'sign-in-required', `run: rolecall login aws ${profile.name}`);
   }
   const region = secret.signInRegion || profile.region || DEFAULT_SIGNIN_REGION;
-  const out = await createOAuth2Token(
-    { baseUrl: signinBaseUrl(region, ctx.env), dpopKey: secret.dpopKey, deadline: ctx.sts.deadline, name: profile.name },
-    { clientId: secret.clientId, grantType: 'refresh_token', refreshToken: secret.refreshToken },
-  );
+  const call = { baseUrl: signinBaseUrl(region, ctx.env), dpopKey: secret.dpopKey, deadline: ctx.sts.deadline, name: profile.name };
+  const redeem = (refreshToken: string) => createOAuth2Token(call, { clientId: secret.clientId, grantType: 'refresh_token', refreshToken });
+  // A shared cache another tool refreshed from holds the newer token: the one in the keychain is spent.
+  const shared = profile.writeAwsLoginCache ? await sharedRefreshToken(secret.loginSession, secret.dpopKey, secret.refreshToken) : undefined;
+  let out;
+  try {
+    out = await redeem(shared ?? secret.refreshToken);
+  } catch (err) {
+    // The cache's token was older after all (a cache write of ours that failed): try the keychain's.
+    if (!shared || !(err instanceof AwsCallError && err.code === 'sign-in-required')) throw err;
+    out = await redeem(secret.refreshToken);
+  }
   const rotated = { ...secret, refreshToken: out.refreshToken, ...(out.idToken ? { idToken: out.idToken } : {}) };
   try {
     await writeAwsLoginSecret(ctx.secrets, profile.name, rotated);
@@ -36,6 +46,12 @@ export async function awsLoginCredentials(profile: AwsLoginProfile, ctx: StepCon
     );
   }
   return { ...credentials, credentialType: 'role', arn: secret.loginSession };
+}
+
+/** The AWS CLI cache's refresh token, when it is this sign-in's (same DPoP key) and not the one Rolecall holds. */
+async function sharedRefreshToken(loginSession: string, dpopKey: string, held: string): Promise<string | undefined> {
+  const cache = await readAwsLoginCache(loginSession, process.env).catch(() => undefined);
+  return cache && cache.dpopKey.trim() === dpopKey.trim() && cache.refreshToken !== held ? cache.refreshToken : undefined;
 }
 
 export const awsLoginProvider: Provider<AwsLoginProfile> = {

@@ -62,13 +62,18 @@ it('the SDK refreshes from the cache Rolecall wrote, and Rolecall takes over the
   expect(h.sandbox.knobs.count('signin:CreateOAuth2Token')).toBe(calls + 2);
 });
 
-it('with cache writing on, each Rolecall refresh keeps the cache current, so the SDK refreshes after Rolecall', async () => {
+it('with cache writing on, the two share one refresh token: the SDK refreshes after Rolecall, and Rolecall after the SDK', async () => {
   await signIn(h, 'me', alice(h), { writeAwsLoginCache: true, env });
   await h.core.broker.credentials('me');
   const cache = await readCache();
   expect(cache.refreshToken).toBe((await readAwsLoginSecret(h.core.secrets, 'me'))?.refreshToken);
   await writeFile(awsLoginCacheFile(ALICE_ARN, env), JSON.stringify({ ...cache, accessToken: { ...cache.accessToken, expiresAt: new Date(Date.now() + 60_000).toISOString() } }));
   expect((await whoAmI(await sdkProvider()())).Arn).toBe(ALICE_ARN);
+  // The SDK rotated the token in the shared file: Rolecall's next refresh takes that one up.
+  expect((await readCache()).refreshToken).not.toBe(cache.refreshToken);
+  const again = await h.core.broker.credentials('me', { forceRefresh: true });
+  expect((await whoAmI(again)).Arn).toBe(ALICE_ARN);
+  expect((await readCache()).refreshToken).toBe((await readAwsLoginSecret(h.core.secrets, 'me'))?.refreshToken);
 });
 
 it('writes no cache unless asked', async () => {
