@@ -51,12 +51,24 @@ export interface OidcManagerOptions {
   io?: Partial<OidcSignInIo>;
 }
 
+type IdTokenGrant = { idToken: string; expiresAt: Date; sessionName?: string };
+
+/** AWS's RoleSessionName alphabet and length: the person's email, user name or sub made to fit, or none. */
+export function sessionNameOf(claims: Record<string, unknown>): string | undefined {
+  for (const c of [claims.email, claims.preferred_username, claims.sub]) {
+    if (typeof c !== 'string') continue;
+    const name = c.replace(/[^\w+=,.@-]/g, '-').slice(0, 64);
+    if (name.length >= 2) return name;
+  }
+  return undefined;
+}
+
 export const oidcSignInRequired = (name: string, why: string, cause?: unknown) =>
   new RolecallError(`${why}; sign in again`, 'sign-in-required', `run: rolecall login oidc ${name}`, { cause });
 
 export class OidcManager implements OidcIdTokenSource {
   private readonly io: OidcSignInIo;
-  private readonly flights = new SingleFlight<string, { idToken: string; expiresAt: Date }>();
+  private readonly flights = new SingleFlight<string, IdTokenGrant>();
 
   constructor(private readonly o: OidcManagerOptions) {
     const env = o.env ?? process.env;
@@ -97,7 +109,7 @@ export class OidcManager implements OidcIdTokenSource {
   }
 
   /** The integration's id_token, renewed with the refresh token when near expiry; one renewal at a time. */
-  idToken(name: string): Promise<{ idToken: string; expiresAt: Date }> {
+  idToken(name: string): Promise<IdTokenGrant> {
     return this.flights.run(name, async () => {
       const integration = await this.integration(name);
       const stored = await this.usable(integration);
@@ -138,12 +150,12 @@ export class OidcManager implements OidcIdTokenSource {
     return left > (r.refreshToken ? ID_TOKEN_REFRESH_AHEAD_MS : ID_TOKEN_MIN_MS);
   }
 
-  private handOut(r: OidcTokenRecord) {
-    return { idToken: r.idToken, expiresAt: new Date(r.idTokenExpiresAt) };
+  private handOut(r: OidcTokenRecord): IdTokenGrant {
+    return { idToken: r.idToken, expiresAt: new Date(r.idTokenExpiresAt), ...(r.sessionName ? { sessionName: r.sessionName } : {}) };
   }
 
   /** Under the lock, with a second look: another process may have renewed meanwhile. */
-  private async renew(i: OidcIntegration): Promise<{ idToken: string; expiresAt: Date }> {
+  private async renew(i: OidcIntegration): Promise<IdTokenGrant> {
     const now = this.io.now();
     const r = await this.usable(i);
     if (!r) throw oidcSignInRequired(i.name, `not signed in to the OIDC integration '${i.name}'`);
@@ -188,6 +200,7 @@ export class OidcManager implements OidcIdTokenSource {
       ...(grant.refreshToken ? { refreshToken: grant.refreshToken } : {}),
       flow,
       subject: String(claims.sub),
+      ...(sessionNameOf(claims) ? { sessionName: sessionNameOf(claims) } : {}),
     };
     return { record, subject: String(claims.sub) };
   }

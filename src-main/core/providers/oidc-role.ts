@@ -10,10 +10,11 @@ import type { Provider, StepContext, StepResult } from './types';
 
 export async function oidcRoleCredentials(profile: OidcRoleProfile, ctx: StepContext): Promise<StepResult> {
   if (!ctx.oidc) throw new RolecallError(`profile '${profile.name}': this Rolecall cannot sign in to OIDC integrations`, 'sign-in-required', `run: rolecall login oidc ${profile.integration}`);
-  const { idToken } = await ctx.oidc.idToken(profile.integration);
+  const { idToken, sessionName } = await ctx.oidc.idToken(profile.integration);
   const result = await assumeRoleWithWebIdentity(ctx.sts, {
     RoleArn: profile.roleArn,
-    RoleSessionName: profile.roleSessionName ?? (await defaultSessionName(ctx)),
+    // The person's name where the token gives one, so CloudTrail says who assumed the role.
+    RoleSessionName: profile.roleSessionName ?? sessionName ?? (await defaultSessionName(ctx)),
     WebIdentityToken: idToken,
     DurationSeconds: profile.durationSeconds,
   });

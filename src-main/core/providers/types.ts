@@ -32,7 +32,8 @@ export interface SsoAccessTokenSource {
 
 /** id_tokens of OIDC integrations, renewed silently; throws RolecallError('sign-in-required') when a person must sign in. */
 export interface OidcIdTokenSource {
-  idToken(integration: string): Promise<{ idToken: string; expiresAt: Date }>;
+  /** sessionName: a RoleSessionName naming the person, when the token says who they are. */
+  idToken(integration: string): Promise<{ idToken: string; expiresAt: Date; sessionName?: string }>;
 }
 
 export interface StepContext {

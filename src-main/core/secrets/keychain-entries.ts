@@ -82,5 +82,7 @@ export const OidcTokenRecord = z.object({
   flow: z.enum(['pkce', 'device']),
   /** The sign-in's sub: a renewed id_token must name the same person (OpenID Connect Core 12.2). */
   subject: z.string().optional(),
+  /** RoleSessionName from the person's email, user name or sub ([\w+=,.@-], 2-64), so CloudTrail names them. */
+  sessionName: z.string().optional(),
 });
 export type OidcTokenRecord = z.infer<typeof OidcTokenRecord>;

@@ -80,7 +80,7 @@ describe('rolecall login oidc', () => {
     }
     expect(approvals).toHaveLength(1);
     expect((await h().rolecall(['config', 'write'])).code).toBe(0);
-    expect(await callerArn(h(), 'corp/FederatedDeveloper')).toMatch(/^arn:aws:sts::444455556666:assumed-role\/FederatedDeveloper\/rolecall-\d+$/);
+    expect(await callerArn(h(), 'corp/FederatedDeveloper')).toMatch(/^arn:aws:sts::444455556666:assumed-role\/FederatedDeveloper\/alice$/);
     expect(await callerArn(h(), 'corp/FederatedReadOnly')).toMatch(/assumed-role\/FederatedReadOnly\//);
 
     // Two minutes left on the id_token (as Rolecall sees it): the next session renews it with the refresh token.

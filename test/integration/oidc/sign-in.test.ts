@@ -46,7 +46,7 @@ describe('rolecall login oidc (in process) against the sandbox oidc-provider', (
     const c = await core(async (url) => void (await person.signIn(url)));
     const r = await c.oidc.login('corp');
     expect(r).toMatchObject({ flow: 'pkce', subject: 'alice' });
-    expect(await callerArn(c, 'corp/FederatedDeveloper')).toMatch(/^arn:aws:sts::444455556666:assumed-role\/FederatedDeveloper\/rolecall-\d+$/);
+    expect(await callerArn(c, 'corp/FederatedDeveloper')).toMatch(/^arn:aws:sts::444455556666:assumed-role\/FederatedDeveloper\/alice$/);
     expect(await callerArn(c, 'corp/FederatedReadOnly')).toMatch(/assumed-role\/FederatedReadOnly\//);
     const first = await record();
     expect(first.refreshToken).toBeTruthy();

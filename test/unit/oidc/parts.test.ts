@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkIdpUrl, discoveryUrl } from '../../../src-main/core/oidc/discovery';
 import { parseOidcIntegration, profilesFor } from '../../../src-main/core/oidc/integrations';
+import { sessionNameOf } from '../../../src-main/core/oidc/manager';
 import { authorizeUrl } from '../../../src-main/core/oidc/pkce-flow';
 
 describe('issuer URLs', () => {
@@ -66,5 +67,19 @@ describe('an integration and its profiles', () => {
     [{ issuer: 'http://idp.example.com' }, /must be an https:\/\/ URL/],
   ])('refuses %j', (change, message) => {
     expect(() => parseOidcIntegration({ ...base, roleArns: ['arn:aws:iam::111111111111:role/Dev'], ...change })).toThrow(message);
+  });
+});
+
+describe('sessionNameOf', () => {
+  it.each<[Record<string, unknown>, string | undefined]>([
+    [{ email: 'alice@acme.example', sub: '00u1' }, 'alice@acme.example'],
+    [{ preferred_username: 'Alice Smith', sub: '00u1' }, 'Alice-Smith'],
+    [{ sub: 'repo:acme/app:ref:refs/heads/main' }, 'repo-acme-app-ref-refs-heads-main'],
+    [{ sub: 'x'.repeat(100) }, 'x'.repeat(64)],
+    [{ email: 'é', sub: 'a' }, undefined],
+    [{}, undefined],
+  ])('%j -> %s (a RoleSessionName AWS takes)', (claims, name) => {
+    expect(sessionNameOf(claims)).toBe(name);
+    if (name) expect(name).toMatch(/^[\w+=,.@-]{2,64}$/);
   });
 });
