@@ -57,7 +57,7 @@ async function takeOverCommand(ctx: CliContext, yes: boolean): Promise<void> {
       `rename the Rolecall profile (rolecall profile rename ${plan.existing[0]} NEW) or remove it (rolecall profile remove ${plan.existing[0]}), then take over again`,
     );
   }
-  if (!plan.imported.profiles.length) return ctx.print('Nothing to take over.');
+  if (!plan.willImport.length) return ctx.print('Nothing to take over.');
   const core = await ctx.core();
   if (await core.secrets.get(TAKE_OVER_BACKUP_ENTRY)) {
     throw new RolecallError('an earlier take-over can still be undone; a second one would replace its backup; nothing changed', 'conflict', 'undo it first (rolecall config import --undo), or import without --take-over');
@@ -77,8 +77,7 @@ async function takeOverCommand(ctx: CliContext, yes: boolean): Promise<void> {
 
 /** The plan, as the person is asked to approve it: every key moved, profile imported, section replaced, and what is left. */
 function describePlan(plan: import('../../core/files/take-over').TakeOverPlan): string[] {
-  const existing = new Set(plan.existing);
-  const profiles = plan.imported.profiles.filter((p) => !existing.has(p.name));
+  const profiles = plan.willImport;
   const keys = new Set(plan.imported.secretKeys.map((k) => k.name));
   const lines = [`Rolecall will take over ${plan.configFile} and ${plan.credentialsFile}:`];
   for (const p of profiles) {
@@ -96,7 +95,7 @@ function describePlan(plan: import('../../core/files/take-over').TakeOverPlan): 
     plan.credentialsSections.length ? `${plan.credentialsSections.join(', ')} in ${plan.credentialsFile}` : '',
   ].filter(Boolean);
   if (where.length) lines.push(`  replace ${where.join(' and ')} with Rolecall's profiles of the same names; every other line stays`);
-  for (const s of plan.imported.skipped) lines.push(`  leave ${shownName(s.name)}: ${s.reason}`);
+  for (const s of [...plan.imported.skipped, ...plan.left]) lines.push(`  leave ${shownName(s.name)}: ${s.reason}`);
   for (const name of plan.existing) lines.push(`  leave ${shownName(name)}: Rolecall already has a profile of that name`);
   lines.push('  keep a copy of both files in the OS keychain, for: rolecall config import --undo');
   return lines;

@@ -7,6 +7,7 @@
 import { readFile, unlink } from 'node:fs/promises';
 import { z } from 'zod';
 import type { AppState, Profile } from '../../../src-shared/profile';
+import { parentOf } from '../chain';
 import { RolecallError } from '../errors';
 import { iamUserEntryName } from '../secrets/keychain-layout';
 import { readJsonSecret, type SecretStore } from '../secrets/secret-store';
@@ -36,8 +37,12 @@ export interface TakeOverFiles {
 
 export interface TakeOverPlan extends TakeOverFiles {
   imported: AwsConfigImport;
+  /** What the take-over adds to Rolecall (and whose sections it cuts out), sources first. */
+  willImport: Profile[];
   /** Names that Rolecall already has: neither imported nor cut out. */
   existing: string[];
+  /** Imported profiles that cannot be added (their source or Identity Center is not there): left in the files. */
+  left: { name: string; reason: string }[];
   /** Sections cut out of each file: header as written, e.g. "[profile dev]". */
   configSections: string[];
   credentialsSections: string[];
@@ -67,13 +72,16 @@ export async function planTakeOver(files: TakeOverFiles, state: AppState): Promi
   const imported = await importAwsConfig(config?.toString('utf8') ?? '', credentials?.toString('utf8') ?? '', { config: files.configFile, credentials: files.credentialsFile }, { takeOver: true });
   const known = new Set(state.profiles.map((p) => p.name));
   const existing = imported.profiles.filter((p) => known.has(p.name)).map((p) => p.name);
-  const taken = new Set(imported.profiles.filter((p) => !known.has(p.name)).map((p) => p.name));
+  const { willImport, left } = importable(imported, state);
+  const taken = new Set(willImport.map((p) => p.name));
   const cutConfig = cutSections(configText, 'config', taken, files.configFile);
   const cutCredentials = cutSections(credentialsText, 'credentials', taken, files.credentialsFile);
   return {
     ...files,
     imported,
+    willImport,
     existing,
+    left,
     configSections: cutConfig.headers,
     credentialsSections: cutCredentials.headers,
     config,
@@ -81,6 +89,36 @@ export async function planTakeOver(files: TakeOverFiles, state: AppState): Promi
     nextConfig: config && Buffer.from(cutConfig.text, 'latin1'),
     nextCredentials: credentials && Buffer.from(cutCredentials.text, 'latin1'),
   };
+}
+
+/**
+ * Which imported profiles importProfiles will add, in its order: sources first, each only once
+ * its source (or Identity Center) is in. The others keep their sections, or the take-over would
+ * cut a profile out of the files without putting one in Rolecall.
+ */
+function importable(imported: AwsConfigImport, state: AppState): { willImport: Profile[]; left: { name: string; reason: string }[] } {
+  const known = new Set(state.profiles.map((p) => p.name));
+  const sessions = new Set(state.ssoSessions.map((x) => x.name));
+  for (const s of imported.ssoSessions) if (!state.ssoSessions.some((x) => x.name === s.name)) sessions.add(s.name);
+  const willImport: Profile[] = [];
+  let pending = imported.profiles.filter((p) => !known.has(p.name));
+  for (let grew = true; grew; ) {
+    grew = false;
+    pending = pending.filter((p) => {
+      const parent = parentOf(p);
+      if (parent !== undefined && !known.has(parent)) return true;
+      if (p.kind === 'sso-role' && !sessions.has(p.ssoSession)) return true;
+      willImport.push(p);
+      known.add(p.name);
+      grew = true;
+      return false;
+    });
+  }
+  const left = pending.map((p) => {
+    const parent = parentOf(p);
+    return { name: p.name, reason: parent !== undefined ? `its source profile '${parent}' is not taken over` : `Identity Center '${(p as { ssoSession?: string }).ssoSession}' is not taken over` };
+  });
+  return { willImport, left };
 }
 
 /**

@@ -31,7 +31,7 @@ const CONFIG: [boolean, string][] = [
   [false, lines('[profile vault-dev]', 'credential_process = aws-vault exec dev --json')],
   [true, '\n'],
   [false, lines('[profile granted-audit]', `sso_start_url = ${START_URL}`, 'sso_region = us-east-1', 'sso_account_id = 210987654321', 'sso_role_name = ReadOnlyAccess', 'region = us-east-1', 'credential_process = granted credential-process --profile granted-audit')],
-  [true, lines('', '[profile on-ec2]', 'role_arn = arn:aws:iam::444455556666:role/ReadOnly', 'credential_source = Ec2InstanceMetadata')],
+  [true, lines('', '[profile on-ec2]', 'role_arn = arn:aws:iam::444455556666:role/ReadOnly', 'credential_source = Ec2InstanceMetadata', '', '[profile from-ec2]', 'source_profile = on-ec2', 'role_arn = arn:aws:iam::777788889999:role/Deployer')],
 ];
 const CREDENTIALS: [boolean, string][] = [
   [true, lines('# keys for the CLI')],
@@ -78,6 +78,7 @@ const PLAN = (home: string) =>
     `  replace [profile alice], [profile dev], [profile prod], [profile audit], [profile sso-admin], [profile legacy-prod], [profile vault-dev], [profile granted-audit] in ${home}/.aws/config and [alice] in ${home}/.aws/credentials with Rolecall's profiles of the same names; every other line stays`,
     '  leave default: no credential settings (only settings such as region)',
     '  leave on-ec2: credential_source Ec2InstanceMetadata takes credentials from the machine the AWS tool runs on (environment, EC2 or ECS metadata); Rolecall cannot import it',
+    "  leave from-ec2: its source profile 'on-ec2' is not taken over",
     '  keep a copy of both files in the OS keychain, for: rolecall config import --undo',
   );
 
