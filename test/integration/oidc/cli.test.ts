@@ -93,7 +93,7 @@ describe('rolecall login oidc', () => {
     expect(after?.idToken).not.toBe(before?.idToken);
     expect(after?.refreshToken).not.toBe(before?.refreshToken);
     expect(Date.parse(after?.idTokenExpiresAt ?? '')).toBeGreaterThan(Date.now() + 30 * 60_000);
-    expect(h().outputs.join('\n')).not.toContain(after?.refreshToken);
+    for (const secret of [before?.refreshToken, before?.idToken, after?.refreshToken, after?.idToken]) expect(h().outputs.join('\n')).not.toContain(secret);
 
     // Six processes (two profiles) needing a new session at once: one renewal at the IdP, and all served.
     await h().core.secrets.set(oidcTokenEntryName('corp'), JSON.stringify({ ...after, idTokenExpiresAt: new Date(Date.now() + 120_000).toISOString() }));

@@ -105,9 +105,12 @@ describe('rolecall login oidc (in process) against the sandbox oidc-provider', (
     expect(await h.core.secrets.get(oidcTokenEntryName('corp'))).toBeNull();
   });
 
-  it('denied on the consent page: the sign-in fails as denied and nothing is stored', async () => {
+  it.each([
+    ['PKCE', false],
+    ['device code', true],
+  ])('%s denied on the consent page: the sign-in fails as denied and nothing is stored', async (_flow, deviceCode) => {
     const c = await core(async (url) => void (await person.signIn(url, 'deny')));
-    await expect(c.oidc.login('corp')).rejects.toMatchObject({ code: 'access-denied' });
+    await expect(c.oidc.login('corp', { deviceCode })).rejects.toMatchObject({ code: 'access-denied', message: expect.stringMatching(/denied/) });
     expect(await h.core.secrets.get(oidcTokenEntryName('corp'))).toBeNull();
-  });
+  }, 30_000);
 });
