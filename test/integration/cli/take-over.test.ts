@@ -7,7 +7,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mfaCode } from '../../helpers/harness';
-import { ALICE_KEY, ALICE_MFA, parseJson, repoRoot, useCliHarness } from './harness';
+import { ALICE_KEY, ALICE_MFA, filesUnder, parseJson, repoRoot, useCliHarness } from './harness';
 import { atTerminal } from './terminal';
 
 const START_URL = 'https://d-90677c3a1b.awsapps.com/start';
@@ -162,5 +162,8 @@ describe('rolecall config import --take-over', () => {
     expect(await readFile(configFile)).toEqual(Buffer.from(whole(CONFIG)));
     expect(await readFile(credentialsFile)).toEqual(Buffer.from(whole(CREDENTIALS)));
     expect(await h().rolecall(['config', 'import', '--undo'])).toEqual({ code: 1, stdout: '', stderr: 'rolecall: there is no take-over to undo; rolecall config import --take-over makes one\n' });
+    // The secret key went to the keychain only: no output and no file of the data dir shows it.
+    expect(h().outputs.join('\n')).not.toContain(ALICE_KEY.secretAccessKey);
+    for (const f of await filesUnder(h().dataDir)) expect(f.text, f.file).not.toContain(ALICE_KEY.secretAccessKey);
   });
 });
