@@ -95,6 +95,11 @@ export const ConsoleResult = z.object({
   description: z.string(),
 });
 export const Message = z.object({ message: z.string() });
+/** What the window edits of a profile; null clears it. */
+export const ProfileEdit = z
+  .object({ alias: z.string().trim().min(1).max(128).nullable().optional(), region: Region.nullable().optional() })
+  .strict();
+export type ProfileEdit = z.infer<typeof ProfileEdit>;
 
 /** Method name -> argument and result schemas; both sides validate with them. */
 export const RolecallApiContract = {
@@ -110,6 +115,7 @@ export const RolecallApiContract = {
   copy: { args: z.tuple([ProfileName, CopyWhat]), result: CopyResult },
   makeDefault: { args: z.tuple([ProfileName]), result: Message },
   setFavorite: { args: z.tuple([ProfileName, z.boolean()]), result: ProfileRow },
+  editProfile: { args: z.tuple([ProfileName, ProfileEdit]), result: ProfileRow },
 } as const;
 
 /** Event name -> payload schema. Listeners get validated payloads only. */

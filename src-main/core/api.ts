@@ -227,6 +227,17 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
       events.emit('profilesChanged', {});
       return { message: `'${name}' is now the default profile` };
     },
+    editProfile: async (name, edit) => {
+      const { editProfile } = await import('./profiles');
+      const set: Record<string, unknown> = {};
+      const clear: string[] = [];
+      for (const key of ['alias', 'region'] as const) {
+        if (edit[key] === null) clear.push(key);
+        else if (edit[key] !== undefined) set[key] = edit[key];
+      }
+      await editProfile(core.state, name, set, clear);
+      return row(name);
+    },
     setFavorite: async (name, favorite) => {
       await find(name);
       await core.state.update((s) => {

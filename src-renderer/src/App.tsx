@@ -62,7 +62,7 @@ function FirstRun() {
 }
 
 export function App() {
-  const { profiles, index, query, selected, loaded, error, rowErrors, paletteOpen, signIns, toast } = useStore();
+  const { profiles, index, query, selected, loaded, error, rowErrors, paletteOpen, signIns, toast, editing } = useStore();
   useEffect(() => {
     let api;
     try {
@@ -94,7 +94,7 @@ export function App() {
   const search = useMemo(() => createSearch(index), [index]);
   const grouped = useMemo(() => groupedItems(profiles), [profiles]);
   const base = useMemo(() => (deferred.trim() ? search(deferred) : grouped), [deferred, search, grouped]);
-  const items = useMemo(() => withErrors(base, rowErrors), [base, rowErrors]);
+  const items = useMemo(() => withErrors(base, rowErrors, editing), [base, rowErrors, editing]);
   const names = useMemo(() => base.flatMap((x) => (x.type === 'profile' ? [x.profile.name] : [])), [base]);
   const { live, def } = useMemo(() => ({ live: profiles.filter((p) => p.expiresAt && Date.parse(p.expiresAt) > Date.now()).length, def: profiles.find((p) => p.isDefault) }), [profiles]);
 

@@ -1,6 +1,7 @@
 // The window's state (zustand): profiles and sign-ins as the core reports them, what is in
 // flight, and errors kept where they happened (per row, per sign-in), never blanking the window.
 import { create } from 'zustand';
+// (putProfile re-indexes, so an alias is searchable at once.)
 import type { DeviceCodeView, ProfileRow, RolecallApi, SignInView } from '../../src-shared/api';
 import { indexProfiles, type Indexed } from './model';
 
@@ -31,6 +32,8 @@ interface State {
   selected: string | null;
   paletteOpen: boolean;
   addOpen: boolean;
+  /** The profile whose edit row is open. */
+  editing: string | null;
 }
 
 export const useStore = create<State>(() => ({
@@ -51,6 +54,7 @@ export const useStore = create<State>(() => ({
   selected: null,
   paletteOpen: false,
   addOpen: false,
+  editing: null,
 }));
 
 const set = useStore.setState;
@@ -154,6 +158,12 @@ export const actions = {
     }),
   favorite: (name: string, favorite: boolean) =>
     onRow(name, favorite ? 'adding to favorites' : 'removing from favorites', async (api) => putProfile(await api.setFavorite(name, favorite))),
+  edit: (name: string, edit: { alias: string | null; region: string | null }) =>
+    onRow(name, 'saving', async (api) => {
+      putProfile(await api.editProfile(name, edit));
+      set({ editing: null });
+      toast(`Saved ${name}`);
+    }),
   dismissError: (name: string) => set({ rowErrors: without(get().rowErrors, name) }),
 
   async signIn(name: string, startUrl?: string, region?: string): Promise<boolean> {

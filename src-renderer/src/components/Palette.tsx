@@ -18,6 +18,7 @@ function profileCommands(name: string, live: boolean): Command[] {
     { id: `env:${name}`, label: `Copy env for ${name}`, run: () => void actions.copy(name, 'env') },
     { id: `cp:${name}`, label: `Copy credential_process line for ${name}`, run: () => void actions.copy(name, 'credential-process') },
     { id: `default:${name}`, label: `Make ${name} the default profile`, run: () => void actions.makeDefault(name) },
+    { id: `edit:${name}`, label: `Edit ${name} (alias, region)`, run: () => useStore.setState({ editing: name, selected: name }) },
   ];
 }
 

@@ -10,16 +10,54 @@ import { Countdown } from './Countdown';
 export const ROW_H = 36;
 const OVERSCAN = 8;
 
-export type ListItem = Item | { type: 'error'; key: string; name: string; error: RowError };
+export type ListItem = Item | { type: 'error'; key: string; name: string; error: RowError } | { type: 'edit'; key: string; profile: ProfileRow };
 
-export function withErrors(items: Item[], errors: Record<string, RowError>): ListItem[] {
-  if (!Object.keys(errors).length) return items;
+/** The list with a row under a profile for its error and, while it is edited, its edit form. */
+export function withErrors(items: Item[], errors: Record<string, RowError>, editing: string | null = null): ListItem[] {
+  if (!Object.keys(errors).length && !editing) return items;
   const out: ListItem[] = [];
+  // Under the profile's first row only: it may also be listed under Favorites or Recent.
+  const placed = new Set<string>();
   for (const it of items) {
     out.push(it);
-    if (it.type === 'profile' && errors[it.profile.name]) out.push({ type: 'error', key: `e:${it.key}`, name: it.profile.name, error: errors[it.profile.name]! });
+    if (it.type !== 'profile' || placed.has(it.profile.name)) continue;
+    placed.add(it.profile.name);
+    if (it.profile.name === editing) out.push({ type: 'edit', key: `ed:${it.key}`, profile: it.profile });
+    if (errors[it.profile.name]) out.push({ type: 'error', key: `e:${it.key}`, name: it.profile.name, error: errors[it.profile.name]! });
   }
   return out;
+}
+
+function EditRow({ p }: { p: ProfileRow }) {
+  const [alias, setAlias] = useState(p.alias ?? '');
+  const [region, setRegion] = useState(p.region ?? '');
+  const close = () => useStore.setState({ editing: null });
+  return (
+    <form
+      className="edit-row"
+      aria-label={`Edit ${p.name}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void actions.edit(p.name, { alias: alias.trim() || null, region: region.trim() || null });
+      }}
+      onKeyDown={(e) => e.key === 'Escape' && close()}
+    >
+      <label>
+        Alias
+        <input autoFocus value={alias} maxLength={128} onChange={(e) => setAlias(e.target.value)} placeholder={p.name} />
+      </label>
+      <label>
+        Region
+        <input value={region} onChange={(e) => setRegion(e.target.value)} placeholder="inherited" pattern="[a-z]{2}(-[a-z]+)+-\d+" />
+      </label>
+      <button type="submit" className="primary">
+        Save
+      </button>
+      <button type="button" onClick={close}>
+        Cancel
+      </button>
+    </form>
+  );
 }
 
 const label = (p: ProfileRow) => p.alias ?? (p.kind === 'sso-role' ? p.roleName : p.name) ?? p.name;
@@ -51,6 +89,9 @@ const Actions = memo(function Actions({ p }: { p: ProfileRow }) {
       </button>
       <button type="button" aria-label={p.isDefault ? `${p.name} is the default profile` : `Make ${p.name} the default profile`} aria-pressed={p.isDefault} onClick={() => void actions.makeDefault(p.name)}>
         {p.isDefault ? 'Default ✓' : 'Default'}
+      </button>
+      <button type="button" aria-label={`Edit ${p.name}`} onClick={() => useStore.setState({ editing: p.name })}>
+        Edit
       </button>
       <button type="button" className="star" aria-label={p.favorite ? `Remove ${p.name} from favorites` : `Add ${p.name} to favorites`} aria-pressed={p.favorite} onClick={() => void actions.favorite(p.name, !p.favorite)}>
         {p.favorite ? '★' : '☆'}
@@ -109,6 +150,7 @@ const Row = memo(function Row({ item, selected }: { item: ListItem; selected: bo
     );
   }
   if (item.type === 'error') return <ErrorRow item={item} />;
+  if (item.type === 'edit') return <EditRow p={item.profile} />;
   const p = item.profile;
   return (
     <div className={`profile${selected ? ' selected' : ''}`} data-profile={p.name} aria-current={selected ? 'true' : undefined} onClick={() => useStore.setState({ selected: p.name })}>

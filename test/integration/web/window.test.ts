@@ -154,6 +154,28 @@ describe('the window, through the web bridge', () => {
     expect(await alert.count()).toBe(0);
   });
 
+  it('edits a profile in place: an alias shows at once, is searchable, and is kept', async () => {
+    await page.getByRole('button', { name: 'Edit acme-audit/ReadOnlyAccess' }).first().click();
+    const form = page.getByRole('form', { name: 'Edit acme-audit/ReadOnlyAccess' });
+    await form.getByLabel('Alias').fill('auditors');
+    await form.getByLabel('Region').fill('eu-west-1');
+    await shoot('edit');
+    await form.getByLabel('Region').press('Enter');
+    await form.waitFor({ state: 'detached' });
+    const search = page.getByLabel('Search accounts, roles, ids and aliases');
+    await search.fill('auditors');
+    await expect.poll(() => page.locator('.profile .role').allTextContents()).toEqual(['auditors']);
+    await search.fill('');
+    const saved = (await w.core.state.load()).profiles.find((p) => p.name === 'acme-audit/ReadOnlyAccess');
+    expect(saved).toMatchObject({ alias: 'auditors', region: 'eu-west-1' });
+    // A bad region is refused where it is typed, before the core sees it.
+    await page.getByRole('button', { name: 'Edit acme-audit/ReadOnlyAccess' }).first().click();
+    await form.getByLabel('Region').fill('Europe');
+    await form.getByLabel('Region').press('Enter');
+    expect(await form.getByLabel('Region').evaluate((el: HTMLInputElement) => el.validity.patternMismatch)).toBe(true);
+    await form.getByRole('button', { name: 'Cancel' }).click();
+  });
+
   it('open console opens the sandbox console signed in as the role', async () => {
     const [tab] = await Promise.all([ctx.waitForEvent('page'), page.getByRole('button', { name: 'Open console for acme-prod/PowerUserAccess' }).click()]);
     await tab!.waitForURL(/\/console\?session=/, { timeout: 20_000 });
