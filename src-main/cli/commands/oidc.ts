@@ -80,9 +80,10 @@ export function registerLoginOidc(program: Command, ctx: CliContext): void {
       const integration = integrationName(name);
       const core = await ctx.core();
       const r = await core.oidc.login(integration, { deviceCode: o.deviceCode, noBrowser: !o.browser });
-      // Sessions made with the previous sign-in's token stay valid until they expire; new ones use this one.
+      // Sessions of the previous sign-in (perhaps another person's) end: the next request uses this one.
       const { oidcProfilesOf } = await import('../../core/oidc/integrations');
       const profiles = oidcProfilesOf(await core.state.load(), integration);
+      for (const p of profiles) await ctx.forget(p);
       ctx.print(`Signed in to ${integration} as ${r.subject} (id_token valid until ${r.expiresAt.toISOString()}); profiles: ${profiles.join(', ') || '-'}`);
     });
 }

@@ -116,6 +116,12 @@ describe('rolecall login oidc', () => {
     expect((await record(h()))?.flow).toBe('pkce');
     expect((await h().rolecall(['config', 'write'])).code).toBe(0);
 
+    // A sign-in replaces the sessions of the one before (perhaps another person's).
+    const cached = await h().rolecall(['credential-process', '--profile', 'corp/FederatedDeveloper'], { env: NO_BROWSER, secretOutput: true });
+    expect((await h().rolecall(['login', 'oidc', 'corp'], { env: { BROWSER: browser }, timeoutMs: 90_000 })).code).toBe(0);
+    const fresh = await h().rolecall(['credential-process', '--profile', 'corp/FederatedDeveloper'], { env: NO_BROWSER, secretOutput: true });
+    expect(parseJson(fresh.stdout).AccessKeyId).not.toBe(parseJson(cached.stdout).AccessKeyId);
+
     const list = await h().rolecall(['oidc', 'list', '--json']);
     expect(parseJson<unknown[]>(list.stdout)).toEqual([
       expect.objectContaining({ name: 'corp', clientId: 'rolecall-desktop', scopes: ['openid', 'offline_access'], profiles: ['corp/FederatedDeveloper', 'corp/FederatedReadOnly'], signedIn: true, renewable: true }),
