@@ -28,10 +28,10 @@ export const AccessKeyId = z.string().regex(/^(AKIA|ASIA)[A-Z0-9]{12,124}$/, 'an
 export const AccountId = z.string().regex(/^\d{12}$/, 'an AWS account id is 12 digits');
 // Partition prefixes have two letters or more: us-east-1, eusc-de-east-1.
 export const Region = z.string().regex(/^[a-z]{2,}(-[a-z]+)+-\d+$/, 'a region looks like us-east-1');
-/** Role ARNs in any partition. */
+/** Role ARNs in the partitions the SDK's partition table knows (src-main/core/console/partition-data.ts; a test keeps them equal). */
 export const RoleArn = z
   .string()
-  .regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'a role ARN looks like arn:aws:iam::123456789012:role/Name');
+  .regex(/^arn:aws(-cn|-us-gov|-eusc|-iso(-[bef])?)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'a role ARN looks like arn:aws:iam::123456789012:role/Name');
 /** MFA device serial: a virtual device ARN or a hardware serial (9-256 of [\w+=/:,.@-]). */
 export const MfaSerial = z.string().regex(/^[\w+=/:,.@-]{9,256}$/, 'an MFA serial is a device ARN like arn:aws:iam::123456789012:mfa/name');
 export const DurationSeconds = z.number().int().min(900).max(43200);

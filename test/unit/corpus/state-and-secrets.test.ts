@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshFromCacheEntry } from '../../../src-main/cli/hot/keychain-cache';
+import { SDK_PARTITIONS } from '../../../src-main/core/console/partition-data';
 import { HOT_PROFILE_NAME } from '../../../src-main/cli/hot/credential-process';
 import { printError, type CliIO } from '../../../src-main/cli/output';
 import { profileName } from '../../../src-main/cli/validate';
@@ -281,7 +282,7 @@ describe('profile names and role ARNs', () => {
 
   it('an accepted role ARN is one IAM role of a 12-digit account in a known partition', () => {
     const arnish = fc.oneof(
-      fc.tuple(fc.constantFrom('arn', 'ARN', 'arn '), fc.constantFrom('aws', 'aws-cn', 'aws-us-gov', 'aws-iso-b', 'aws-x', ''), fc.constantFrom('iam', 'sts', 'IAM'), fc.constantFrom('', 'us-east-1'), fc.oneof(fc.constant('123456789012'), fc.stringMatching(/^\d{0,14}$/)), fc.oneof(fc.constant('role/Admin'), fc.string({ maxLength: 30 }).map((s) => `role/${s}`), fc.string({ maxLength: 20 })))
+      fc.tuple(fc.constantFrom('arn', 'ARN', 'arn '), fc.constantFrom('aws', 'aws-cn', 'aws-us-gov', 'aws-iso-b', 'aws-eusc', 'aws-x', 'aws-iso-x', ''), fc.constantFrom('iam', 'sts', 'IAM'), fc.constantFrom('', 'us-east-1'), fc.oneof(fc.constant('123456789012'), fc.stringMatching(/^\d{0,14}$/)), fc.oneof(fc.constant('role/Admin'), fc.string({ maxLength: 30 }).map((s) => `role/${s}`), fc.string({ maxLength: 20 })))
         .map((p) => p.join(':')),
       fc.string({ maxLength: 80 }),
     );
@@ -291,11 +292,18 @@ describe('profile names and role ARNs', () => {
         if (!RoleArn.safeParse(arn).success) return;
         const [prefix, partition, service, region, account, resource] = arn.split(':');
         expect([prefix, service, region]).toEqual(['arn', 'iam', '']);
-        expect(partition).toMatch(/^aws(-cn|-us-gov|-iso[a-z-]*)?$/);
+        expect(SDK_PARTITIONS.map((p) => p.name)).toContain(partition);
         expect(account).toMatch(/^\d{12}$/);
         expect(resource).toMatch(/^role\/\S+$/);
       }),
       { numRuns: RUNS * 2 },
     );
+  });
+});
+
+describe('RoleArn and the SDK partition table', () => {
+  it('accepts a role in each partition the SDK knows, and no other partition', () => {
+    for (const p of SDK_PARTITIONS) expect(RoleArn.safeParse(`arn:${p.name}:iam::123456789012:role/Admin`).success, p.name).toBe(true);
+    for (const other of ['aws-x', 'aws-iso-x', 'aws-cn-x', 'awsx']) expect(RoleArn.safeParse(`arn:${other}:iam::123456789012:role/Admin`).success, other).toBe(false);
   });
 });
