@@ -21,6 +21,8 @@ let ctx: BrowserContext;
 let page: Page;
 let userDir: string;
 const pageErrors: string[] = [];
+/** Every API answer the page received (not the event stream, which never ends; the bridge test checks it). */
+const answers: Promise<string>[] = [];
 
 async function shoot(name: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
@@ -57,6 +59,9 @@ beforeAll(async () => {
   });
   page = ctx.pages()[0] ?? (await ctx.newPage());
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('response', (r) => {
+    if (/\/api\/(?!events)/.test(r.url())) answers.push(r.text().catch(() => ''));
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -224,5 +229,23 @@ describe('the window, through the web bridge', () => {
     await page.getByRole('button', { name: 'Start acme-prod/ReadOnlyAccess' }).click();
     await expect.poll(() => row('acme-prod/ReadOnlyAccess').locator('.countdown .left').textContent(), { timeout: 15_000 }).toMatch(/^(59|60)m$/);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('never had a secret in the page: not in any API answer, not in the DOM', async () => {
+    // Copying env lines and the credential_process line from the page is among what it received.
+    await page.getByRole('button', { name: 'Copy env for acme-prod/ReadOnlyAccess' }).first().click();
+    await page.getByText(/^Copied the command that sets/).waitFor();
+    await page.getByRole('button', { name: 'Copy credential_process line for acme-prod/ReadOnlyAccess' }).first().click();
+    await page.getByText(/^Copied the credential_process line/).waitFor();
+    const alice = w.org.users.find((u) => u.name === 'alice')!.accessKeys[0]!;
+    const secrets = [alice.secretAccessKey];
+    for (const s of await w.core.broker.sessions()) {
+      const c = await w.core.broker.credentials(s.profile);
+      secrets.push(c.accessKeyId, c.secretAccessKey, c.sessionToken ?? '');
+    }
+    const seen = (await Promise.all(answers)).join('\n') + (await page.content());
+    expect(answers.length).toBeGreaterThan(20);
+    expect(secrets.length).toBeGreaterThan(6);
+    for (const secret of secrets.filter(Boolean)) expect(seen.includes(secret), `${secret.slice(0, 4)}...`).toBe(false);
   });
 }, 120_000);
