@@ -3,7 +3,7 @@
 // palette (Ctrl/Cmd+K) has every action.
 import { useEffect, useMemo } from 'react';
 import { getApi } from './api';
-import { tickNow } from './clock';
+import { tickNow, useNow } from './clock';
 import { DeviceCodeDialog, SignIns, AddIdentityCenter } from './components/SignIns';
 import { Palette } from './components/Palette';
 import { ProfileList, withErrors } from './components/ProfileList';
@@ -34,6 +34,14 @@ function rowKey(key: string, name: string, live: boolean): boolean {
   if (!f) return false;
   void f();
   return true;
+}
+
+/** Sessions live now: recounted each second on its own, so an expiry shows without re-rendering the window. */
+function LiveCount() {
+  const now = useNow();
+  const profiles = useStore((s) => s.profiles);
+  const ends = useMemo(() => profiles.flatMap((p) => (p.expiresAt ? [Date.parse(p.expiresAt)] : [])), [profiles]);
+  return <span>{ends.filter((t) => t > now).length} live</span>;
 }
 
 function FirstRun() {
@@ -96,7 +104,7 @@ export function App() {
   const base = useMemo(() => (deferred.trim() ? search(deferred) : grouped), [deferred, search, grouped]);
   const items = useMemo(() => withErrors(base, rowErrors, editing), [base, rowErrors, editing]);
   const names = useMemo(() => base.flatMap((x) => (x.type === 'profile' ? [x.profile.name] : [])), [base]);
-  const { live, def } = useMemo(() => ({ live: profiles.filter((p) => p.expiresAt && Date.parse(p.expiresAt) > Date.now()).length, def: profiles.find((p) => p.isDefault) }), [profiles]);
+  const def = useMemo(() => profiles.find((p) => p.isDefault), [profiles]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -182,7 +190,7 @@ export function App() {
       <footer>
         <span>default profile: {def ? def.name : 'none'}</span>
         <span>{profiles.length} profiles</span>
-        <span aria-live="polite">{live} live</span>
+        <LiveCount />
         <span className="toast" role="status" aria-live="polite">
           {toast}
         </span>
