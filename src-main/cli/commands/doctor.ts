@@ -2,6 +2,7 @@
 // who each hop is, the duration asked and granted, and for a failing hop the likely cause.
 import type { Command } from 'commander';
 import type { DoctorReport } from '../../core/doctor';
+import { CHAINED_SESSION_LIMIT_SECONDS } from '../../core/providers/assume-role';
 import type { CliContext } from '../context';
 import { mfaCode, profileName } from '../validate';
 
@@ -30,10 +31,11 @@ export function formatReport(r: DoctorReport): string {
     if (h.identity) lines.push(`    identity: ${h.identity}`);
     if (h.durationAsked !== undefined || h.durationRequested !== undefined) {
       const capped = h.durationRequested !== undefined && h.durationAsked !== undefined && h.durationRequested < h.durationAsked;
+      // The chain cap in the words of the broker's notice, so it reads the same wherever it is said.
       lines.push(
-        `    duration: asked ${h.durationAsked ?? 'default'} s` +
-          (h.durationRequested !== undefined ? `, requested ${h.durationRequested} s` : '') +
-          (capped ? ' (capped: role chaining allows at most 1 hour)' : ''),
+        capped
+          ? `    duration: asked for ${h.durationAsked} s; AWS caps role chaining at ${CHAINED_SESSION_LIMIT_SECONDS} s, so ${h.durationRequested} s`
+          : `    duration: asked ${h.durationAsked ?? 'default'} s` + (h.durationRequested !== undefined ? `, requested ${h.durationRequested} s` : ''),
       );
     }
     if (h.secondsLeft !== undefined) lines.push(`    valid for: ${h.secondsLeft} s`);

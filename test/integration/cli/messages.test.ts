@@ -63,6 +63,8 @@ describe('the chain-cap notice', () => {
     expect(first.stderr).toBe("rolecall: profile 'prod': asked for 7200 s; AWS caps role chaining at 3600 s, so 3600 s\n");
     const again = await h().rolecall(['credential-process', 'prod'], { secretOutput: true });
     expect(again).toMatchObject({ code: 0, stderr: '' });
+    const doctor = await h().rolecall(['doctor', 'prod', '--mfa-code', mfaCode(h().sandbox, ALICE_MFA)]);
+    expect(doctor.stdout).toContain("\n 3. prod (assume-role arn:aws:iam::777788889999:role/Deployer): ok\n    identity: arn:aws:sts::777788889999:assumed-role/Deployer/alice\n    duration: asked for 7200 s; AWS caps role chaining at 3600 s, so 3600 s\n");
   });
 });
 
