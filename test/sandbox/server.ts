@@ -38,9 +38,9 @@ const TOO_LARGE_GRACE_MS = 5000;
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   // Checked before listening; built again with the sandbox's host:port once it is known (the OIDC IdP's issuer is on it).
   parseOrganization(withSandboxHost(opts.org, '127.0.0.1:0'));
-  let state!: SandboxState;
+  // Filled in once the port is known, before any request is read.
+  const live = {} as { state: SandboxState; services: Service[] };
   const knobs = new KnobState(opts.knobs);
-  let services: Service[] = [];
   let baseUrl = '';
 
   const server: Server = createServer((req, res) => {
@@ -76,12 +76,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         res,
         url: new URL(req.url ?? '/', baseUrl),
         body: Buffer.concat(chunks),
-        state,
+        state: live.state,
         knobs,
         baseUrl,
         requestId: newRequestId(),
       };
-      dispatch(ctx, services).catch((err: unknown) => {
+      dispatch(ctx, live.services).catch((err: unknown) => {
         if (!res.headersSent) send(res, 500, `sandbox bug: ${String(err)}`, { 'content-type': 'text/plain' });
         console.error('sandbox: unhandled error', err);
       });
@@ -96,8 +96,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   baseUrl = `http://127.0.0.1:${port}`;
   // Before any request is read: this runs in the same turn as the listen callback.
   const org = parseOrganization(withSandboxHost(opts.org, `127.0.0.1:${port}`));
-  state = new SandboxState(org);
-  services = [createStsService(), createSigninService(state), createSsoOidcService(), createPortalService(), createOidcIdpService(org.oidcIdentityProvider), createSamlIdpService(), createSigninOAuthService(state)];
+  const state = new SandboxState(org);
+  live.state = state;
+  live.services = [createStsService(), createSigninService(state), createSsoOidcService(), createPortalService(), createOidcIdpService(org.oidcIdentityProvider), createSamlIdpService(), createSigninOAuthService(state)];
 
   return {
     url: baseUrl,
