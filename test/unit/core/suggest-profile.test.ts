@@ -15,11 +15,11 @@ describe('suggestProfile', () => {
     expect(suggestProfile(given, NAMES)).toBe(meant);
   });
 
-  it.each([
-    ['nothing close', 'staging'],
-    ['a role part two names end with', 'ReadOnly'],
+  it.each<[string, string, string[]]>([
+    ['nothing close', 'staging', NAMES],
+    ['a role part two names end with', 'ReadOnly', NAMES],
     ['no profiles at all', 'alice', []],
-  ])('makes no guess for %s', (_, given, names = NAMES) => {
+  ])('makes no guess for %s', (_, given, names) => {
     expect(suggestProfile(given, names)).toBeUndefined();
   });
 
