@@ -149,8 +149,8 @@ const Row = memo(function Row({ item, selected }: { item: ListItem; selected: bo
       </div>
     );
   }
-  if (item.type === 'error') return <ErrorRow item={item} />;
-  if (item.type === 'edit') return <EditRow p={item.profile} />;
+  if (item.type === 'error') return <ErrorRow key={item.key} item={item} />;
+  if (item.type === 'edit') return <EditRow key={item.key} p={item.profile} />;
   const p = item.profile;
   return (
     <div className={`profile${selected ? ' selected' : ''}`} data-profile={p.name} aria-current={selected ? 'true' : undefined} onClick={() => useStore.setState({ selected: p.name })}>
@@ -195,8 +195,11 @@ export function ProfileList({ items, selected, query }: { items: ListItem[]; sel
   return (
     <div className="list" data-query={query} ref={ref} onScroll={(e) => setTop(e.currentTarget.scrollTop)} tabIndex={-1}>
       <div style={{ height: items.length * ROW_H, position: 'relative' }} role="list" aria-label="Accounts and roles">
+        {/* Slots keyed by position: a keystroke that changes the rows updates the slots' DOM in
+            place instead of unmounting and mounting 30 rows of buttons (rows with their own state,
+            the MFA and edit forms, are keyed by their item). */}
         {visible.map((item, i) => (
-          <div key={item.key} role="listitem" className="slot" style={{ transform: `translateY(${(first + i) * ROW_H}px)` }}>
+          <div key={first + i} role="listitem" className="slot" style={{ transform: `translateY(${(first + i) * ROW_H}px)` }}>
             <Row item={item} selected={item.type === 'profile' && item.profile.name === selected} />
           </div>
         ))}
