@@ -32,6 +32,9 @@ export function signInNotices(signIns: SignInView[], now: number): Notice[] {
   return out;
 }
 
+/** The broker's notices that say a refresh failed ("STS could not refresh 'x' (...)", "stopped retrying 'x' in the background: ..."). */
+export const isRefreshFailure = (message: string): boolean => / could not refresh '|^stopped retrying '/.test(message);
+
 /** A background refresh that failed (the broker's notice), once per message. */
 export function refreshFailureNotice(message: string): Notice {
   return { key: `refresh-failed:${message}`, title: 'Rolecall could not refresh a session', body: message, action: { kind: 'open-window' } };

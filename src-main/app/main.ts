@@ -9,7 +9,7 @@ import { eventChannel, methodChannel, rolecallEvents, rolecallMethods, subscribe
 import { createRolecallApi, type CoreApi } from '../core/api';
 import { createCore } from '../core/core';
 import { describeError } from '../core/errors';
-import { NoticeGate, parseDeepLink, refreshFailureNotice, resumePlan, signInNotices, type Notice } from './attention';
+import { isRefreshFailure, NoticeGate, parseDeepLink, refreshFailureNotice, resumePlan, signInNotices, type Notice } from './attention';
 import { answerCall } from './ipc';
 import { trayKey, trayTemplate, type TrayAction, type TrayItem } from './tray';
 import { isTrustedSender, mainWindowOptions, navigationDecision, permissionDecision, RENDERER_CSP, rendererEntry } from './window-policy';
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
   api.onSignInChanged(() => void refresh());
   api.onProfilesChanged(() => void refresh());
   api.onNotice(({ message }) => {
-    if (/could not refresh|refresh failed/i.test(message)) notify([refreshFailureNotice(message)]);
+    if (isRefreshFailure(message)) notify([refreshFailureNotice(message)]);
   });
   // After sleep: recompute at once; refresh what is due, one at a time, not in a storm.
   powerMonitor.on('resume', () => {

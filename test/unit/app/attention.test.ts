@@ -1,6 +1,6 @@
 // Notifications once each, the plan after a wake, and rolecall:// deep links.
 import { describe, expect, it } from 'vitest';
-import { NoticeGate, parseDeepLink, refreshFailureNotice, resumePlan, signInNotices } from '../../../src-main/app/attention';
+import { isRefreshFailure, NoticeGate, parseDeepLink, refreshFailureNotice, resumePlan, signInNotices } from '../../../src-main/app/attention';
 import { NOW, inMinutes, row, signIn } from './fixtures';
 
 describe('notifications', () => {
@@ -17,6 +17,13 @@ describe('notifications', () => {
     expect(gate.fresh([refreshFailureNotice('x'), refreshFailureNotice('x')])).toHaveLength(1);
     // A new sign-in (a new end time) warns again.
     expect(gate.fresh(signInNotices([signIn('acme', { expiresAt: inMinutes(8) })], NOW))).toHaveLength(1);
+  });
+
+  it("tells the broker's refresh failures from its other notices", () => {
+    expect(isRefreshFailure("STS could not refresh 'dev' (throttled); serving the current session, valid 40m more")).toBe(true);
+    expect(isRefreshFailure("stopped retrying 'dev' in the background: AccessDenied")).toBe(true);
+    expect(isRefreshFailure("refreshed 'dev' in the background after throttling: valid until 11:00")).toBe(false);
+    expect(isRefreshFailure("profile 'dev': DurationSeconds capped at 3600 (role chaining)")).toBe(false);
   });
 
   it('forgets the oldest keys past its bound', () => {
