@@ -1,12 +1,12 @@
 // Rewriting the managed block from the commands that change profiles (config import --take-over,
-// sync, profile rename): the same code as `rolecall config write`, run as that command, so there
-// is one way the block is made.
+// sync, profile rename): the same code as `rolecall config write`, so there is one way the block
+// is made.
 import { readFile } from 'node:fs/promises';
 import type { CliContext } from './context';
 
 export async function writeRolecallBlock(ctx: CliContext): Promise<void> {
-  const { buildProgram } = await import('./program');
-  await buildProgram(ctx).parseAsync(['config', 'write'], { from: 'user' });
+  const { writeAwsConfig } = await import('./commands/config-write');
+  await writeAwsConfig(ctx);
 }
 
 /** Whether the AWS config file has Rolecall's block: config writing is then on, and changes are written through. */

@@ -29,28 +29,31 @@ export function registerConfigWrite(config: Command, ctx: CliContext): void {
   config
     .command('write')
     .description('write every Rolecall profile into the AWS config file (between # BEGIN ROLECALL and # END ROLECALL)')
-    .action(async () => {
-      const { StateStore } = await import('../../core/files/state-store');
-      const { credentialProcessCommand, launcherCommand, renderManagedBlock, writeManagedBlock } = await import('../../core/files/aws-config');
-      const { installLauncher } = await import('../../core/files/launcher');
-      const { withFileLock } = await import('../../core/lock');
-      const script = entryScript(path.resolve(process.argv[1] ?? ''));
-      const helper = nativeHelper(script);
-      const file = ctx.paths.awsConfigFile;
-      // Two runs at once (the app and a terminal) must not each write from a stale read.
-      const { changed, entries } = await withFileLock(path.join(ctx.paths.locksDir, 'aws-config.lock'), async () => {
-        const state = await new StateStore(ctx.paths).load();
-        const installed = await installLauncher(ctx.paths, { nodePath: process.execPath, script, helper });
-        const entries = state.profiles.map((p) => ({
-          name: p.name,
-          region: regionOf(state.profiles, p.name),
-          credentialProcess: installed
-            ? launcherCommand(installed.launcher, p.name, process.platform, installed.helper)
-            : credentialProcessCommand(process.execPath, script, p.name, process.platform, helper),
-        }));
-        return { changed: await writeManagedBlock(file, renderManagedBlock(entries)), entries };
-      });
-      const n = `${entries.length} profile${entries.length === 1 ? '' : 's'}`;
-      ctx.print(changed ? `Wrote ${n} to ${file}` : `${file} is up to date (${n})`);
-    });
+    .action(() => writeAwsConfig(ctx));
+}
+
+/** Writes the managed block from the state (config write, and the commands that change profiles when config writing is on). */
+export async function writeAwsConfig(ctx: CliContext): Promise<void> {
+  const { StateStore } = await import('../../core/files/state-store');
+  const { credentialProcessCommand, launcherCommand, renderManagedBlock, writeManagedBlock } = await import('../../core/files/aws-config');
+  const { installLauncher } = await import('../../core/files/launcher');
+  const { withFileLock } = await import('../../core/lock');
+  const script = entryScript(path.resolve(process.argv[1] ?? ''));
+  const helper = nativeHelper(script);
+  const file = ctx.paths.awsConfigFile;
+  // Two runs at once (the app and a terminal) must not each write from a stale read.
+  const { changed, entries } = await withFileLock(path.join(ctx.paths.locksDir, 'aws-config.lock'), async () => {
+    const state = await new StateStore(ctx.paths).load();
+    const installed = await installLauncher(ctx.paths, { nodePath: process.execPath, script, helper });
+    const entries = state.profiles.map((p) => ({
+      name: p.name,
+      region: regionOf(state.profiles, p.name),
+      credentialProcess: installed
+        ? launcherCommand(installed.launcher, p.name, process.platform, installed.helper)
+        : credentialProcessCommand(process.execPath, script, p.name, process.platform, helper),
+    }));
+    return { changed: await writeManagedBlock(file, renderManagedBlock(entries)), entries };
+  });
+  const n = `${entries.length} profile${entries.length === 1 ? '' : 's'}`;
+  ctx.print(changed ? `Wrote ${n} to ${file}` : `${file} is up to date (${n})`);
 }
