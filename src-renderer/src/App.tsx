@@ -7,7 +7,7 @@ import { tickNow, useNow } from './clock';
 import { DeviceCodeDialog, SignIns, AddIdentityCenter } from './components/SignIns';
 import { Palette } from './components/Palette';
 import { ProfileList, withErrors } from './components/ProfileList';
-import { createSearch, groupedItems } from './model';
+import { createSearch, groupedItems, indexOf } from './model';
 import { actions, follow, loadAll, useStore } from './store';
 
 const isMac = typeof navigator !== 'undefined' && /Mac/.test(navigator.platform);
@@ -70,7 +70,7 @@ function FirstRun() {
 }
 
 export function App() {
-  const { profiles, index, query, selected, loaded, error, rowErrors, paletteOpen, signIns, toast, editing } = useStore();
+  const { profiles, query, selected, loaded, error, rowErrors, paletteOpen, signIns, toast, editing } = useStore();
   useEffect(() => {
     let api;
     try {
@@ -99,7 +99,7 @@ export function App() {
   // Not deferred: with the narrowing search a keystroke's result fits in its own frame, and a
   // deferred render would paint it a frame later.
   const deferred = query;
-  const search = useMemo(() => createSearch(index), [index]);
+  const search = useMemo(() => createSearch(() => indexOf(profiles)), [profiles]);
   const grouped = useMemo(() => groupedItems(profiles), [profiles]);
   const base = useMemo(() => (deferred.trim() ? search(deferred) : grouped), [deferred, search, grouped]);
   const items = useMemo(() => withErrors(base, rowErrors, editing), [base, rowErrors, editing]);

@@ -27,6 +27,15 @@ export interface Indexed {
 
 const WORD_BREAK = /[\s/_-]+/;
 
+const built = new WeakMap<ProfileRow[], Indexed[]>();
+
+/** The search index of a profile list, built once per list (lazily: the first paint does not wait for it). */
+export function indexOf(profiles: ProfileRow[]): Indexed[] {
+  let index = built.get(profiles);
+  if (!index) built.set(profiles, (index = indexProfiles(profiles)));
+  return index;
+}
+
 /** In name order, so a stable sort by score alone keeps ties in name order. */
 export const indexProfiles = (profiles: ProfileRow[]): Indexed[] =>
   [...profiles].sort(byName).map((p) => {
@@ -141,14 +150,21 @@ export function searchItems(index: Indexed[], rawQuery: string, limit = Infinity
 
 const terms = (q: string) => q.trim().toLowerCase().split(/\s+/).filter(Boolean);
 
-function rank(candidates: Indexed[], ts: string[]): { s: number; x: Indexed }[] {
+/** The matches in the candidates' (name) order; sorting them stays for the caller. */
+function matches(candidates: Indexed[], ts: string[]): { s: number; x: Indexed }[] {
   const scored: { s: number; x: Indexed }[] = [];
   for (const x of candidates) {
     const s = scoreTerms(x.haystack, ts, x.words);
     if (s >= 0) scored.push({ s, x });
   }
-  // Numbers only: the index is in name order and the sort is stable.
-  return scored.sort((a, b) => b.s - a.s);
+  return scored;
+}
+
+// Numbers only: the matches are in name order and the sort is stable, so ties stay in name order.
+const ranked = (scored: { s: number; x: Indexed }[]) => [...scored].sort((a, b) => b.s - a.s);
+
+function rank(candidates: Indexed[], ts: string[]): { s: number; x: Indexed }[] {
+  return ranked(matches(candidates, ts));
 }
 
 const toItems = (ranked: { s: number; x: Indexed }[], limit = Infinity): Item[] =>
@@ -158,16 +174,18 @@ const toItems = (ranked: { s: number; x: Indexed }[], limit = Infinity): Item[] 
  * Search as you type: a query that extends the previous one (another character typed) can only
  * match a subset of what that one matched, so only those are looked at again.
  */
-export function createSearch(index: Indexed[]): (rawQuery: string) => Item[] {
+export function createSearch(indexed: Indexed[] | (() => Indexed[])): (rawQuery: string) => Item[] {
+  const all = typeof indexed === 'function' ? indexed : () => indexed;
   let last: { text: string; ts: string[]; matched: Indexed[] } | undefined;
   return (rawQuery) => {
     const text = rawQuery.trim().toLowerCase();
     const ts = terms(text);
     // Narrowing is safe when every term of the old query is a prefix-extended term at the same place.
     const narrows = last && ts.length >= last.ts.length && last.ts.every((t, i) => (i === last!.ts.length - 1 ? ts[i]!.includes(t) : ts[i] === t));
-    const ranked = rank(narrows ? last!.matched : index, ts);
-    last = { text, ts, matched: ranked.map((r) => r.x) };
-    return toItems(ranked);
+    // Kept in name order (not rank order), so a narrowed search ranks ties as a fresh one does.
+    const found = matches(narrows ? last!.matched : all(), ts);
+    last = { text, ts, matched: found.map((r) => r.x) };
+    return toItems(ranked(found));
   };
 }
 

@@ -3,7 +3,7 @@
 import { create } from 'zustand';
 // (putProfile re-indexes, so an alias is searchable at once.)
 import type { DeviceCodeView, ProfileRow, RolecallApi, SignInView } from '../../src-shared/api';
-import { indexProfiles, type Indexed } from './model';
+import { indexOf } from './model';
 
 export type RowError = { message: string; code?: string };
 export interface SyncProgress {
@@ -16,7 +16,6 @@ export interface SyncProgress {
 interface State {
   api: RolecallApi | null;
   profiles: ProfileRow[];
-  index: Indexed[];
   signIns: SignInView[];
   loaded: boolean;
   error: string | null;
@@ -39,7 +38,6 @@ interface State {
 export const useStore = create<State>(() => ({
   api: null,
   profiles: [],
-  index: [],
   signIns: [],
   loaded: false,
   error: null,
@@ -76,20 +74,24 @@ export function toast(text: string): void {
   toastTimer = setTimeout(() => set({ toast: null }), 4000);
 }
 
+/** New profiles on screen at once; their search index is built just after, off the first paint's path. */
+function setProfiles(profiles: ProfileRow[], more: Partial<State> = {}): void {
+  set({ profiles, ...more });
+  setTimeout(() => get().profiles === profiles && indexOf(profiles), 50);
+}
+
 function putProfile(view: ProfileRow): void {
-  const profiles = get().profiles.map((p) => (p.name === view.name ? view : p));
-  set({ profiles, index: indexProfiles(profiles) });
+  setProfiles(get().profiles.map((p) => (p.name === view.name ? view : p)));
 }
 
 export async function loadAll(): Promise<void> {
   const api = get().api!;
-  // Profiles first: the list paints as soon as they are in, the sign-ins column a moment later.
-  const signIns = api.listSignIns();
-  signIns.catch(() => undefined);
+  // Profiles first, alone: the list paints as soon as they are in (the core answers one call at a
+  // time), the sign-ins column a moment later.
   try {
     const profiles = await api.listProfiles();
-    set({ profiles, index: indexProfiles(profiles), loaded: true, error: null });
-    set({ signIns: await signIns });
+    setProfiles(profiles, { loaded: true, error: null });
+    set({ signIns: await api.listSignIns() });
   } catch (e) {
     set({ error: errorOf(e).message, loaded: true });
   }
@@ -152,8 +154,7 @@ export const actions = {
   makeDefault: (name: string) =>
     onRow(name, 'making default', async (api) => {
       const r = await api.makeDefault(name);
-      const profiles = get().profiles.map((p) => ({ ...p, isDefault: p.name === name }));
-      set({ profiles, index: indexProfiles(profiles) });
+      setProfiles(get().profiles.map((p) => ({ ...p, isDefault: p.name === name })));
       toast(r.message);
     }),
   favorite: (name: string, favorite: boolean) =>

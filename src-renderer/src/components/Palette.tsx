@@ -1,7 +1,7 @@
 // The command palette (Ctrl/Cmd+K): every action, for the selected profile and for any profile
 // the typed text finds, plus the sign-in actions; arrows move, Enter runs, Escape closes.
 import { useMemo, useState } from 'react';
-import { matchScore, searchItems } from '../model';
+import { indexOf, matchScore, searchItems } from '../model';
 import { actions, useStore } from '../store';
 
 interface Command {
@@ -25,7 +25,7 @@ function profileCommands(name: string, live: boolean): Command[] {
 export function Palette() {
   const [text, setText] = useState('');
   const [at, setAt] = useState(0);
-  const { index, signIns, selected, profiles } = useStore();
+  const { signIns, selected, profiles } = useStore();
   const close = () => useStore.setState({ paletteOpen: false });
   const commands = useMemo(() => {
     const out: Command[] = [];
@@ -50,7 +50,7 @@ export function Palette() {
       const rest = q.split(/\s+/).slice(1).join(' ');
       for (const [query, keep] of [[q, () => true], [rest, (c: Command) => matchScore(c.label.toLowerCase(), q) >= 0]] as const) {
         if (!query) continue;
-        for (const it of searchItems(index, query, 5)) {
+        for (const it of searchItems(indexOf(profiles), query, 5)) {
           if (it.type !== 'profile' || seen.has(it.profile.name)) continue;
           const cmds = profileCommands(it.profile.name, liveOf(it.profile.name)).filter(keep);
           if (cmds.length) seen.add(it.profile.name);
@@ -59,7 +59,7 @@ export function Palette() {
       }
     }
     return filtered.slice(0, 60);
-  }, [text, index, signIns, selected, profiles]);
+  }, [text, signIns, selected, profiles]);
   const current = Math.min(at, Math.max(0, commands.length - 1));
   const run = (c: Command | undefined) => {
     if (!c) return;
