@@ -1,6 +1,6 @@
 // The sign-ins column: each Identity Center instance and IAM user with its state in words, "sign
 // in again" as a button that does it, sync with progress, and the add form; errors stay here.
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { SignInView } from '../../../src-shared/api';
 import { formatRemaining } from '../../../src-shared/countdown';
 import { useNow } from '../clock';
@@ -101,7 +101,8 @@ export function AddIdentityCenter({ onDone }: { onDone: () => void }) {
   );
 }
 
-export function SignIns() {
+/** Memoized: a keystroke in the search box re-renders the window, not this column. */
+export const SignIns = memo(function SignIns() {
   const signIns = useStore((s) => s.signIns);
   const addOpen = useStore((s) => s.addOpen);
   return (
@@ -122,10 +123,10 @@ export function SignIns() {
       )}
     </aside>
   );
-}
+});
 
 /** The device-code dialog: the code to check and the page to open; closes itself once the sign-in ends. */
-export function DeviceCodeDialog() {
+export const DeviceCodeDialog = memo(function DeviceCodeDialog() {
   const codes = useStore((s) => s.deviceCodes);
   const d = Object.values(codes)[0];
   if (!d) return null;
@@ -153,4 +154,4 @@ export function DeviceCodeDialog() {
       </div>
     </div>
   );
-}
+});
