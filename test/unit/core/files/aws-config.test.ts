@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -253,6 +253,30 @@ describe('writeManagedBlock', () => {
     await expect(writeManagedBlock(file, block('dev'))).rejects.toMatchObject({ code: 'file', message: expect.stringMatching(message) });
     expect(await readFile(file, 'utf8')).toBe(text);
     expect(await readdir(path.dirname(file))).toEqual(['config']);
+  });
+
+  it('changes nothing, and keeps no backup, when removing the block from a file that has none', async () => {
+    await seed('[profile mine]\nregion = us-east-1\n');
+    expect(await writeManagedBlock(file, '')).toBe(false);
+    expect(await readFile(file, 'utf8')).toBe('[profile mine]\nregion = us-east-1\n');
+    expect(await readdir(path.dirname(file))).toEqual(['config']);
+  });
+
+  it("keeps the user's bytes after the block on their own line when the block comes without its last line break", async () => {
+    await seed('[profile mine]\n\n' + block('old') + '[profile b]\n');
+    await writeManagedBlock(file, block('dev').slice(0, -1));
+    expect(await readFile(file, 'utf8')).toBe('[profile mine]\n\n' + block('dev') + '[profile b]\n');
+  });
+
+  it('refuses a config it cannot read (here a directory), naming it, instead of writing a new one', async () => {
+    await mkdir(file, { recursive: true });
+    await expect(writeManagedBlock(file, block('dev'))).rejects.toMatchObject({ name: 'RolecallError', code: 'file', message: `Cannot read ${file}: EISDIR` });
+  });
+
+  it('creates every missing directory on the way (AWS_CONFIG_FILE may name a new one)', async () => {
+    const deep = path.join(home, 'a', 'b', 'config');
+    expect(await writeManagedBlock(deep, block('dev'))).toBe(true);
+    expect(await readFile(deep, 'utf8')).toBe(block('dev'));
   });
 
   it('refuses block text without its markers', async () => {

@@ -15,6 +15,8 @@ describe('checkIniSyntax', () => {
     ['an indented sub-section', '[profile dev]\ns3 =\n  max_concurrent_requests = 20\n'],
     ['a header followed by a comment', '[profile dev] # mine\nregion = x\n'],
     ['a value holding = and []', '[default]\nx = a=b[c]\n'],
+    // configparser (botocore) reads an indented line as more of the value above it.
+    ['a value continued on an indented line', '[profile dev]\nsso_registration_scopes = sso:account:access,\n  codewhisperer:completions\n'],
   ])('accepts %s', (_what, text) => {
     expect(() => checkIniSyntax(text, 'config')).not.toThrow();
   });
@@ -29,6 +31,8 @@ describe('checkIniSyntax', () => {
     ['  region = x\n', 'config line 1: a setting before any [section] header'],
     ['# c\n\n[default]\nregion\n', 'config line 4: expected "name = value"'],
     ['[default]\n= x\n', 'config line 2: expected "name = value"'],
+    // No name before the first "=", though one comes later: configparser refuses it too.
+    ['[default]\n= a = b\n', 'config line 2: expected "name = value"'],
   ])('refuses %j: %s', (text, message) => {
     expect(() => checkIniSyntax(text, 'config')).toThrow(expect.objectContaining({ message, code: 'file', hint: HINT }));
   });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,7 @@ describe('StateStore.load', () => {
 
   it.each([
     ['trailing comma', '{"version": 1,\n"profiles": []\n,}', /state\.json is not valid JSON \(line 3\)/],
+    ['double comma on line 2 of 4', '{\n"version": 1,,\n"profiles": []\n}', /state\.json is not valid JSON \(line 2\)$/],
     ['not JSON', 'SOMETHING-PRIVATE', /state\.json is not valid JSON$/],
     ['empty', '', /state\.json is not valid JSON/],
     ['wrong version', '{"version": 2}', /state\.json \(version\)/],
@@ -40,9 +41,16 @@ describe('StateStore.load', () => {
     const store = new StateStore(paths);
     await store.update(() => undefined); // creates the directories
     await writeFile(paths.stateFile, text);
-    await expect(store.load()).rejects.toMatchObject({ name: 'RolecallError', code: 'file', message: expect.stringMatching(message) });
+    await expect(store.load()).rejects.toMatchObject({ name: 'RolecallError', code: 'file', message: expect.stringMatching(message), hint: 'fix or move the file; Rolecall has left it as it was' });
     await expect(store.update((s) => void s.profiles.push(role('x')))).rejects.toMatchObject({ code: 'file' });
     expect(await readFile(paths.stateFile, 'utf8')).toBe(text);
+  });
+  it('refuses a state file it cannot read (here a directory), naming it, instead of taking it for no state at all', async () => {
+    // Taken for "no file yet", the next update would write an empty state over the user's profiles.
+    const store = new StateStore(paths);
+    await mkdir(paths.stateFile, { recursive: true });
+    await expect(store.load()).rejects.toMatchObject({ name: 'RolecallError', code: 'file', message: `Cannot read ${paths.stateFile}: EISDIR` });
+    await expect(store.update((s) => void s.profiles.push(role('x')))).rejects.toMatchObject({ code: 'file' });
   });
 });
 
@@ -54,6 +62,8 @@ describe('StateStore.update', () => {
     await store.update((s) => ({ ...s, profiles: [...s.profiles, role('prod')] }));
     expect((await store.load()).profiles.map((p) => p.name)).toEqual(['dev', 'prod']);
     expect((await stat(paths.stateFile)).mode & 0o777).toBe(0o600);
+    // A text file, as editors and diff expect it: ends with a line break.
+    expect(await readFile(paths.stateFile, 'utf8')).toMatch(/\}\n$/);
     expect(await readdir(dir)).toEqual(['locks', 'state.json']);
   });
 
@@ -63,7 +73,7 @@ describe('StateStore.update', () => {
     const before = await readFile(paths.stateFile, 'utf8');
     await expect(store.update((s) => void s.profiles.push({ ...role('x'), accountId: '12' }))).rejects.toMatchObject({
       code: 'invalid-input',
-      message: expect.stringContaining('12 digits'),
+      message: expect.stringMatching(/^the new state \(profiles\.1\.accountId\): .*12 digits/),
     });
     expect(await readFile(paths.stateFile, 'utf8')).toBe(before);
   });
