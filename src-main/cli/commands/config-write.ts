@@ -35,25 +35,36 @@ export function registerConfigWrite(config: Command, ctx: CliContext): void {
 /** Writes the managed block from the state (config write, and the commands that change profiles when config writing is on). */
 export async function writeAwsConfig(ctx: CliContext): Promise<void> {
   const { StateStore } = await import('../../core/files/state-store');
-  const { credentialProcessCommand, launcherCommand, renderManagedBlock, writeManagedBlock } = await import('../../core/files/aws-config');
+  const { credentialProcessCommand, launcherCommand, profilesOutsideBlock, renderManagedBlock, writeManagedBlock } = await import('../../core/files/aws-config');
   const { installLauncher } = await import('../../core/files/launcher');
   const { withFileLock } = await import('../../core/lock');
   const script = entryScript(path.resolve(process.argv[1] ?? ''));
   const helper = nativeHelper(script);
   const file = ctx.paths.awsConfigFile;
   // Two runs at once (the app and a terminal) must not each write from a stale read.
-  const { changed, entries } = await withFileLock(path.join(ctx.paths.locksDir, 'aws-config.lock'), async () => {
+  const { changed, entries, keptDefault } = await withFileLock(path.join(ctx.paths.locksDir, 'aws-config.lock'), async () => {
     const state = await new StateStore(ctx.paths).load();
-    const installed = await installLauncher(ctx.paths, { nodePath: process.execPath, script, helper });
-    const entries = state.profiles.map((p) => ({
-      name: p.name,
-      region: regionOf(state.profiles, p.name),
+    // The packaged app's CLI runs on the app's own runtime (Electron as Node).
+    const installed = await installLauncher(ctx.paths, { nodePath: process.execPath, script, helper, electronAsNode: Boolean(process.versions.electron) });
+    const entry = (name: string, profile: string) => ({
+      name,
+      region: regionOf(state.profiles, profile),
       credentialProcess: installed
-        ? launcherCommand(installed.launcher, p.name, process.platform, installed.helper)
-        : credentialProcessCommand(process.execPath, script, p.name, process.platform, helper),
-    }));
-    return { changed: await writeManagedBlock(file, renderManagedBlock(entries)), entries };
+        ? launcherCommand(installed.launcher, profile, process.platform, installed.helper)
+        : credentialProcessCommand(process.execPath, script, profile, process.platform, helper),
+    });
+    const entries = state.profiles.map((p) => entry(p.name, p.name));
+    // The profile made the default (settings.defaultProfile) also serves [default], unless the
+    // user has a [default] of their own outside the block: that one is never overwritten.
+    const def = state.settings.defaultProfile;
+    let keptDefault: string | undefined;
+    if (def && state.profiles.some((p) => p.name === def) && !state.profiles.some((p) => p.name === 'default')) {
+      if ((await profilesOutsideBlock(file)).has('default')) keptDefault = def;
+      else entries.push(entry('default', def));
+    }
+    return { changed: await writeManagedBlock(file, renderManagedBlock(entries)), entries, keptDefault };
   });
   const n = `${entries.length} profile${entries.length === 1 ? '' : 's'}`;
   ctx.print(changed ? `Wrote ${n} to ${file}` : `${file} is up to date (${n})`);
+  if (keptDefault) ctx.print(`Kept your own [default] in ${file}: Rolecall's default profile '${keptDefault}' is not written there (remove that section to use it, or run with AWS_PROFILE=${keptDefault})`);
 }

@@ -94,20 +94,8 @@ export async function writeManagedBlock(configFile: string, blockText: string): 
   const existing = await readConfig(configFile);
   const bytes = existing ?? Buffer.alloc(0);
   if (blockText !== '') checkBlockText(blockText);
-  // The user's bytes are handled as bytes: latin1 maps each byte to one character and back, so
-  // offsets in `text` are byte offsets and a file that is not valid UTF-8 is kept exactly. The
-  // markers, "\r" and "\n" are ASCII, so they are found the same in any ASCII-based encoding.
-  const text = bytes.toString('latin1');
-  // A UTF-8 byte order mark (some Windows editors add one) is not part of a first marker line.
-  const bom = text.startsWith('\xef\xbb\xbf') ? 3 : 0;
-  const found = findManagedBlock(text.slice(bom), configFile);
-  const range = found && { start: found.start + bom, end: found.end + bom };
-  const before = range ? bytes.subarray(0, range.start) : bytes;
-  const after = range ? bytes.subarray(range.end) : Buffer.alloc(0);
-
-  // Only to read profile names: a byte that is not UTF-8 becomes U+FFFD here, never in the file,
-  // and cannot make a name equal to a block name (those are ASCII).
-  const outsideNames = await configProfileNames(Buffer.concat([before, after]).toString('utf8'));
+  const { before, after, range, text } = splitAtBlock(bytes, configFile);
+  const outsideNames = await namesOutside(before, after);
   // Every conflict at once, so one round of edits (or renames) resolves them all.
   const conflicts = [...(blockText ? await configProfileNames(blockText) : [])].filter((name) => outsideNames.has(name));
   if (conflicts.length) {
@@ -137,6 +125,29 @@ export async function writeManagedBlock(configFile: string, blockText: string): 
   if (existing === null) await mkdir(path.dirname(configFile), { recursive: true, mode: 0o700 });
   await writeFileAtomic(configFile, next, { backupSuffix: BACKUP_SUFFIX, ...(existing === null ? { mode: 0o600 } : {}) });
   return true;
+}
+
+/** The user's bytes before and after Rolecall's block (all of them when there is none). */
+function splitAtBlock(bytes: Buffer, configFile: string) {
+  // The user's bytes are handled as bytes: latin1 maps each byte to one character and back, so
+  // offsets in `text` are byte offsets and a file that is not valid UTF-8 is kept exactly. The
+  // markers, "\r" and "\n" are ASCII, so they are found the same in any ASCII-based encoding.
+  const text = bytes.toString('latin1');
+  // A UTF-8 byte order mark (some Windows editors add one) is not part of a first marker line.
+  const bom = text.startsWith('\xef\xbb\xbf') ? 3 : 0;
+  const found = findManagedBlock(text.slice(bom), configFile);
+  const range = found && { start: found.start + bom, end: found.end + bom };
+  return { text, range, before: range ? bytes.subarray(0, range.start) : bytes, after: range ? bytes.subarray(range.end) : Buffer.alloc(0) };
+}
+
+// Only to read profile names: a byte that is not UTF-8 becomes U+FFFD here, never in the file,
+// and cannot make a name equal to a block name (those are ASCII).
+const namesOutside = (before: Buffer, after: Buffer) => configProfileNames(Buffer.concat([before, after]).toString('utf8'));
+
+/** The profiles the user defines in configFile outside Rolecall's block ("default" for [default]). */
+export async function profilesOutsideBlock(configFile: string): Promise<Set<string>> {
+  const { before, after } = splitAtBlock((await readConfig(configFile)) ?? Buffer.alloc(0), configFile);
+  return namesOutside(before, after);
 }
 
 async function readConfig(configFile: string): Promise<Buffer | null> {

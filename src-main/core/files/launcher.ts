@@ -17,6 +17,8 @@ export interface Install {
   script: string;
   /** The native credential_process helper built beside it, if any. */
   helper?: string;
+  /** nodePath is the packaged app's Electron, which runs the CLI as Node only when told to. */
+  electronAsNode?: boolean;
 }
 
 export interface InstalledLauncher {
@@ -31,7 +33,7 @@ export const launcherDir = (paths: Pick<RolecallPaths, 'dataDir'>) => path.join(
 const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The launcher script for an install (a pure function, so its text is testable). */
-export function launcherScript(install: Pick<Install, 'nodePath' | 'script'>): string {
+export function launcherScript(install: Pick<Install, 'nodePath' | 'script' | 'electronAsNode'>): string {
   for (const [what, p] of [['Node.js path', install.nodePath], ['rolecall script path', install.script]] as const) {
     // eslint-disable-next-line no-control-regex -- a control character cannot be written into a script line safely
     if (!path.isAbsolute(p) || /[\x00-\x1f\x7f]/.test(p)) throw new RolecallError(`Cannot write a launcher for the ${what} ${JSON.stringify(p)}: it must be absolute and on one line`, 'invalid-input');
@@ -44,6 +46,7 @@ export function launcherScript(install: Pick<Install, 'nodePath' | 'script'>): s
     `  echo "rolecall: the Rolecall install your AWS profiles use is gone ($script): run 'rolecall config write' with Rolecall where it is now" >&2`,
     '  exit 1',
     'fi',
+    ...(install.electronAsNode ? ['ELECTRON_RUN_AS_NODE=1', 'export ELECTRON_RUN_AS_NODE'] : []),
     `exec ${shQuote(install.nodePath)} "$script" "$@"`,
     '',
   ].join('\n');

@@ -69,6 +69,29 @@ describe('rolecall config write', () => {
     expect(h().sandbox.knobs.count('sts:AssumeRole')).toBe(1);
   });
 
+  it("writes the default profile as [default], and keeps a [default] of the user's own, saying so", async () => {
+    const stateFile = h().core.paths.stateFile;
+    const state = JSON.parse(await readFile(stateFile, 'utf8')) as { settings: Record<string, unknown> };
+    await writeFile(stateFile, JSON.stringify({ ...state, settings: { ...state.settings, defaultProfile: 'dev/ReadOnly' } }));
+    await writeFile(configFile, '[profile mine]\noutput = text\n');
+    expect((await h().rolecall(['config', 'write'])).stdout).toBe(`Wrote 3 profiles to ${configFile}\n`);
+    expect(await readFile(configFile, 'utf8')).toMatch(/\n\[default\]\ncredential_process = \S+ \S+ credential-process --profile dev\/ReadOnly\nregion = us-east-1\n/);
+    // The AWS CLI with no --profile gets the default's role.
+    const arn = await h().run('/usr/bin/aws', ['sts', 'get-caller-identity', '--endpoint-url', h().sandbox.url, '--query', 'Arn', '--output', 'text']);
+    expect(arn.stdout.trim()).toMatch(READ_ONLY_ARN);
+
+    await writeFile(configFile, USER_TEXT);
+    const kept = await h().rolecall(['config', 'write']);
+    expect(kept).toEqual({
+      code: 0,
+      stdout: `Wrote 2 profiles to ${configFile}\nKept your own [default] in ${configFile}: Rolecall's default profile 'dev/ReadOnly' is not written there (remove that section to use it, or run with AWS_PROFILE=dev/ReadOnly)\n`,
+      stderr: '',
+    });
+    const text = await readFile(configFile, 'utf8');
+    expect(text.startsWith(USER_TEXT)).toBe(true);
+    expect(text.slice(USER_TEXT.length)).not.toContain('[default]');
+  });
+
   it('keeps bytes that are not UTF-8 outside the block exactly, on the first write and on a rewrite', async () => {
     // \xff\xfe and a Latin-1 é are not UTF-8: a UTF-8 round trip would write U+FFFD instead.
     const before = Buffer.from('\xff\xfe# caf\xe9\n[profile mine]\nregion = eu-west-1\n', 'latin1');

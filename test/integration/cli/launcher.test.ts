@@ -51,5 +51,9 @@ describe('the launcher in the data dir', () => {
     expect(script).toContain(`exec '/opt/o'\\''brien/node' "$script" "$@"\n`);
     expect(() => launcherScript({ nodePath: '/usr/bin/node', script: '/a\nb' })).toThrow(/must be absolute and on one line/);
     expect(() => launcherScript({ nodePath: 'node', script: '/x' })).toThrow(/Node.js path "node": it must be absolute/);
+    // The packaged app's Electron runs the CLI as Node only when told to.
+    expect(launcherScript({ nodePath: '/opt/Rolecall/rolecall', script: '/opt/Rolecall/resources/cli/rolecall.cjs', electronAsNode: true })).toContain(
+      `ELECTRON_RUN_AS_NODE=1\nexport ELECTRON_RUN_AS_NODE\nexec '/opt/Rolecall/rolecall' "$script" "$@"\n`,
+    );
   });
 });
