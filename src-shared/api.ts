@@ -3,7 +3,7 @@
 // event, has a schema both sides check. Nothing here can hold a secret: names, ARNs, states and
 // expiry times only (no keys, tokens, SigninTokens or sign-in URLs carrying one).
 import { z } from 'zod';
-import { ProfileName, IntegrationName, Region } from './names';
+import { ProfileName, IntegrationName, Region, RoleArn } from './names';
 import { Profile, type ProfileKind } from './profile';
 
 /** Every kind of profile there is (the discriminator of Profile), so a new kind shows without a second list. */
@@ -43,14 +43,14 @@ export type ProfileRow = z.infer<typeof ProfileRow>;
 export const SignInState = z.enum(['signed-in', 'sign-in-required', 'refreshing', 'signing-in', 'keys']);
 export type SignInState = z.infer<typeof SignInState>;
 
-/** An Identity Center instance or an IAM user: how the person gets credentials at all. */
+/** An Identity Center instance, a SAML or OIDC integration, an AWS sign-in (aws-login) profile or an IAM user: how the person gets credentials at all. */
 export const SignInView = z.object({
   name: z.string(),
-  kind: z.enum(['identity-center', 'iam-user']),
+  kind: z.enum(['identity-center', 'iam-user', 'saml', 'oidc', 'aws-login']),
   state: SignInState,
-  /** The Identity Center token's end (ISO 8601), null otherwise. */
+  /** When the sign-in ends (ISO 8601): the Identity Center token, the OIDC id_token, the SAML roles' sessions, the aws-login session; null otherwise. */
   expiresAt: z.string().nullable(),
-  /** Identity Center: the start URL; IAM user: the MFA device ARN, if any. */
+  /** Identity Center: the start URL; SAML: the IdP URL; OIDC: the issuer; aws-login: the account; IAM user: the MFA device ARN, if any. */
   detail: z.string().nullable(),
   region: z.string().nullable(),
 });
@@ -101,6 +101,44 @@ export const ProfileEdit = z
   .strict();
 export type ProfileEdit = z.infer<typeof ProfileEdit>;
 
+export const OidcAddRequest = z
+  .object({
+    name: IntegrationName,
+    issuer: z.string().url().max(2048),
+    clientId: z.string().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'a client id is printable ASCII without spaces'),
+    roleArns: z.array(RoleArn).min(1, 'at least one role ARN').max(50),
+    region: Region.optional(),
+  })
+  .strict();
+export const SamlAddRequest = z.object({ name: IntegrationName, url: z.string().url().max(2048), region: Region.optional() }).strict();
+/** A SAMLResponse the person pasted (base64, as the IdP posted it): it goes page to core only, never back. */
+export const SamlResponseText = z.string().trim().min(1, 'paste the SAMLResponse').max(100_000).regex(/^[A-Za-z0-9+/=\s]+$/, 'a SAMLResponse is base64');
+
+/** The settings the window edits (the state file's settings). */
+export const SettingsView = z.object({
+  /** Refresh a session this many seconds before it ends. */
+  refreshAheadSeconds: z.number().int().min(60).max(3000),
+  /** Console sign-in session length (SessionDuration), null for AWS's default. */
+  consoleDurationSeconds: z.number().int().min(900).max(43200).nullable(),
+  /** The browser command the console opens in, null for the system's. */
+  consoleBrowser: z.string().trim().min(1).max(512).nullable(),
+  profileNameTemplate: z.string().trim().min(1).max(256).refine((t) => t.includes('{roleName}'), 'the template needs {roleName}, or every role of an account gets one name'),
+  writeAwsConfig: z.boolean(),
+  launchAtLogin: z.boolean(),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
+export const SettingsEdit = SettingsView.partial().strict();
+export type SettingsEdit = z.infer<typeof SettingsEdit>;
+
+/** What `config import` would bring in, shown before anything is written. */
+export const ImportPreview = z.object({
+  file: z.string(),
+  profiles: z.array(z.object({ name: z.string(), kind: z.string() })),
+  ssoSessions: z.array(z.string()),
+  skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
+});
+export const ImportResult = z.object({ added: z.array(z.string()), addedSsoSessions: z.array(z.string()), skipped: z.array(z.object({ name: z.string(), reason: z.string() })) });
+
 /** Method name -> argument and result schemas; both sides validate with them. */
 export const RolecallApiContract = {
   listProfiles: { args: z.tuple([]), result: z.array(ProfileRow) },
@@ -116,6 +154,17 @@ export const RolecallApiContract = {
   makeDefault: { args: z.tuple([ProfileName]), result: Message },
   setFavorite: { args: z.tuple([ProfileName, z.boolean()]), result: ProfileRow },
   editProfile: { args: z.tuple([ProfileName, ProfileEdit]), result: ProfileRow },
+  addOidc: { args: z.tuple([OidcAddRequest]), result: SignInView },
+  /** OIDC device-code sign-in (the code through the deviceCode event, instance = the integration); resolves once approved. */
+  signInOidc: { args: z.tuple([IntegrationName]), result: SignInView },
+  addSaml: { args: z.tuple([SamlAddRequest]), result: SignInView },
+  /** Signs in to a SAML integration with a SAMLResponse captured elsewhere (the web bridge has no login window). */
+  signInSaml: { args: z.tuple([IntegrationName, SamlResponseText]), result: SignInView },
+  getSettings: { args: z.tuple([]), result: SettingsView },
+  saveSettings: { args: z.tuple([SettingsEdit]), result: SettingsView },
+  /** Reads the AWS config (and credentials file) and says what an import would add; writes nothing. */
+  previewImport: { args: z.tuple([]), result: ImportPreview },
+  importConfig: { args: z.tuple([]), result: ImportResult },
 } as const;
 
 /** Event name -> payload schema. Listeners get validated payloads only. */

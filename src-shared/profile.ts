@@ -166,6 +166,14 @@ export const Settings = z.object({
   /** Also write Identity Center tokens to ~/.aws/sso/cache so the AWS CLI's sso-session profiles share the sign-in. */
   writeAwsCliSsoCache: z.boolean().default(false),
   defaultProfile: ProfileName.optional(),
+  /** Console sign-in session length in seconds (the federation endpoint's SessionDuration); absent: AWS's default. */
+  consoleDurationSeconds: z.number().int().min(900).max(43200).optional(),
+  /** The browser command the window opens the console with; absent: the system's browser. */
+  consoleBrowser: z.string().min(1).max(512).optional(),
+  /** Rolecall keeps its managed block in the AWS config; off: only by hand (rolecall config write). */
+  writeAwsConfig: z.boolean().optional(),
+  /** The desktop app starts (hidden, in the tray) when the person logs in. */
+  launchAtLogin: z.boolean().optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -2,7 +2,8 @@
 // `rolecall list` all show the same views. What leaves here never holds a secret: a face that can
 // reach the clipboard or the browser without the page (Electron) does the secret part itself,
 // through the host functions.
-import type { ProfileRow, ProfileView, RolecallApi, SignInView } from '../../src-shared/api';
+import { stat } from 'node:fs/promises';
+import type { ProfileRow, ProfileView, RolecallApi, SettingsView, SignInView } from '../../src-shared/api';
 import type { AppState, Credentials, IamUserProfile, Profile } from '../../src-shared/profile';
 import { ApiEvents } from './api-events';
 import { chainOf, parentOf } from './chain';
@@ -77,7 +78,7 @@ export interface ApiHost {
 
 export type CoreApi = RolecallApi & { events: ApiEvents };
 
-type ApiCore = Pick<Core, 'state' | 'broker' | 'sso' | 'secrets'>;
+type ApiCore = Pick<Core, 'state' | 'broker' | 'sso' | 'secrets' | 'oidc' | 'paths'>;
 
 /** export lines for a POSIX shell, single-quoted (nothing inside is expanded). */
 export function exportLines(profile: string, c: Credentials, region?: string): string {
@@ -93,6 +94,22 @@ export function exportLines(profile: string, c: Credentials, region?: string): s
 export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = new ApiEvents()): CoreApi {
   const lastUsed = new Map<string, number>();
   const signingIn = new Map<string, AbortController>();
+
+  // The rows of the state file as last read, without sessions: rebuilt only when the file changed
+  // (every write renames a new file in, so its inode, mtime or size differ) or this API changed it.
+  // Frozen, so the web bridge may trust a row it has checked once (see checkResult in web/server.ts).
+  let cached: { key: string; state: AppState; rows: readonly ProfileRow[] } | undefined;
+  const listing = async (): Promise<{ state: AppState; rows: readonly ProfileRow[] }> => {
+    const file = (core.state as { file?: string }).file;
+    const st = file ? await stat(file, { bigint: true }).catch(() => undefined) : undefined;
+    const key = st ? `${st.ino}:${st.mtimeNs}:${st.size}` : '';
+    if (cached && key && cached.key === key) return cached;
+    const state = await core.state.load();
+    const names = accountNames(state);
+    const rows = state.profiles.map((p) => Object.freeze(profileRow(state, p, undefined, undefined, names)));
+    cached = { key, state, rows };
+    return cached;
+  };
 
   const find = async (name: string): Promise<{ state: AppState; profile: Profile }> => {
     const state = await core.state.load();
@@ -113,6 +130,50 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
     const st = await core.sso.status(name);
     return { ...base, state: st.state, expiresAt: st.state === 'signed-in' ? st.expiresAt.toISOString() : null };
   };
+  /** The latest end of the live sessions among these profiles: a SAML or aws-login sign-in lasts as long as they do. */
+  const lastEnd = async (names: string[]): Promise<string | null> => {
+    const ends = (await core.broker.sessions()).filter((x) => names.includes(x.profile)).flatMap((x) => (x.expiration ? [x.expiration.getTime()] : []));
+    return ends.length ? new Date(Math.max(...ends)).toISOString() : null;
+  };
+  const samlView = async (state: AppState, name: string): Promise<SignInView> => {
+    const i = state.samlIntegrations.find((x) => x.name === name);
+    if (!i) throw new RolecallError(`no SAML integration named '${name}'`, 'not-found');
+    const end = await lastEnd(state.profiles.filter((p) => p.kind === 'saml-role' && p.integration === name).map((p) => p.name));
+    return { name, kind: 'saml', state: end ? 'signed-in' : 'sign-in-required', expiresAt: end, detail: i.url, region: i.region ?? null };
+  };
+  const oidcView = async (state: AppState, name: string): Promise<SignInView> => {
+    const i = state.oidcIntegrations.find((x) => x.name === name);
+    if (!i) throw new RolecallError(`no OIDC integration named '${name}'`, 'not-found');
+    const base = { name, kind: 'oidc' as const, detail: i.issuer, region: i.region ?? null };
+    if (signingIn.has(name)) return { ...base, state: 'signing-in', expiresAt: null };
+    const st = await core.oidc.status(name);
+    return { ...base, state: st.state, expiresAt: st.state === 'signed-in' ? st.expiresAt.toISOString() : null };
+  };
+  const awsLoginView = async (p: Profile): Promise<SignInView> => {
+    const { readAwsLoginSecret, accountOf } = await import('./login/store');
+    const secret = await readAwsLoginSecret(core.secrets, p.name).catch(() => undefined);
+    // The refresh token renews the session on use; without one the person must sign in again.
+    return { name: p.name, kind: 'aws-login', state: secret ? 'signed-in' : 'sign-in-required', expiresAt: await lastEnd([p.name]), detail: secret ? accountOf(secret.loginSession) || null : null, region: p.region ?? null };
+  };
+  const settingsView = (st: AppState): SettingsView => ({
+    refreshAheadSeconds: st.settings.refreshAheadSeconds,
+    consoleDurationSeconds: st.settings.consoleDurationSeconds ?? null,
+    consoleBrowser: st.settings.consoleBrowser ?? null,
+    profileNameTemplate: st.settings.profileNameTemplate,
+    writeAwsConfig: st.settings.writeAwsConfig ?? true,
+    launchAtLogin: st.settings.launchAtLogin ?? false,
+  });
+  const readAwsFiles = async () => {
+    const { readFile } = await import('node:fs/promises');
+    const read = (f: string) =>
+      readFile(f, 'utf8').catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') return '';
+        throw new RolecallError(`cannot read ${f}: ${e.code ?? e}`, 'file');
+      });
+    const { importAwsConfig } = await import('./files/aws-config');
+    const files = { config: core.paths.awsConfigFile, credentials: core.paths.awsCredentialsFile };
+    return { files, imported: await importAwsConfig(await read(files.config), await read(files.credentials), files) };
+  };
   const iamUserKeys = async (user: IamUserProfile): Promise<Credentials> => {
     const [{ readJsonSecret }, { iamUserEntryName, IamUserSecret }] = await Promise.all([import('./secrets/secret-store'), import('./secrets/keychain-entries')]);
     const keys = await readJsonSecret(core.secrets, iamUserEntryName(user.name), IamUserSecret);
@@ -124,10 +185,15 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
     events,
     ...events.methods(),
     listProfiles: async () => {
-      const state = await core.state.load();
-      const live = new Map((await core.broker.sessions()).map((x) => [x.profile, x]));
-      const names = accountNames(state);
-      return state.profiles.map((p) => profileRow(state, p, live.get(p.name), lastUsed.get(p.name), names));
+      const { state, rows } = await listing();
+      const live = new Map((await core.broker.sessions(state)).map((x) => [x.profile, x]));
+      // Only the rows with a session or a last use differ from the cached ones (few of 10,000).
+      return rows.map((r) => {
+        const session = live.get(r.name);
+        const used = lastUsed.get(r.name);
+        if (!session && used === undefined) return r;
+        return Object.freeze({ ...r, expiresAt: session?.expiration?.toISOString() ?? null, refreshAt: session?.refreshAt?.toISOString() ?? null, lastUsedAt: used ?? null });
+      });
     },
     listSignIns: async () => {
       const state = await core.state.load();
@@ -135,7 +201,92 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
       const users: SignInView[] = state.profiles
         .filter((p): p is IamUserProfile => p.kind === 'iam-user')
         .map((p) => ({ name: p.name, kind: 'iam-user', state: 'keys', expiresAt: null, detail: p.mfaSerial ?? null, region: p.region ?? null }));
-      return [...sso, ...users];
+      const saml = await Promise.all(state.samlIntegrations.map((i) => samlView(state, i.name)));
+      const oidc = await Promise.all(state.oidcIntegrations.map((i) => oidcView(state, i.name)));
+      const awsLogin = await Promise.all(state.profiles.filter((p) => p.kind === 'aws-login').map(awsLoginView));
+      return [...sso, ...saml, ...oidc, ...awsLogin, ...users];
+    },
+    addOidc: async (req) => {
+      const { addOidcIntegration, DEFAULT_SCOPES } = await import('./oidc/integrations');
+      await addOidcIntegration(core.state, { ...req, scopes: DEFAULT_SCOPES });
+      events.emit('profilesChanged', {});
+      return oidcView(await core.state.load(), req.name);
+    },
+    signInOidc: async (name) => {
+      const before = await core.state.load();
+      await oidcView(before, name);
+      if (signingIn.has(name)) throw new RolecallError(`a sign-in to ${name} is already waiting for you`, 'conflict', 'finish it in the browser, or cancel it');
+      const abort = new AbortController();
+      signingIn.set(name, abort);
+      try {
+        events.emit('signInChanged', await oidcView(before, name));
+        await core.oidc.login(
+          name,
+          { deviceCode: true, noBrowser: true, signal: abort.signal },
+          {
+            print: () => undefined,
+            deviceCode: (d) => events.emit('deviceCode', { instance: name, done: false, userCode: d.userCode, verificationUri: d.verificationUri, verificationUriComplete: d.verificationUriComplete ?? null }),
+          },
+        );
+      } finally {
+        signingIn.delete(name);
+        events.emit('deviceCode', { instance: name, done: true });
+      }
+      // The previous sign-in may have been another person's: its profiles' sessions end.
+      const { oidcProfilesOf } = await import('./oidc/integrations');
+      for (const p of oidcProfilesOf(before, name)) await core.broker.forget(p);
+      const view = await oidcView(await core.state.load(), name);
+      events.emit('signInChanged', view);
+      return view;
+    },
+    addSaml: async (req) => {
+      const { addSamlIntegration } = await import('./saml/integrations');
+      await addSamlIntegration(core.state, req);
+      return samlView(await core.state.load(), req.name);
+    },
+    signInSaml: async (name, samlResponse) => {
+      const { signInWithSamlResponse } = await import('./saml/sign-in');
+      const signedIn = await signInWithSamlResponse(
+        { state: core.state, secrets: core.secrets, env: host.env ?? process.env, forgetProfile: (p) => core.broker.forget(p) },
+        { integration: name, samlResponse: samlResponse.replace(/\s+/g, ''), onNotice: (message) => events.emit('notice', { message }) },
+      );
+      for (const r of signedIn) events.emit('sessionChanged', { profile: r.profile, expiresAt: r.expiration.toISOString() });
+      events.emit('profilesChanged', {});
+      const view = await samlView(await core.state.load(), name);
+      events.emit('signInChanged', view);
+      return view;
+    },
+    getSettings: async () => settingsView(await core.state.load()),
+    saveSettings: async (edit) => {
+      const next = await core.state.update((st) => {
+        const s = st.settings;
+        if (edit.refreshAheadSeconds !== undefined) s.refreshAheadSeconds = edit.refreshAheadSeconds;
+        if (edit.profileNameTemplate !== undefined) s.profileNameTemplate = edit.profileNameTemplate;
+        if (edit.writeAwsConfig !== undefined) s.writeAwsConfig = edit.writeAwsConfig;
+        if (edit.launchAtLogin !== undefined) s.launchAtLogin = edit.launchAtLogin;
+        // null: back to AWS's or the system's default.
+        if (edit.consoleDurationSeconds !== undefined) s.consoleDurationSeconds = edit.consoleDurationSeconds ?? undefined;
+        if (edit.consoleBrowser !== undefined) s.consoleBrowser = edit.consoleBrowser ?? undefined;
+      });
+      return settingsView(next);
+    },
+    previewImport: async () => {
+      const { files, imported } = await readAwsFiles();
+      const known = await core.state.load();
+      const have = new Set(known.profiles.map((p) => p.name));
+      return {
+        file: files.config,
+        profiles: imported.profiles.filter((p) => !have.has(p.name)).map((p) => ({ name: p.name, kind: p.kind })),
+        ssoSessions: imported.ssoSessions.filter((s) => !known.ssoSessions.some((k) => k.name === s.name)).map((s) => s.name),
+        skipped: [...imported.skipped, ...imported.profiles.filter((p) => have.has(p.name)).map((p) => ({ name: p.name, reason: 'Rolecall already has a profile of this name' }))],
+      };
+    },
+    importConfig: async () => {
+      const { imported } = await readAwsFiles();
+      const { importProfiles } = await import('./profiles');
+      const r = await importProfiles(core.state, imported);
+      events.emit('profilesChanged', {});
+      return { added: r.added, addedSsoSessions: r.addedSsoSessions, skipped: [...imported.skipped, ...r.skipped] };
     },
     signIn: async (req) => {
       if (signingIn.has(req.name)) throw new RolecallError(`a sign-in to ${req.name} is already waiting for you`, 'conflict', 'finish it in the browser, or cancel it');
@@ -191,7 +342,7 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
           iamUserKeys,
           notice: (message) => events.emit('notice', { message }),
         },
-        { profile: name },
+        { profile: name, durationSeconds: state.settings.consoleDurationSeconds },
       );
       lastUsed.set(name, Date.now());
       const description = `the ${login.partition.name} console for '${name}' in ${login.partition.region}`;

@@ -15,6 +15,8 @@ export interface DeviceFlowIo {
   sleep(ms: number): Promise<void>;
   now(): number;
   signal?: AbortSignal;
+  /** The code and page as data, for a window that shows them in a dialog instead of printed lines. */
+  deviceCode?: (d: { userCode: string; verificationUri: string; verificationUriComplete?: string }) => void;
 }
 
 const DeviceAuthorization = z.object({
@@ -41,6 +43,7 @@ export async function deviceCodeSignIn(endpoints: OidcEndpoints, integration: Oi
   const againHint = `run: rolecall login oidc ${integration.name} --device-code`;
   const deadline = io.now() + auth.expires_in * 1000;
 
+  io.deviceCode?.({ userCode: auth.user_code, verificationUri: auth.verification_uri, verificationUriComplete: auth.verification_uri_complete });
   io.print(`To sign in to ${integration.name}, open ${oneLine(auth.verification_uri, 300)} and enter the code: ${oneLine(auth.user_code, 64)}`);
   if (auth.verification_uri_complete) io.print(`(or open ${oneLine(auth.verification_uri_complete, 400)}, which fills in the code)`);
   if (io.openBrowser && auth.verification_uri_complete) await io.openBrowser(auth.verification_uri_complete).catch(() => undefined);

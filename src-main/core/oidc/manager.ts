@@ -15,7 +15,7 @@ import { SingleFlight } from '../single-flight';
 import { browserLikelyAvailable, systemBrowserOpener, type BrowserOpener } from '../sso/open-browser';
 import { BrowserUnavailableError } from '../sso/pkce-flow';
 import { SIGN_IN_TIMEOUT_MS } from '../sso/sign-in';
-import { deviceCodeSignIn } from './device-flow';
+import { deviceCodeSignIn, type DeviceFlowIo } from './device-flow';
 import { discover, type OidcEndpoints } from './discovery';
 import { redeem, type TokenGrant } from './grant';
 import { OAuthError } from './http';
@@ -33,6 +33,7 @@ export interface OidcSignInIo {
   browserAvailable(): boolean;
   sleep(ms: number): Promise<void>;
   now(): number;
+  deviceCode?: DeviceFlowIo['deviceCode'];
 }
 
 export interface OidcSignInChoice {
@@ -89,7 +90,7 @@ export class OidcManager implements OidcIdTokenSource {
     const endpoints = await discover(integration.issuer);
     const canOpen = !choice.noBrowser && sio.browserAvailable();
     const device = () =>
-      deviceCodeSignIn(endpoints, integration, { print: sio.print, openBrowser: canOpen ? sio.openBrowser : undefined, sleep: sio.sleep, now: sio.now, signal: choice.signal });
+      deviceCodeSignIn(endpoints, integration, { print: sio.print, openBrowser: canOpen ? sio.openBrowser : undefined, sleep: sio.sleep, now: sio.now, signal: choice.signal, deviceCode: sio.deviceCode });
     let flow: OidcTokenRecord['flow'] = choice.deviceCode || (!choice.noBrowser && !canOpen) ? 'device' : 'pkce';
     let grant: TokenGrant & { nonce?: string };
     if (flow === 'device') grant = await device();
