@@ -61,6 +61,16 @@ async function main(): Promise<void> {
           return (globalThis as unknown as { __firstRow: number }).__firstRow - r.responseEnd;
         }),
       );
+      if (process.env.BENCH_UI_DEBUG) {
+        // Where the time went: the script's arrival, the call's start, its answer's first and last byte.
+        console.log(
+          await page.evaluate(() => {
+            const js = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.js')) as PerformanceResourceTiming;
+            const r = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/listProfiles')) as PerformanceResourceTiming;
+            return `script ${js.responseEnd.toFixed(0)}, call ${r.startTime.toFixed(0)}, first byte ${r.responseStart.toFixed(0)}, last ${r.responseEnd.toFixed(0)}, painted ${(globalThis as unknown as { __firstRow: number }).__firstRow.toFixed(0)}`;
+          }),
+        );
+      }
     }
     const rows = await page.locator('.profile').count();
 

@@ -136,7 +136,7 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
       throw new HttpError(isRolecallError(e) ? statusOf[e.code] : 500, describeError(e), {}, isRolecallError(e) ? e.code : undefined);
     }
     // Only what the contract describes leaves (zod drops unknown keys).
-    const checked = contract.result.safeParse(result);
+    const checked = checkResult(contract.result, result);
     if (!checked.success) throw new HttpError(500, `the core's answer to ${method} does not match the contract`);
     sendJson(res, 200, { result: checked.data });
   }
@@ -212,6 +212,39 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
         server.closeAllConnections();
       }),
   };
+}
+
+// The contract's zod schemas, seen through the little this needs (this layer does not import zod).
+interface Schema {
+  safeParse(x: unknown): { success: true; data: unknown } | { success: false };
+  def?: { type?: string; checks?: unknown[] };
+  element?: Schema;
+}
+// A frozen object (the core freezes the rows of its listings, all of plain values) cannot change
+// after its check, so its checked form is kept: 10,000 profile rows are checked when the state
+// changes, not on every listProfiles. Anything else, and every argument from the page, is checked each time.
+const checkedElements = new WeakMap<Schema, WeakMap<object, unknown>>();
+
+function checkResult(contractSchema: unknown, result: unknown): { success: true; data: unknown } | { success: false } {
+  const schema = contractSchema as Schema;
+  const element = schema.element;
+  if (schema.def?.type !== 'array' || !element || (schema.def.checks?.length ?? 0) > 0 || !Array.isArray(result)) return schema.safeParse(result);
+  let seen = checkedElements.get(element);
+  if (!seen) checkedElements.set(element, (seen = new WeakMap()));
+  const data: unknown[] = new Array(result.length);
+  for (let i = 0; i < result.length; i++) {
+    const x: unknown = result[i];
+    const frozen = typeof x === 'object' && x !== null && Object.isFrozen(x);
+    let out = frozen ? seen.get(x) : undefined;
+    if (out === undefined) {
+      const r = element.safeParse(x);
+      if (!r.success) return { success: false };
+      out = r.data;
+      if (frozen) seen.set(x, out);
+    }
+    data[i] = out;
+  }
+  return { success: true, data };
 }
 
 function decodeURIComponentOr(s: string): string {

@@ -159,8 +159,9 @@ export class Broker implements CredentialBroker {
    * web bridge, `rolecall list`) are served. Everyday that is the settings-free set every shell
    * shares; a session issued to a shell pointed elsewhere is that shell's, not the profile's.
    */
-  async sessions(): Promise<SessionInfo[]> {
-    const state = await this.o.state.load();
+  async sessions(loaded?: AppState): Promise<SessionInfo[]> {
+    // A caller that has just read the state passes it, so 10,000 profiles are not parsed twice.
+    const state = loaded ?? (await this.o.state.load());
     const key = awsSettingsKey(this.own);
     const now = this.now();
     const names = state.profiles.map((p) => p.name);

@@ -22,7 +22,14 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * The same scope names the broker's memory cache, single-flight and lock.
  */
 export function sessionScope(profile: string, settingsKey: string): string {
-  return settingsKey ? `${profile}#${sha256(settingsKey).slice(0, 16)}` : profile;
+  return settingsKey ? `${profile}#${settingsHash(settingsKey)}` : profile;
+}
+
+// A process sees one or two sets of settings, and listing 10,000 profiles' sessions asks for each.
+let lastSettings: { key: string; hash: string } | undefined;
+function settingsHash(settingsKey: string): string {
+  if (lastSettings?.key !== settingsKey) lastSettings = { key: settingsKey, hash: sha256(settingsKey).slice(0, 16) };
+  return lastSettings.hash;
 }
 
 export const SESSION_ENTRY_PREFIX = 'session/';

@@ -115,6 +115,40 @@ describe('web bridge', () => {
     ]);
   });
 
+  it('lists what another process wrote to the state since the last listing (the listing is cached, not stale)', async () => {
+    expect(ProfileView.array().parse((await call('listProfiles', [])).json.result).map((v) => v.name)).toEqual(['alice', 'dev/ReadOnly']);
+    // A second core over the same data dir, as the CLI would be: its writes reach this bridge's next answer.
+    const cli = await h.newCore();
+    await cli.state.update((s) => {
+      s.profiles.push({ name: 'dev/Admin', kind: 'assume-role', sourceProfile: 'alice', roleArn: 'arn:aws:iam::444455556666:role/Admin' });
+      s.profiles.find((p) => p.name === 'dev/ReadOnly')!.region = 'eu-west-1';
+    });
+    const after = ProfileView.array().parse((await call('listProfiles', [])).json.result);
+    expect(after.map((v) => [v.name, v.region])).toEqual([
+      ['alice', null],
+      ['dev/ReadOnly', 'eu-west-1'],
+      ['dev/Admin', null],
+    ]);
+  });
+
+  it("checks the core's answer even for rows it has seen: unknown keys never leave, a wrong row is a 500", async () => {
+    const row = (await createRolecallApi(h.core).listProfiles())[0]!;
+    let answer: unknown[] = [];
+    await bridge.close();
+    bridge = await startWebBridge({ api: { ...createRolecallApi(h.core), listProfiles: async () => answer as never }, rendererDir });
+    port = Number(new URL(bridge.url).port);
+    const leaky = Object.freeze({ ...row, secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+    for (let i = 0; i < 2; i++) {
+      answer = [leaky, { ...row, name: 'plain', sessionToken: 'FwoGZXIvYXdzEXAMPLE' }];
+      const r = await call('listProfiles', []);
+      expect(r.status).toBe(200);
+      expect(r.text).not.toContain('EXAMPLE');
+      expect((r.json.result as { name: string }[]).map((x) => x.name)).toEqual([row.name, 'plain']);
+    }
+    answer = [leaky, Object.freeze({ ...row, chainDepth: -1 })];
+    expect((await call('listProfiles', [])).status).toBe(500);
+  });
+
   it('starts a session: the profile view with an expiresAt, and the list shows it', async () => {
     const r = await call('startSession', ['dev/ReadOnly']);
     expect(r.status).toBe(200);
