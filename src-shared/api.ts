@@ -114,6 +114,9 @@ export const SamlAddRequest = z.object({ name: IntegrationName, url: z.string().
 /** A SAMLResponse the person pasted (base64, as the IdP posted it): it goes page to core only, never back. */
 export const SamlResponseText = z.string().trim().min(1, 'paste the SAMLResponse').max(100_000).regex(/^[A-Za-z0-9+/=\s]+$/, 'a SAMLResponse is base64');
 
+/** The fields a profile name template may use (as core/sso/naming.ts renders them). */
+const TEMPLATE_FIELDS = ['accountName', 'accountId', 'roleName', 'ssoSession'];
+
 /** The settings the window edits (the state file's settings). */
 export const SettingsView = z.object({
   /** Refresh a session this many seconds before it ends. */
@@ -122,7 +125,13 @@ export const SettingsView = z.object({
   consoleDurationSeconds: z.number().int().min(900).max(43200).nullable(),
   /** The browser command the console opens in, null for the system's. */
   consoleBrowser: z.string().trim().min(1).max(512).nullable(),
-  profileNameTemplate: z.string().trim().min(1).max(256).refine((t) => t.includes('{roleName}'), 'the template needs {roleName}, or every role of an account gets one name'),
+  profileNameTemplate: z
+    .string()
+    .trim()
+    .min(1)
+    .max(256)
+    .refine((t) => [...t.matchAll(/\{([^}]*)\}/g)].every((m) => TEMPLATE_FIELDS.includes(m[1] ?? '')), `use only ${TEMPLATE_FIELDS.map((f) => `{${f}}`).join(', ')}`)
+    .refine((t) => t.includes('{roleName}'), 'the template needs {roleName}, or every role of an account gets one name'),
   writeAwsConfig: z.boolean(),
   launchAtLogin: z.boolean(),
 });
@@ -137,6 +146,7 @@ export const ImportPreview = z.object({
   ssoSessions: z.array(z.string()),
   skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
 });
+export type ImportPreview = z.infer<typeof ImportPreview>;
 export const ImportResult = z.object({ added: z.array(z.string()), addedSsoSessions: z.array(z.string()), skipped: z.array(z.object({ name: z.string(), reason: z.string() })) });
 
 /** Method name -> argument and result schemas; both sides validate with them. */
@@ -165,6 +175,10 @@ export const RolecallApiContract = {
   /** Reads the AWS config (and credentials file) and says what an import would add; writes nothing. */
   previewImport: { args: z.tuple([]), result: ImportPreview },
   importConfig: { args: z.tuple([]), result: ImportResult },
+  /** What this face offers: `demo` when it runs against the sandbox (npm run demo, demo:web). */
+  appInfo: { args: z.tuple([]), result: z.object({ demo: z.boolean() }) },
+  /** The demo only: signs in to the sandbox's Identity Center, syncs, adds its IAM user and chain. */
+  useSandboxOrganization: { args: z.tuple([]), result: Message },
 } as const;
 
 /** Event name -> payload schema. Listeners get validated payloads only. */

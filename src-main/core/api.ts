@@ -74,6 +74,8 @@ export interface ApiHost {
   credentialProcess?: (profile: string) => string;
   /** AWS settings for console sign-in (endpoints, default region). */
   env?: NodeJS.ProcessEnv;
+  /** The demo against the sandbox: sets up its organization's sign-ins and profiles; says what it did. */
+  demo?: () => Promise<string>;
 }
 
 export type CoreApi = RolecallApi & { events: ApiEvents };
@@ -255,6 +257,13 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
       const view = await samlView(await core.state.load(), name);
       events.emit('signInChanged', view);
       return view;
+    },
+    appInfo: async () => ({ demo: !!host.demo }),
+    useSandboxOrganization: async () => {
+      if (!host.demo) throw new RolecallError('the sandbox organization is only there in the demo', 'invalid-input', 'run: npm run demo (or demo:web)');
+      const message = await host.demo();
+      events.emit('profilesChanged', {});
+      return { message };
     },
     getSettings: async () => settingsView(await core.state.load()),
     saveSettings: async (edit) => {

@@ -4,7 +4,8 @@
 import { useEffect, useMemo } from 'react';
 import { getApi } from './api';
 import { tickNow, useNow } from './clock';
-import { DeviceCodeDialog, SignIns, AddIdentityCenter } from './components/SignIns';
+import { DeviceCodeDialog, SignIns } from './components/SignIns';
+import { FirstRun } from './components/FirstRun';
 import { Palette } from './components/Palette';
 import { ProfileList, withErrors } from './components/ProfileList';
 import { createSearch, groupedItems, indexOf } from './model';
@@ -44,31 +45,6 @@ function LiveCount() {
   return <span>{ends.filter((t) => t > now).length} live</span>;
 }
 
-function FirstRun() {
-  const addOpen = useStore((s) => s.addOpen);
-  return (
-    <section className="first-run" aria-label="Get started">
-      <h2>Get started</h2>
-      {addOpen ? (
-        <AddIdentityCenter onDone={() => useStore.setState({ addOpen: false })} />
-      ) : (
-        <div className="doors">
-          <button type="button" className="door" onClick={() => useStore.setState({ addOpen: true })}>
-            <strong>Add IAM Identity Center</strong>
-            <span>Sign in once; every account and role becomes a profile.</span>
-          </button>
-          <div className="door">
-            <strong>Import from ~/.aws/config</strong>
-            <span>
-              Run <code>rolecall config import</code>: your profiles appear here.
-            </span>
-          </div>
-        </div>
-      )}
-    </section>
-  );
-}
-
 export function App() {
   const { profiles, query, selected, loaded, error, rowErrors, paletteOpen, signIns, toast, editing } = useStore();
   useEffect(() => {
@@ -103,7 +79,11 @@ export function App() {
   const grouped = useMemo(() => groupedItems(profiles), [profiles]);
   const base = useMemo(() => (deferred.trim() ? search(deferred) : grouped), [deferred, search, grouped]);
   const items = useMemo(() => withErrors(base, rowErrors, editing), [base, rowErrors, editing]);
-  const names = useMemo(() => base.flatMap((x) => (x.type === 'profile' ? [x.profile.name] : [])), [base]);
+  // Made when the keyboard needs them, not on every keystroke (10,000 names for the first letter).
+  const names = useMemo(() => {
+    let made: string[] | undefined;
+    return () => (made ??= base.flatMap((x) => (x.type === 'profile' ? [x.profile.name] : [])));
+  }, [base]);
   const def = useMemo(() => profiles.find((p) => p.isDefault), [profiles]);
 
   useEffect(() => {
@@ -119,7 +99,7 @@ export function App() {
 
   const current = () => {
     const s = useStore.getState().selected;
-    return s && names.includes(s) ? s : names[0];
+    return s && names().includes(s) ? s : names()[0];
   };
   const liveOf = (n: string) => {
     const p = profiles.find((x) => x.name === n);
@@ -142,7 +122,7 @@ export function App() {
           onChange={(e) => useStore.setState({ query: e.target.value, selected: null })}
           onKeyDown={(e) => {
             if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-              move(e.key === 'ArrowDown' ? 1 : -1, names);
+              move(e.key === 'ArrowDown' ? 1 : -1, names());
               e.preventDefault();
             } else if (e.key === 'Enter') {
               const n = current();
@@ -164,7 +144,7 @@ export function App() {
           onKeyDown={(e) => {
             if (e.target instanceof HTMLInputElement || e.ctrlKey || e.metaKey || e.altKey) return;
             if (e.key === 'ArrowDown' || e.key === 'ArrowUp' || e.key === 'j' || e.key === 'k') {
-              move(e.key === 'ArrowDown' || e.key === 'j' ? 1 : -1, names);
+              move(e.key === 'ArrowDown' || e.key === 'j' ? 1 : -1, names());
               e.preventDefault();
               return;
             }
@@ -183,7 +163,7 @@ export function App() {
             </p>
           ) : null}
           {loaded && !profiles.length && !signIns.length && !error ? <FirstRun /> : null}
-          {loaded && query.trim() && !names.length ? <p className="empty">No account or role matches “{query}”.</p> : null}
+          {loaded && query.trim() && !base.length ? <p className="empty">No account or role matches “{query}”.</p> : null}
           <ProfileList items={items} selected={selected} query={deferred} />
         </main>
       </div>

@@ -1,6 +1,10 @@
-// The sign-ins column: each Identity Center instance and IAM user with its state in words, "sign
-// in again" as a button that does it, sync with progress, and the add form; errors stay here.
+// The sign-ins column: each Identity Center instance, SAML and OIDC integration, AWS sign-in
+// profile and IAM user with its state in words and its own countdown, "sign in again" as a button
+// that does it, sync with progress, the add forms and settings; errors stay here.
 import { memo, useState } from 'react';
+import { AddOidc, AddSaml, SamlPaste } from './AddSignIn';
+import { SettingsDialog } from './Settings';
+import { signInActions } from './sign-in-actions';
 import type { SignInView } from '../../../src-shared/api';
 import { formatRemaining } from '../../../src-shared/countdown';
 import { useNow } from '../clock';
@@ -11,21 +15,72 @@ function StateWords({ s }: { s: SignInView }) {
   if (s.kind === 'iam-user') return <span className="state">{s.detail ? 'access key, MFA' : 'access key'}</span>;
   if (s.state === 'signing-in') return <span className="state">waiting for you to approve…</span>;
   if (s.state === 'refreshing') return <span className="state">refreshing</span>;
-  if (s.state === 'sign-in-required') return <span className="state warn">signed out: sign in again</span>;
+  if (s.state === 'sign-in-required') return <span className="state warn">{s.kind === 'saml' ? 'no live session: sign in again' : 'signed out: sign in again'}</span>;
   const left = s.expiresAt ? formatRemaining(new Date(s.expiresAt), new Date(now)) : '';
+  // SAML lasts as long as its roles' sessions; OIDC and aws-login renew with their refresh token.
+  if (s.kind === 'saml') return <span className={`state${left === 'expired' ? ' warn' : ''}`}>{left === 'expired' ? 'sessions ended: sign in again' : `roles live, ${left} left`}</span>;
+  if (!left) return <span className="state">signed in (renews on use)</span>;
   return <span className="state">{left === 'expired' ? 'signed in (renews on use)' : `signed in, ${left} left`}</span>;
+}
+
+const KIND_WORDS: Record<SignInView['kind'], string> = {
+  'identity-center': 'Identity Center',
+  'iam-user': 'IAM user',
+  saml: 'SAML',
+  oidc: 'OIDC',
+  'aws-login': 'AWS sign-in',
+};
+const KIND_LABEL: Record<SignInView['kind'], string> = { ...KIND_WORDS, 'identity-center': 'IAM Identity Center' };
+
+/** "Sign in again" for a SAML, OIDC or aws-login sign-in; Identity Center's buttons are below. */
+function FederatedButtons({ s, onPaste }: { s: SignInView; onPaste: () => void }) {
+  const needs = s.state === 'sign-in-required';
+  const label = needs ? 'Sign in again' : 'Sign in';
+  if (s.state === 'signing-in') return null;
+  if (s.kind === 'oidc') {
+    return (
+      <div className="buttons">
+        <button type="button" className={needs ? 'primary' : ''} onClick={() => void signInActions.signInOidc(s.name)} aria-label={`${label} to ${s.name} with a device code`}>
+          {label}
+        </button>
+      </div>
+    );
+  }
+  if (s.kind === 'saml') {
+    return (
+      <div className="buttons">
+        <button type="button" className={needs ? 'primary' : ''} onClick={onPaste} aria-label={`${label} to ${s.name} with a SAMLResponse`}>
+          {label}
+        </button>
+      </div>
+    );
+  }
+  // AWS sign-in needs a browser redirect to a loopback port the CLI listens on: the CLI does it.
+  return needs ? (
+    <p className="hint-line">
+      Sign in again: <code>rolecall login aws {s.name}</code>
+    </p>
+  ) : null;
 }
 
 function SignInItem({ s }: { s: SignInView }) {
   const error = useStore((x) => x.signInErrors[s.name]);
   const sync = useStore((x) => x.syncing[s.name]);
+  const [pasting, setPasting] = useState(false);
   const ic = s.kind === 'identity-center';
   return (
-    <li className={`signin${s.state === 'sign-in-required' ? ' needs' : ''}`} aria-label={`${s.name}, ${ic ? 'IAM Identity Center' : 'IAM user'}`}>
+    <li className={`signin${s.state === 'sign-in-required' ? ' needs' : ''}`} aria-label={`${s.name}, ${KIND_LABEL[s.kind]}`}>
       <div className="title">
-        <span className="nm">{s.name}</span> <span className="kind">{ic ? 'Identity Center' : 'IAM user'}</span>
+        <span className="nm">{s.name}</span> <span className="kind">{KIND_WORDS[s.kind]}</span>
       </div>
       <StateWords s={s} />
+      {s.kind === 'saml' || s.kind === 'oidc' || s.kind === 'aws-login' ? (
+        pasting ? (
+          <SamlPaste name={s.name} onDone={() => setPasting(false)} />
+        ) : (
+          <FederatedButtons s={s} onPaste={() => setPasting(true)} />
+        )
+      ) : null}
       {ic ? (
         <div className="buttons">
           {s.state === 'sign-in-required' ? (
@@ -102,9 +157,33 @@ export function AddIdentityCenter({ onDone }: { onDone: () => void }) {
 }
 
 /** Memoized: a keystroke in the search box re-renders the window, not this column. */
+/** The add forms in the column: one kind at a time, Identity Center first. */
+function AddSignIn({ onDone }: { onDone: () => void }) {
+  const [kind, setKind] = useState<'identity-center' | 'oidc' | 'saml'>('identity-center');
+  return (
+    <div className="add-signin">
+      <div className="tabs" role="radiogroup" aria-label="Kind of sign-in">
+        {(
+          [
+            ['identity-center', 'Identity Center'],
+            ['oidc', 'OIDC'],
+            ['saml', 'SAML'],
+          ] as const
+        ).map(([k, words]) => (
+          <button key={k} type="button" role="radio" aria-checked={kind === k} className={kind === k ? 'on' : ''} onClick={() => setKind(k)}>
+            {words}
+          </button>
+        ))}
+      </div>
+      {kind === 'identity-center' ? <AddIdentityCenter onDone={onDone} /> : kind === 'oidc' ? <AddOidc onDone={onDone} /> : <AddSaml onDone={onDone} />}
+    </div>
+  );
+}
+
 export const SignIns = memo(function SignIns() {
   const signIns = useStore((s) => s.signIns);
   const addOpen = useStore((s) => s.addOpen);
+  const [settings, setSettings] = useState(false);
   return (
     <aside className="signins" aria-label="Sign-ins">
       <h2>Sign-ins</h2>
@@ -115,12 +194,16 @@ export const SignIns = memo(function SignIns() {
       </ul>
       {/* With no sign-ins yet the first-run panel holds the form. */}
       {addOpen && signIns.length ? (
-        <AddIdentityCenter onDone={() => useStore.setState({ addOpen: false })} />
+        <AddSignIn onDone={() => useStore.setState({ addOpen: false, addError: null })} />
       ) : (
         <button type="button" className="wide" onClick={() => useStore.setState({ addOpen: true })}>
-          + Add IAM Identity Center
+          + Add sign-in
         </button>
       )}
+      <button type="button" className="wide settings-button" onClick={() => setSettings(true)}>
+        Settings
+      </button>
+      {settings ? <SettingsDialog onClose={() => setSettings(false)} /> : null}
     </aside>
   );
 });

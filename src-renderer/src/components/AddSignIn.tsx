@@ -1,0 +1,150 @@
+// The add forms for OIDC and SAML integrations, and the SAMLResponse paste. The web bridge has no
+// login window to capture a SAML sign-in, so the person pastes the SAMLResponse their IdP posted
+// (as `rolecall login saml --saml-response-file` takes it): it goes to the core only, the field
+// is emptied once sent, and nothing of it comes back.
+import { useState } from 'react';
+import { OidcAddRequest, SamlAddRequest, SamlResponseText } from '../../../src-shared/api';
+import { useStore } from '../store';
+import { issueOf, signInActions } from './sign-in-actions';
+
+function AddError({ local }: { local: string | null }) {
+  const error = useStore((x) => x.addError);
+  const shown = local ?? error;
+  return shown ? (
+    <div className="error" role="alert">
+      {shown}
+    </div>
+  ) : null;
+}
+
+export function AddOidc({ onDone }: { onDone: () => void }) {
+  const [name, setName] = useState('');
+  const [issuer, setIssuer] = useState('');
+  const [clientId, setClientId] = useState('');
+  const [roles, setRoles] = useState('');
+  const [local, setLocal] = useState<string | null>(null);
+  return (
+    <form
+      className="add"
+      aria-label="Add an OIDC provider"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const req = { name: name.trim(), issuer: issuer.trim(), clientId: clientId.trim(), roleArns: roles.split(/[\s,]+/).filter(Boolean) };
+        const checked = OidcAddRequest.safeParse(req);
+        if (!checked.success) return setLocal(issueOf(checked.error, { name: 'Name', issuer: 'Issuer', clientId: 'Client id', roleArns: 'Role ARNs' }).replace(/^Role ARNs\.\d+/, 'Role ARNs'));
+        setLocal(null);
+        void signInActions.addOidc(checked.data);
+      }}
+    >
+      <label>
+        Name
+        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="okta" />
+      </label>
+      <label>
+        Issuer
+        <input type="url" value={issuer} onChange={(e) => setIssuer(e.target.value)} placeholder="https://acme.okta.com" />
+      </label>
+      <label>
+        Client id
+        <input value={clientId} onChange={(e) => setClientId(e.target.value)} placeholder="0oa1b2c3d4" />
+      </label>
+      <label>
+        Role ARNs (one a line)
+        <textarea rows={3} value={roles} onChange={(e) => setRoles(e.target.value)} placeholder="arn:aws:iam::123456789012:role/Developer" />
+      </label>
+      <div className="buttons">
+        <button type="submit" className="primary">
+          Add and sign in
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+      <AddError local={local} />
+    </form>
+  );
+}
+
+export function AddSaml({ onDone }: { onDone: () => void }) {
+  const [name, setName] = useState('');
+  const [url, setUrl] = useState('');
+  const [local, setLocal] = useState<string | null>(null);
+  const desktop = useStore((x) => x.api) === window.rolecall && !!window.rolecall;
+  return (
+    <form
+      className="add"
+      aria-label="Add a SAML identity provider"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const checked = SamlAddRequest.safeParse({ name: name.trim(), url: url.trim() });
+        if (!checked.success) return setLocal(issueOf(checked.error, { name: 'Name', url: 'IdP sign-in URL' }));
+        setLocal(null);
+        void signInActions.addSaml(checked.data).then((ok) => ok && onDone());
+      }}
+    >
+      <label>
+        Name
+        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="corp" />
+      </label>
+      <label>
+        IdP sign-in URL
+        <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://idp.example/app/aws/sso" />
+      </label>
+      <p className="hint-line">{desktop ? 'Sign in after adding it.' : 'In this browser window you sign in by pasting the SAMLResponse your IdP posts to AWS.'}</p>
+      <div className="buttons">
+        <button type="submit" className="primary">
+          Add
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+      <AddError local={local} />
+    </form>
+  );
+}
+
+export function SamlPaste({ name, onDone }: { name: string; onDone: () => void }) {
+  const [text, setText] = useState('');
+  const [local, setLocal] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <form
+      className="add paste"
+      aria-label={`Sign in to ${name} with a SAMLResponse`}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const checked = SamlResponseText.safeParse(text);
+        if (!checked.success) return setLocal(issueOf(checked.error));
+        setLocal(null);
+        setText(''); // the assertion stays in the page no longer than it must
+        setBusy(true);
+        void signInActions.signInSaml(name, checked.data).then((ok) => {
+          setBusy(false);
+          if (ok) onDone();
+        });
+      }}
+    >
+      <label>
+        SAMLResponse (base64, from your IdP&apos;s post to AWS)
+        <textarea rows={3} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} autoComplete="off" />
+      </label>
+      <div className="buttons">
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+      {local ? (
+        <div className="error" role="alert">
+          {local}
+        </div>
+      ) : null}
+    </form>
+  );
+}
