@@ -94,7 +94,10 @@ async function main(): Promise<void> {
       if (a.kind === 'open-window') return openWindow();
       if (a.kind === 'sign-in') {
         await openWindow();
-        await api.signIn({ name: a.instance });
+        // OIDC signs in with a device code like Identity Center; SAML and AWS sign-in are done in the window.
+        const kind = signIns.find((x) => x.name === a.instance)?.kind ?? 'identity-center';
+        if (kind === 'oidc') await api.signInOidc(a.instance);
+        else if (kind === 'identity-center') await api.signIn({ name: a.instance });
       } else if (a.kind === 'make-default') new Notification({ title: 'Rolecall', body: (await api.makeDefault(a.profile)).message }).show();
       else if (a.kind === 'open-console') await api.openConsole(a.profile);
       else if (a.kind === 'copy-env') await api.copy(a.profile, 'env');

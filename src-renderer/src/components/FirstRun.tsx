@@ -8,7 +8,7 @@ import { messageOf, signInActions } from './sign-in-actions';
 
 type Preview = ImportPreview;
 
-function ImportPanel({ onDone }: { onDone: () => void }) {
+export function ImportPanel({ onDone }: { onDone: () => void }) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

@@ -3,6 +3,7 @@
 // that does it, sync with progress, the add forms and settings; errors stay here.
 import { memo, useState } from 'react';
 import { AddOidc, AddSaml, SamlPaste } from './AddSignIn';
+import { ImportPanel } from './FirstRun';
 import { SettingsDialog } from './Settings';
 import { signInActions } from './sign-in-actions';
 import type { SignInView } from '../../../src-shared/api';
@@ -184,6 +185,7 @@ export const SignIns = memo(function SignIns() {
   const signIns = useStore((s) => s.signIns);
   const addOpen = useStore((s) => s.addOpen);
   const [settings, setSettings] = useState(false);
+  const [importing, setImporting] = useState(false);
   return (
     <aside className="signins" aria-label="Sign-ins">
       <h2>Sign-ins</h2>
@@ -200,9 +202,19 @@ export const SignIns = memo(function SignIns() {
           + Add sign-in
         </button>
       )}
+      <button type="button" className="wide settings-button" onClick={() => setImporting(true)}>
+        Import ~/.aws/config
+      </button>
       <button type="button" className="wide settings-button" onClick={() => setSettings(true)}>
         Settings
       </button>
+      {importing ? (
+        <div className="backdrop">
+          <div className="dialog" role="dialog" aria-modal="true" aria-label="Import from ~/.aws/config">
+            <ImportPanel onDone={() => setImporting(false)} />
+          </div>
+        </div>
+      ) : null}
       {settings ? <SettingsDialog onClose={() => setSettings(false)} /> : null}
     </aside>
   );
