@@ -36,7 +36,7 @@ export function registerConfigWrite(config: Command, ctx: CliContext): void {
 export async function writeAwsConfig(ctx: CliContext): Promise<void> {
   const { StateStore } = await import('../../core/files/state-store');
   const { credentialProcessCommand, launcherCommand, profilesOutsideBlock, renderManagedBlock, writeManagedBlock } = await import('../../core/files/aws-config');
-  const { installLauncher } = await import('../../core/files/launcher');
+  const { installLauncher, launcherPaths } = await import('../../core/files/launcher');
   const { withFileLock } = await import('../../core/lock');
   const script = entryScript(path.resolve(process.argv[1] ?? ''));
   const helper = nativeHelper(script);
@@ -45,7 +45,8 @@ export async function writeAwsConfig(ctx: CliContext): Promise<void> {
   const { changed, entries, keptDefault } = await withFileLock(path.join(ctx.paths.locksDir, 'aws-config.lock'), async () => {
     const state = await new StateStore(ctx.paths).load();
     // The packaged app's CLI runs on the app's own runtime (Electron as Node).
-    const installed = await installLauncher(ctx.paths, { nodePath: process.execPath, script, helper, electronAsNode: Boolean(process.versions.electron) });
+    const install = { nodePath: process.execPath, script, helper, electronAsNode: Boolean(process.versions.electron) };
+    const installed = launcherPaths(ctx.paths, install);
     const entry = (name: string, profile: string) => ({
       name,
       region: regionOf(state.profiles, profile),
@@ -62,7 +63,8 @@ export async function writeAwsConfig(ctx: CliContext): Promise<void> {
       if ((await profilesOutsideBlock(file)).has('default')) keptDefault = def;
       else entries.push(entry('default', def));
     }
-    return { changed: await writeManagedBlock(file, renderManagedBlock(entries)), entries, keptDefault };
+    const afterChecks = () => installLauncher(ctx.paths, install).then(() => undefined);
+    return { changed: await writeManagedBlock(file, renderManagedBlock(entries), { afterChecks }), entries, keptDefault };
   });
   const n = `${entries.length} profile${entries.length === 1 ? '' : 's'}`;
   ctx.print(changed ? `Wrote ${n} to ${file}` : `${file} is up to date (${n})`);

@@ -87,10 +87,11 @@ export function renderManagedBlock(entries: ManagedProfileEntry[]): string {
 
 /**
  * Replaces the managed block in configFile (or appends one); blockText '' removes it. Refuses,
- * changing nothing, when a profile of the block is also defined outside it. Returns false when
+ * changing nothing, when a profile of the block is also defined outside it. afterChecks runs once
+ * the file and the block passed every check, before anything is written. Returns false when
  * the file already had this content (no write, no backup).
  */
-export async function writeManagedBlock(configFile: string, blockText: string): Promise<boolean> {
+export async function writeManagedBlock(configFile: string, blockText: string, options: { afterChecks?: () => Promise<void> } = {}): Promise<boolean> {
   const existing = await readConfig(configFile);
   const bytes = existing ?? Buffer.alloc(0);
   if (blockText !== '') checkBlockText(blockText);
@@ -109,6 +110,9 @@ export async function writeManagedBlock(configFile: string, blockText: string): 
       `remove your ${sections} section${one ? '' : 's'}, or rename the Rolecall profile${one ? '' : 's'}: ${conflicts.map((n) => `rolecall profile rename ${n} NEW-NAME`).join('; ')}`,
     );
   }
+
+  // What the block's lines need (the data dir's launcher) is put in place only now: a refusal changes nothing.
+  await options.afterChecks?.();
 
   // A CRLF file gets a CRLF block, so editors do not see mixed line ends.
   const eol = text.includes('\r\n') ? '\r\n' : '\n';

@@ -52,22 +52,21 @@ export function launcherScript(install: Pick<Install, 'nodePath' | 'script' | 'e
   ].join('\n');
 }
 
-/** Writes the launcher (and the helper's copy) into the data dir; undefined on Windows, which runs Node directly. */
-export async function installLauncher(paths: Pick<RolecallPaths, 'dataDir'>, install: Install, platform: NodeJS.Platform = process.platform): Promise<InstalledLauncher | undefined> {
+/** Where installLauncher puts the launcher (and the helper's copy); undefined on Windows, which runs Node directly. */
+export function launcherPaths(paths: Pick<RolecallPaths, 'dataDir'>, install: Install, platform: NodeJS.Platform = process.platform): InstalledLauncher | undefined {
   if (platform === 'win32') return undefined;
+  const dir = launcherDir(paths);
+  return { launcher: path.join(dir, 'rolecall'), ...(install.helper ? { helper: path.join(dir, 'rolecall-credential-process') } : {}) };
+}
+
+/** Writes the launcher (and the helper's copy) into the data dir, where launcherPaths says. */
+export async function installLauncher(paths: Pick<RolecallPaths, 'dataDir'>, install: Install, platform: NodeJS.Platform = process.platform): Promise<void> {
+  const at = launcherPaths(paths, install, platform);
+  if (!at) return;
   const dir = launcherDir(paths);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
-  const launcher = path.join(dir, 'rolecall');
-  await writeFileAtomic(launcher, launcherScript(install), { mode: 0o700 });
-  if (!install.helper) return { launcher };
-  let binary: Buffer;
-  try {
-    binary = await readFile(install.helper);
-  } catch {
-    return { launcher }; // built once, removed since: the Node line still works
-  }
-  const helper = path.join(dir, 'rolecall-credential-process');
-  await writeFileAtomic(helper, binary, { mode: 0o700 });
-  return { launcher, helper };
+  await writeFileAtomic(at.launcher, launcherScript(install), { mode: 0o700 });
+  // The install's helper was found when the lines were made (nativeHelper), so it is copied as is.
+  if (install.helper && at.helper) await writeFileAtomic(at.helper, await readFile(install.helper), { mode: 0o700 });
 }

@@ -133,6 +133,8 @@ async function run(c: Case, args: string[], owned: string[], extra: { accept?: (
 }
 
 const rel = (c: Case, file: string) => path.relative(c.root, file);
+/** What `config write` may change when it works: the AWS config (and its backup), and the data dir's launcher. */
+const configWriteOwns = (c: Case) => [rel(c, c.config), rel(c, c.config + '.rolecall.bak'), 'data/bin/rolecall', 'data/bin/rolecall-credential-process'];
 
 /** What a command reports on success is for reading: no line is longer than a few names and a reason. */
 function expectShortLines(stdout: string): void {
@@ -185,7 +187,7 @@ describe('rolecall over hostile files and arguments', () => {
           await writeFile(c.state, VALID_STATE);
           const before = Buffer.from(text);
           await writeFile(c.config, before);
-          await run(c, ['config', 'write'], [rel(c, c.config), rel(c, c.config + '.rolecall.bak')], {
+          await run(c, ['config', 'write'], configWriteOwns(c), {
             // Accepted: the file had no broken markers; the block went in and nothing else moved.
             accept: () => undefined,
           });
@@ -235,7 +237,7 @@ describe('rolecall over hostile files and arguments', () => {
       try {
         await writeFile(c.state, VALID_STATE);
         await writeFile(c.config, make());
-        const r = await run(c, command, command[1] === 'write' ? [rel(c, c.config), rel(c, c.config + '.rolecall.bak')] : [rel(c, c.state)]);
+        const r = await run(c, command, command[1] === 'write' ? configWriteOwns(c) : [rel(c, c.state)]);
         expectShortLines(r.stdout);
       } finally {
         await rm(c.root, { recursive: true, force: true });
@@ -249,7 +251,7 @@ describe('rolecall over hostile files and arguments', () => {
       const c = await newCase();
       try {
         await writeFile(c.state, make());
-        const r = await run(c, command, command[1] === 'write' ? [rel(c, c.config), rel(c, c.config + '.rolecall.bak')] : []);
+        const r = await run(c, command, command[1] === 'write' ? configWriteOwns(c) : []);
         if (command[0] === 'credential-process') expect(r.code).not.toBe(0);
       } finally {
         await rm(c.root, { recursive: true, force: true });
