@@ -32,6 +32,20 @@ async function login(h: CliHarness, samlResponse: string, args: string[] = [], e
   return h.rolecall(['login', 'saml', 'corp', '--saml-response-file', await responseFile(h, samlResponse), ...args], { env });
 }
 
+describe('rolecall console for a SAML role', () => {
+  it('signs the console in as the assumed SAML role, asking for a 12-hour console session (not role chaining)', { timeout: 60_000 }, async () => {
+    expect((await login(h(), sign(h()))).code).toBe(0);
+    const r = await h().rolecall(['console', PROFILE, '--print'], { secretOutput: true });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(new RegExp(`^${h().sandbox.url}/federation\\?Action=login&Issuer=Rolecall&Destination=[^&]+&SigninToken=[\\w-]+\\n$`));
+    const page = await (await fetch(r.stdout.trim())).text();
+    expect(/<p id="signed-in">([^<]*)<\/p>/.exec(page)?.[1]).toBe('Signed in as arn:aws:sts::777788889999:assumed-role/SamlAdmin/alice in us-east-1');
+    expect(/<p id="permissions">([^<]*)<\/p>/.exec(page)?.[1]).toMatch(/^Permissions: those of arn:aws:iam::777788889999:role\/SamlAdmin/);
+    const expires = Date.parse(/Session expires at (\S+)</.exec(page)?.[1] ?? '');
+    expect(expires - Date.now()).toBeGreaterThan(12 * 3600_000 - 60_000);
+  });
+});
+
 describe('rolecall login saml --saml-response-file', () => {
   it('gives a profile the AWS CLI uses through credential_process; list shows its account and role', { timeout: 60_000 }, async () => {
     const r = await login(h(), sign(h()));
