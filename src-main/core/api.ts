@@ -112,6 +112,7 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
     cached = { key, state, rows };
     return cached;
   };
+  let answered: { rows: readonly ProfileRow[]; key: string; list: readonly ProfileRow[] } | undefined;
 
   const find = async (name: string): Promise<{ state: AppState; profile: Profile }> => {
     const state = await core.state.load();
@@ -188,14 +189,22 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
     ...events.methods(),
     listProfiles: async () => {
       const { state, rows } = await listing();
-      const live = new Map((await core.broker.sessions(state)).map((x) => [x.profile, x]));
+      const sessions = await core.broker.sessions(state);
+      const live = new Map(sessions.map((x) => [x.profile, x]));
+      // The same (frozen) answer while nothing changed, so a face may keep what it made of it (the web bridge its JSON).
+      const key = sessions.map((x) => `${x.profile} ${x.expiration?.getTime()} ${x.refreshAt?.getTime()}`).join('\n') + `|${[...lastUsed].join(',')}`;
+      if (answered?.rows === rows && answered.key === key) return answered.list as ProfileRow[];
       // Only the rows with a session or a last use differ from the cached ones (few of 10,000).
-      return rows.map((r) => {
-        const session = live.get(r.name);
-        const used = lastUsed.get(r.name);
-        if (!session && used === undefined) return r;
-        return Object.freeze({ ...r, expiresAt: session?.expiration?.toISOString() ?? null, refreshAt: session?.refreshAt?.toISOString() ?? null, lastUsedAt: used ?? null });
-      });
+      const list = Object.freeze(
+        rows.map((r) => {
+          const session = live.get(r.name);
+          const used = lastUsed.get(r.name);
+          if (!session && used === undefined) return r;
+          return Object.freeze({ ...r, expiresAt: session?.expiration?.toISOString() ?? null, refreshAt: session?.refreshAt?.toISOString() ?? null, lastUsedAt: used ?? null });
+        }),
+      );
+      answered = { rows, key, list };
+      return list as ProfileRow[];
     },
     listSignIns: async () => {
       const state = await core.state.load();

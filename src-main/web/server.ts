@@ -135,10 +135,15 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     } catch (e) {
       throw new HttpError(isRolecallError(e) ? statusOf[e.code] : 500, describeError(e), {}, isRolecallError(e) ? e.code : undefined);
     }
+    // The same frozen answer of frozen rows (the core's unchanged listing) gets the same bytes.
+    const kept = typeof result === 'object' && result !== null ? answers.get(result) : undefined;
+    if (kept?.schema === contract.result) return sendText(res, 200, kept.text);
     // Only what the contract describes leaves (zod drops unknown keys).
     const checked = checkResult(contract.result, result);
     if (!checked.success) throw new HttpError(500, `the core's answer to ${method} does not match the contract`);
-    sendJson(res, 200, { result: checked.data });
+    const text = JSON.stringify({ result: checked.data });
+    if (checked.immutable) answers.set(result as object, { schema: contract.result, text });
+    sendText(res, 200, text);
   }
 
   async function handleStatic(req: http.IncomingMessage, res: http.ServerResponse, urlPath: string): Promise<void> {
@@ -224,17 +229,21 @@ interface Schema {
 // after its check, so its checked form is kept: 10,000 profile rows are checked when the state
 // changes, not on every listProfiles. Anything else, and every argument from the page, is checked each time.
 const checkedElements = new WeakMap<Schema, WeakMap<object, unknown>>();
+/** The JSON sent for a frozen array of frozen rows: it cannot change, and its rows were checked. */
+const answers = new WeakMap<object, { schema: unknown; text: string }>();
 
-function checkResult(contractSchema: unknown, result: unknown): { success: true; data: unknown } | { success: false } {
+function checkResult(contractSchema: unknown, result: unknown): { success: true; data: unknown; immutable?: boolean } | { success: false } {
   const schema = contractSchema as Schema;
   const element = schema.element;
   if (schema.def?.type !== 'array' || !element || (schema.def.checks?.length ?? 0) > 0 || !Array.isArray(result)) return schema.safeParse(result);
+  let immutable = Object.isFrozen(result);
   let seen = checkedElements.get(element);
   if (!seen) checkedElements.set(element, (seen = new WeakMap()));
   const data: unknown[] = new Array(result.length);
   for (let i = 0; i < result.length; i++) {
     const x: unknown = result[i];
     const frozen = typeof x === 'object' && x !== null && Object.isFrozen(x);
+    immutable &&= frozen;
     let out = frozen ? seen.get(x) : undefined;
     if (out === undefined) {
       const r = element.safeParse(x);
@@ -244,7 +253,7 @@ function checkResult(contractSchema: unknown, result: unknown): { success: true;
     }
     data[i] = out;
   }
-  return { success: true, data };
+  return { success: true, data, immutable };
 }
 
 function decodeURIComponentOr(s: string): string {
@@ -272,7 +281,10 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  sendText(res, status, JSON.stringify(body), headers);
+}
+
+function sendText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { ...commonHeaders, ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -1,3 +1,4 @@
+import './prefetch';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './styles.css';

@@ -23,6 +23,8 @@ export interface Indexed {
   haystack: string;
   /** The haystack's words, for loose matches inside one word (split once, not per keystroke). */
   words: string[];
+  /** Its row in a search result, made once: a keystroke allocates no rows, and a row that stays on screen stays the same object (its memoized row is not re-rendered). */
+  item: Item;
 }
 
 const WORD_BREAK = /[\s/_-]+/;
@@ -40,7 +42,7 @@ export function indexOf(profiles: ProfileRow[]): Indexed[] {
 export const indexProfiles = (profiles: ProfileRow[]): Indexed[] =>
   [...profiles].sort(byName).map((p) => {
     const haystack = [p.accountName, p.accountId, p.roleName, p.alias, p.name].filter(Boolean).join(' ').toLowerCase();
-    return { profile: p, haystack, words: [...new Set(haystack.split(WORD_BREAK))] };
+    return { profile: p, haystack, words: [...new Set(haystack.split(WORD_BREAK))], item: { type: 'profile', key: `q:${p.name}`, profile: p, depth: 0, showAccount: true } };
   });
 
 /** A term spelled loosely ("admacc" for AdministratorAccess): its characters in order inside one word. */
@@ -121,11 +123,10 @@ export function groupedItems(profiles: ProfileRow[]): Item[] {
     const name = list.find((p) => p.accountName)?.accountName;
     return name ? `${name}  ${key}` : key;
   };
-  const ordered = [...accounts.entries()].sort(([ka, a], [kb, b]) => {
-    const la = label(ka, a).toLowerCase();
-    const lb = label(kb, b).toLowerCase();
-    return la < lb ? -1 : la > lb ? 1 : 0;
-  });
+  // Each label made once, not twice per comparison (1,000 accounts: some 20,000 times).
+  const ordered = [...accounts.entries()]
+    .map(([key, list]) => ({ key, list, label: label(key, list), sortKey: label(key, list).toLowerCase() }))
+    .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
   const visit = (p: ProfileRow, depth: number, seen: Set<string>) => {
     if (seen.has(p.name)) return;
     seen.add(p.name);
@@ -133,9 +134,9 @@ export function groupedItems(profiles: ProfileRow[]): Item[] {
     for (const c of (children.get(p.name) ?? []).sort(byName)) visit(c, depth + 1, seen);
   };
   const seen = new Set<string>();
-  for (const [key, list] of ordered) {
+  for (const { key, list, label: text } of ordered) {
     const accountId = key.startsWith('other:') ? null : key;
-    items.push({ type: 'account', key: `a:${key}`, accountId, label: label(key, list), color: accountColor(accountId), count: list.length });
+    items.push({ type: 'account', key: `a:${key}`, accountId, label: text, color: accountColor(accountId), count: list.length });
     for (const p of list.sort(byName)) visit(p, 0, seen);
   }
   // Chains whose loop or missing source left them unvisited still show.
@@ -161,14 +162,19 @@ function matches(candidates: Indexed[], ts: string[]): { s: number; x: Indexed }
 }
 
 // Numbers only: the matches are in name order and the sort is stable, so ties stay in name order.
-const ranked = (scored: { s: number; x: Indexed }[]) => [...scored].sort((a, b) => b.s - a.s);
+// In place: every caller passes a fresh array of matches.
+const ranked = (scored: { s: number; x: Indexed }[]) => scored.sort((a, b) => b.s - a.s);
 
 function rank(candidates: Indexed[], ts: string[]): { s: number; x: Indexed }[] {
   return ranked(matches(candidates, ts));
 }
 
-const toItems = (ranked: { s: number; x: Indexed }[], limit = Infinity): Item[] =>
-  ranked.slice(0, limit).map(({ x }) => ({ type: 'profile', key: `q:${x.profile.name}`, profile: x.profile, depth: 0, showAccount: true }));
+const toItems = (ranked: { s: number; x: Indexed }[], limit = Infinity): Item[] => {
+  const n = Math.min(limit, ranked.length);
+  const out: Item[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = ranked[i]!.x.item;
+  return out;
+};
 
 /**
  * Search as you type: a query that extends the previous one (another character typed) can only

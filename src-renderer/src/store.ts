@@ -4,6 +4,7 @@ import { create } from 'zustand';
 // (putProfile re-indexes, so an alias is searchable at once.)
 import type { DeviceCodeView, ProfileRow, RolecallApi, SignInView } from '../../src-shared/api';
 import { indexOf } from './model';
+import { takeEarlyProfiles } from './prefetch';
 
 export type RowError = { message: string; code?: string };
 export interface SyncProgress {
@@ -89,7 +90,7 @@ export async function loadAll(): Promise<void> {
   // Profiles first, alone: the list paints as soon as they are in (the core answers one call at a
   // time), the sign-ins column a moment later.
   try {
-    const profiles = await api.listProfiles();
+    const profiles = await (takeEarlyProfiles(api) ?? api.listProfiles());
     setProfiles(profiles, { loaded: true, error: null });
     set({ signIns: await api.listSignIns() });
   } catch (e) {

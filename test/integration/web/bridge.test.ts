@@ -150,6 +150,8 @@ describe('web bridge', () => {
   });
 
   it('starts a session: the profile view with an expiresAt, and the list shows it', async () => {
+    // Listed before too: the answer kept for an unchanged listing must not outlive the session change.
+    expect(ProfileView.array().parse((await call('listProfiles', [])).json.result).find((p) => p.name === 'dev/ReadOnly')?.expiresAt).toBeNull();
     const r = await call('startSession', ['dev/ReadOnly']);
     expect(r.status).toBe(200);
     const view = ProfileView.parse(r.json.result);
