@@ -78,7 +78,11 @@ export function toast(text: string): void {
 /** New profiles on screen at once; their search index is built just after, off the first paint's path. */
 function setProfiles(profiles: ProfileRow[], more: Partial<State> = {}): void {
   set({ profiles, ...more });
-  setTimeout(() => get().profiles === profiles && indexOf(profiles), 50);
+  // When the window is idle (10,000 rows take some 100 ms): a timer could fire between the list's
+  // render and its paint, or under the first keystroke; the first search builds it if it is not there yet.
+  const build = () => get().profiles === profiles && indexOf(profiles);
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(build, { timeout: 2000 });
+  else setTimeout(build, 50);
 }
 
 function putProfile(view: ProfileRow): void {
