@@ -32,7 +32,7 @@ export function AddOidc({ onDone }: { onDone: () => void }) {
         e.preventDefault();
         const req = { name: name.trim(), issuer: issuer.trim(), clientId: clientId.trim(), roleArns: roles.split(/[\s,]+/).filter(Boolean) };
         const checked = OidcAddRequest.safeParse(req);
-        if (!checked.success) return setLocal(issueOf(checked.error, { name: 'Name', issuer: 'Issuer', clientId: 'Client id', roleArns: 'Role ARNs' }).replace(/^Role ARNs\.\d+/, 'Role ARNs'));
+        if (!checked.success) return setLocal(issueOf(checked.error, { name: 'Name', issuer: 'Issuer', clientId: 'Client id', roleArns: 'Role ARNs' }));
         setLocal(null);
         void signInActions.addOidc(checked.data);
       }}

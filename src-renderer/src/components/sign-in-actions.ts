@@ -14,8 +14,9 @@ export const messageOf = (e: unknown): string => {
 /** A zod issue as one line: which field, and what is wrong with it. */
 export const issueOf = (e: { issues: { path: PropertyKey[]; message: string }[] }, labels: Record<string, string> = {}): string => {
   const i = e.issues[0]!;
-  const field = i.path.map(String).join('.');
-  return `${labels[field] ?? field}: ${i.message}`.replace(/^: /, '');
+  // A list's item (roleArns.0) is named as the list is.
+  const field = i.path.length ? String(i.path[0]) : '';
+  return field ? `${labels[field] ?? field}: ${i.message}` : i.message;
 };
 
 const without = <T,>(o: Record<string, T>, k: string) => {
