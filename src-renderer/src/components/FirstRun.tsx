@@ -8,6 +8,15 @@ import { messageOf, signInActions } from './sign-in-actions';
 
 type Preview = ImportPreview;
 
+/** A profile's kind as the person knows it. */
+const KIND_WORDS: Record<string, string> = {
+  'sso-role': 'Identity Center role',
+  'assume-role': 'assumed role',
+  'iam-user': 'IAM user',
+  'web-identity': 'web identity role',
+  'aws-login': 'AWS sign-in',
+};
+
 export function ImportPanel({ onDone }: { onDone: () => void }) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -30,7 +39,7 @@ export function ImportPanel({ onDone }: { onDone: () => void }) {
             ))}
             {preview.profiles.map((p) => (
               <li key={p.name}>
-                <strong>{p.name}</strong> <span className="muted">{p.kind}</span>
+                <strong>{p.name}</strong> <span className="muted">{KIND_WORDS[p.kind] ?? p.kind}</span>
               </li>
             ))}
           </ul>

@@ -120,7 +120,7 @@ describe('sign-ins, settings and first run in the window', () => {
     const preview = page.getByRole('region', { name: 'Import from ~/.aws/config' });
     await preview.getByText('imported-chain').waitFor();
     expect(await preview.textContent()).toContain(w.env.AWS_CONFIG_FILE!);
-    expect(await preview.locator('ul').first().locator('li').allTextContents()).toEqual(['corp-sso IAM Identity Center', 'imported-admin sso-role', 'imported-chain assume-role']);
+    expect(await preview.locator('ul').first().locator('li').allTextContents()).toEqual(['corp-sso IAM Identity Center', 'imported-admin Identity Center role', 'imported-chain assumed role']);
     expect(await preview.getByText('1 left out').count()).toBe(1);
     await shoot('import-preview');
     // Read-only: nothing in Rolecall yet.
