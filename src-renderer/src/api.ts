@@ -13,24 +13,12 @@ import {
   type RolecallEvent,
   type RolecallMethod,
 } from '../../src-shared/api';
+import { bridgeToken } from './token';
 
 declare global {
   interface Window {
     rolecall?: RolecallApi;
   }
-}
-
-const TOKEN_KEY = 'rolecall-token';
-
-/** The bridge's token: the fragment (kept for reloads, then taken off the address bar). */
-function bridgeToken(): string | undefined {
-  const fromHash = /^#token=([0-9a-f]{64})$/.exec(window.location.hash)?.[1];
-  if (fromHash) {
-    window.sessionStorage.setItem(TOKEN_KEY, fromHash);
-    window.history.replaceState(null, '', window.location.pathname + window.location.search);
-    return fromHash;
-  }
-  return window.sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
 
 /** Splits a server-sent-events text into complete events; returns them and the unfinished rest. */

@@ -94,7 +94,7 @@ export async function loadAll(): Promise<void> {
   // Profiles first, alone: the list paints as soon as they are in (the core answers one call at a
   // time), the sign-ins column a moment later.
   try {
-    const profiles = await (takeEarlyProfiles(api) ?? api.listProfiles());
+    const profiles = (await takeEarlyProfiles(api)) ?? (await api.listProfiles());
     setProfiles(profiles, { loaded: true, error: null });
     set({ signIns: await api.listSignIns() });
   } catch (e) {

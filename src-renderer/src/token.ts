@@ -1,0 +1,13 @@
+// The web bridge's token, without the rest of the API (no zod): prefetch.ts needs it before anything else loads.
+const TOKEN_KEY = 'rolecall-token';
+
+/** The bridge's token: the fragment (kept for reloads, then taken off the address bar). */
+export function bridgeToken(): string | undefined {
+  const fromHash = /^#token=([0-9a-f]{64})$/.exec(window.location.hash)?.[1];
+  if (fromHash) {
+    window.sessionStorage.setItem(TOKEN_KEY, fromHash);
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    return fromHash;
+  }
+  return window.sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+}
