@@ -276,14 +276,16 @@ describe('withFileLock, taking over and leaving alone', () => {
   it.each([
     ['a new owner\'s lock', (p: number) => lockOf(p, os.hostname(), 'new-owner')],
     ['a lock its maker has not written yet', async () => ''],
+    ['no lock at all (its file deleted, as by hand)', async () => null],
   ])('a holder whose lock was taken over meanwhile leaves %s alone when it finishes', async (_what, next) => {
     const lockPath = path.join(await fresh(), 'taken.lock');
     const theirs = await next(process.pid);
     await expect(withFileLock(lockPath, async () => {
       // As a waiter does once this holder has been stopped past staleMs: deletes it and takes the lock.
-      await writeFile(lockPath, theirs);
+      await (theirs === null ? rm(lockPath) : writeFile(lockPath, theirs));
       return 'done';
     })).resolves.toBe('done');
-    expect(await readFile(lockPath, 'utf8')).toBe(theirs);
+    if (theirs === null) await expect(readFile(lockPath, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+    else expect(await readFile(lockPath, 'utf8')).toBe(theirs);
   });
 });
