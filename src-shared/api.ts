@@ -175,6 +175,13 @@ export const RolecallApiContract = {
   /** Reads the AWS config (and credentials file) and says what an import would add; writes nothing. */
   previewImport: { args: z.tuple([]), result: ImportPreview },
   importConfig: { args: z.tuple([]), result: ImportResult },
+  /**
+   * AWS sign-in for an aws-login profile, cross device (the page has no loopback port): answers the
+   * authorize address to open (its state and PKCE challenge are not secrets); finishAwsSignIn takes
+   * the code that page shows.
+   */
+  startAwsSignIn: { args: z.tuple([ProfileName]), result: z.object({ url: z.string().url() }) },
+  finishAwsSignIn: { args: z.tuple([ProfileName, z.string().trim().min(1, 'paste the code the sign-in page shows').max(8192)]), result: SignInView },
   /** What this face offers: `demo` when it runs against the sandbox (npm run demo, demo:web). */
   appInfo: { args: z.tuple([]), result: z.object({ demo: z.boolean() }) },
   /** The demo only: signs in to the sandbox's Identity Center, syncs, adds its IAM user and chain. */

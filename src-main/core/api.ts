@@ -106,6 +106,8 @@ export function exportLines(profile: string, c: Credentials, region?: string): s
 
 export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = new ApiEvents()): CoreApi {
   const lastUsed = new Map<string, number>();
+  /** AWS sign-ins waiting for the code the person pastes: what gives it, and the sign-in's end. */
+  const awsSignIns = new Map<string, { give: (code: string) => void; done: Promise<unknown> }>();
   const signingIn = new Map<string, AbortController>();
 
   // The rows of the state file as last read, without sessions: rebuilt only when the file changed
@@ -275,6 +277,47 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
       for (const r of signedIn) events.emit('sessionChanged', { profile: r.profile, expiresAt: r.expiration.toISOString() });
       events.emit('profilesChanged', {});
       const view = await samlView(await core.state.load(), name);
+      events.emit('signInChanged', view);
+      return view;
+    },
+    startAwsSignIn: async (name) => {
+      const { profile } = await find(name);
+      if (profile.kind !== 'aws-login') throw new RolecallError(`profile '${name}' is not an AWS sign-in`, 'invalid-input');
+      const [{ signInWithAws }, { keepAwsSignIn }, { defaultRegion }] = await Promise.all([import('./login/sign-in'), import('./login/manage'), import('./aws/endpoints')]);
+      const env = host.env ?? process.env;
+      const region = profile.region ?? defaultRegion(env);
+      // A new start replaces one left waiting.
+      awsSignIns.get(name)?.give('');
+      let url: (u: string) => void = () => undefined;
+      let failed: (e: unknown) => void = () => undefined;
+      const told = new Promise<string>((resolve, reject) => ((url = resolve), (failed = reject)));
+      let give: (code: string) => void = () => undefined;
+      const pasted = new Promise<string>((resolve) => (give = resolve));
+      const done = signInWithAws(
+        { name, region, env, remote: true },
+        {
+          tell: (line) => {
+            const m = /https?:\/\/\S+/.exec(line);
+            if (m) url(m[0]);
+          },
+          readCode: () => pasted,
+        },
+      ).then((signedIn) => keepAwsSignIn({ state: core.state, secrets: core.secrets, env, forgetProfile: (p) => core.broker.forget(p) }, { name, region, signedIn, writeAwsLoginCache: profile.writeAwsLoginCache }));
+      done.catch(failed);
+      awsSignIns.set(name, { give, done });
+      return { url: await told };
+    },
+    finishAwsSignIn: async (name, code) => {
+      const waiting = awsSignIns.get(name);
+      if (!waiting) throw new RolecallError(`no AWS sign-in for '${name}' is waiting for a code`, 'not-found', 'press Sign in again first');
+      waiting.give(code);
+      try {
+        await waiting.done;
+      } finally {
+        if (awsSignIns.get(name) === waiting) awsSignIns.delete(name);
+      }
+      const state = await core.state.load();
+      const view = await awsLoginView(state.profiles.find((p) => p.name === name)!);
       events.emit('signInChanged', view);
       return view;
     },

@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { OidcAddRequest, SamlAddRequest, SamlResponseText } from '../../../src-shared/api';
 import { useStore } from '../store';
-import { issueOf, signInActions } from './sign-in-actions';
+import { issueOf, messageOf, signInActions } from './sign-in-actions';
 
 function AddError({ local }: { local: string | null }) {
   const error = useStore((x) => x.addError);
@@ -143,6 +143,90 @@ export function SamlPaste({ name, onDone }: { name: string; onDone: () => void }
       {local ? (
         <div className="error" role="alert">
           {local}
+        </div>
+      ) : null}
+    </form>
+  );
+}
+
+/**
+ * AWS sign-in again, cross device: the page cannot receive the loopback redirect the CLI uses, so
+ * the person opens the sign-in page and pastes the code it shows (as `rolecall login aws --remote`).
+ */
+export function AwsSignInAgain({ name, needs }: { name: string; needs: boolean }) {
+  const [url, setUrl] = useState<string | null>(null);
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const label = needs ? 'Sign in again' : 'Sign in';
+  if (!url) {
+    return (
+      <>
+        <div className="buttons">
+          <button
+            type="button"
+            className={needs ? 'primary' : ''}
+            disabled={busy}
+            aria-label={`${label} to AWS as ${name}`}
+            onClick={() => {
+              setBusy(true);
+              setError(null);
+              signInActions.startAwsSignIn(name).then(
+                (u) => (setBusy(false), setUrl(u)),
+                (e) => (setBusy(false), setError(messageOf(e))),
+              );
+            }}
+          >
+            {label}
+          </button>
+        </div>
+        {error ? (
+          <div className="error" role="alert">
+            {error}
+          </div>
+        ) : null}
+      </>
+    );
+  }
+  return (
+    <form
+      className="add paste"
+      aria-label={`Sign in to AWS as ${name}`}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!code.trim()) return setError('paste the code the sign-in page shows');
+        setBusy(true);
+        setError(null);
+        // Either way this sign-in is spent (a code is good once, for its own sign-in): a refusal shows on the sign-in, and Sign in again starts afresh.
+        void signInActions.finishAwsSignIn(name, code.trim()).then(() => {
+          setBusy(false);
+          setCode('');
+          setUrl(null);
+        });
+      }}
+    >
+      <p className="hint-line">
+        <a href={url} target="_blank" rel="noopener noreferrer">
+          Open the AWS sign-in page
+        </a>
+        , sign in, and paste the code it shows:
+      </p>
+      <label>
+        Code from the sign-in page
+        <input value={code} onChange={(e) => setCode(e.target.value)} autoComplete="off" spellCheck={false} />
+      </label>
+      <div className="buttons">
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <button type="button" onClick={() => setUrl(null)}>
+          Cancel
+        </button>
+      </div>
+      {error ? (
+        <div className="error" role="alert">
+          {error}
         </div>
       ) : null}
     </form>

@@ -2,7 +2,7 @@
 // profile and IAM user with its state in words and its own countdown, "sign in again" as a button
 // that does it, sync with progress, the add forms and settings; errors stay here.
 import { memo, useState } from 'react';
-import { AddOidc, AddSaml, SamlPaste } from './AddSignIn';
+import { AddOidc, AddSaml, AwsSignInAgain, SamlPaste } from './AddSignIn';
 import { ImportPanel } from './FirstRun';
 import { SettingsDialog } from './Settings';
 import { signInActions } from './sign-in-actions';
@@ -56,12 +56,7 @@ function FederatedButtons({ s, onPaste }: { s: SignInView; onPaste: () => void }
       </div>
     );
   }
-  // AWS sign-in needs a browser redirect to a loopback port the CLI listens on: the CLI does it.
-  return needs ? (
-    <p className="hint-line">
-      Sign in again: <code>rolecall login aws {s.name}</code>
-    </p>
-  ) : null;
+  return <AwsSignInAgain name={s.name} needs={needs} />;
 }
 
 function SignInItem({ s }: { s: SignInView }) {
@@ -74,6 +69,11 @@ function SignInItem({ s }: { s: SignInView }) {
       <div className="title">
         <span className="nm">{s.name}</span> <span className="kind">{KIND_WORDS[s.kind]}</span>
       </div>
+      {s.detail && (s.kind === 'saml' || s.kind === 'oidc' || s.kind === 'aws-login') ? (
+        <span className="detail" title={s.detail}>
+          {s.kind === 'aws-login' ? `account ${s.detail}` : s.detail}
+        </span>
+      ) : null}
       <StateWords s={s} />
       {s.kind === 'saml' || s.kind === 'oidc' || s.kind === 'aws-login' ? (
         pasting ? (

@@ -46,6 +46,8 @@ async function onSignIn(name: string, fn: () => Promise<SignInView>, done: strin
 export const signInActions = {
   /** OIDC device-code sign-in: the device-code dialog shows the code and the link. */
   signInOidc: (name: string) => onSignIn(name, () => get().api!.signInOidc(name), `Signed in to ${name}`),
+  startAwsSignIn: async (name: string): Promise<string> => (await get().api!.startAwsSignIn(name)).url,
+  finishAwsSignIn: (name: string, code: string) => onSignIn(name, () => get().api!.finishAwsSignIn(name, code), `Signed in to AWS as ${name}`),
   signInSaml: (name: string, samlResponse: string) => onSignIn(name, () => get().api!.signInSaml(name, samlResponse), `Signed in to ${name} with the SAMLResponse`),
 
   /** Adds an OIDC integration, then signs in to it with a device code. */

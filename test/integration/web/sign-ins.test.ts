@@ -16,6 +16,7 @@ import { writeAwsLoginSecret, SAME_DEVICE_CLIENT_ID } from '../../../src-main/co
 import { awsLoginEntryName, oidcTokenEntryName } from '../../../src-main/core/secrets/keychain-layout';
 import { buildSamlResponse } from '../../sandbox/idp-signing';
 import { ALICE, Person } from '../oidc/person';
+import { DEMO_ROOT, DEMO_ROOT_ARN, signInAt } from '../login/person';
 import { repoRoot, seedDemo, startUiWorld, type UiWorld } from './ui-harness';
 
 const shots = path.join(repoRoot, 'test-results/screenshots');
@@ -233,7 +234,7 @@ describe('sign-ins, settings and first run in the window', () => {
     await expect.poll(() => saml.textContent(), { timeout: 20_000 }).toMatch(/roles live, (\d+h )?\d+m left/);
   });
 
-  it('shows an AWS sign-in profile as signed in, and says how to sign in again once its refresh token is gone', async () => {
+  it('shows an AWS sign-in profile as signed in; once its refresh token is gone, signs in again with the code the sign-in page shows', { timeout: 60_000 }, async () => {
     await addProfile(w.core.state, { kind: 'aws-login', name: 'me', loginSession: 'arn:aws:iam::123456789012:user/alice', region: 'us-east-1' });
     await writeAwsLoginSecret(w.core.secrets, 'me', {
       loginSession: 'arn:aws:iam::123456789012:user/alice',
@@ -249,7 +250,29 @@ describe('sign-ins, settings and first run in the window', () => {
     await w.core.secrets.delete(awsLoginEntryName('me'));
     await page.reload();
     await expect.poll(() => me.textContent(), { timeout: 10_000 }).toContain('signed out: sign in again');
-    expect(await me.textContent()).toContain('rolecall login aws me');
+
+    await me.getByRole('button', { name: 'Sign in again to AWS as me' }).click();
+    const form = me.getByRole('form', { name: 'Sign in to AWS as me' });
+    const href = (await form.getByRole('link', { name: 'Open the AWS sign-in page' }).getAttribute('href'))!;
+    expect(new URL(href).pathname).toBe('/v1/authorize');
+    await shoot('aws-sign-in');
+    // A code from another sign-in is refused in place, and nothing is stored.
+    await form.getByLabel('Code from the sign-in page').fill('not-a-code');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => me.getByRole('alert').textContent(), { timeout: 10_000 }).toBeTruthy();
+    expect(await w.core.secrets.get(awsLoginEntryName('me'))).toBeNull();
+
+    await me.getByRole('button', { name: 'Sign in again to AWS as me' }).click();
+    const again = (await form.getByRole('link', { name: 'Open the AWS sign-in page' }).getAttribute('href'))!;
+    const { verificationCode } = await signInAt(again, DEMO_ROOT);
+    expect(verificationCode).toBeTruthy();
+    await form.getByLabel('Code from the sign-in page').fill(verificationCode!);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => me.textContent(), { timeout: 20_000 }).toContain('signed in (renews on use)');
+    const stored = JSON.parse((await w.core.secrets.get(awsLoginEntryName('me')))!) as { loginSession: string; refreshToken: string };
+    expect(stored.loginSession).toBe(DEMO_ROOT_ARN);
+    secrets.push(stored.refreshToken);
+    expect(await me.textContent()).toContain('111122223333');
     await shoot('sign-ins-all');
   });
 
