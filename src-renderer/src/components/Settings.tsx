@@ -45,6 +45,8 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         aria-modal="true"
         aria-labelledby="settings-title"
         noValidate
+        // A changed field makes the last refusal stale.
+        onChange={() => setError(null)}
         onSubmit={(e) => {
           e.preventDefault();
           const edit = SettingsEdit.safeParse({
