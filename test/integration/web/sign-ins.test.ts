@@ -3,7 +3,8 @@
 // preview writes nothing until confirmed; the demo's sandbox organization), an OIDC provider added
 // and signed in with the device code from the window's dialog and signed in again after its
 // sign-in was lost, a SAML integration signed in (and again) with a pasted SAMLResponse, an AWS
-// sign-in profile's state, and the settings dialog. Screenshots light and dark go to
+// sign-in profile signed in again cross device with the code the sign-in page shows, and the
+// settings dialog. Screenshots light and dark go to
 // test-results/screenshots.
 import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
