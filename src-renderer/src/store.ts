@@ -196,6 +196,8 @@ export const actions = {
     set({ syncing: { ...get().syncing, [name]: { accounts: 0, accountsDone: 0, roles: 0, listingDone: false } }, signInErrors: without(get().signInErrors, name) });
     try {
       const r = await api.sync(name);
+      // The result replaces the progress at once: the list's reload below follows in its own time.
+      set({ syncing: without(get().syncing, name) });
       toast(`Synced ${name}: ${r.accounts} accounts, ${r.roles} roles (${r.added} new, ${r.removed} removed)`);
       await loadAll();
     } catch (e) {
