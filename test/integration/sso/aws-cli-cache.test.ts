@@ -2,7 +2,7 @@
 // wrote is picked up, and with the opt-in setting Rolecall's token is one the CLI can use.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -48,6 +48,9 @@ describe('the AWS CLI token cache', () => {
       s.ssoSessions.push({ name: 'corp', startUrl: ACME, region: 'us-east-1' }, { name: 'legacy', startUrl: ACME, region: 'us-east-1' });
     });
     // The CLI polls twice back to back and then waits out a slow_down: run both sign-ins at once.
+    // Two CLIs creating the cache dir at the same moment race in botocore's own makedirs
+    // (FileExistsError): the dir is there already, as after any earlier sign-in.
+    await mkdir(h.paths.awsSsoCacheDir, { recursive: true });
     await Promise.all([awsSsoLogin('corp'), awsSsoLogin()]);
     for (const [name, key] of [['corp', 'corp'], ['legacy', ACME]] as const) {
       const cached = JSON.parse(await readFile(path.join(h.paths.awsSsoCacheDir, `${sha1(key)}.json`), 'utf8')) as { accessToken: string; expiresAt: string };
