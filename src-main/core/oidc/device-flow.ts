@@ -1,23 +1,16 @@
-// The device authorization grant (RFC 8628) against any OpenID Provider: show the verification URI
-// and user code, poll the token endpoint at the interval given (5 s when none; 5 s more after each
-// slow_down), stop when the code expires or the person denies it.
+// The device authorization grant (RFC 8628) against any OpenID Provider: ask for a code at its
+// device_authorization_endpoint, show the verification URI and user code, then poll its token
+// endpoint (core/device-grant.ts).
 import { z } from 'zod';
 import { oneLine } from '../../../src-shared/untrusted-text';
+import { pollDeviceGrant, type DeviceFlowIo } from '../device-grant';
 import { RolecallError } from '../errors';
 import type { OidcIntegration } from '../../../src-shared/profile';
 import { checkIdpUrl, type OidcEndpoints } from './discovery';
 import { GRANT_DEVICE_CODE, redeem, type TokenGrant } from './grant';
 import { OAuthError, postForm } from './http';
 
-export interface DeviceFlowIo {
-  print(line: string): void;
-  openBrowser?: (url: string) => Promise<void>;
-  sleep(ms: number): Promise<void>;
-  now(): number;
-  signal?: AbortSignal;
-  /** The code and page as data, for a window that shows them in a dialog instead of printed lines. */
-  deviceCode?: (d: { userCode: string; verificationUri: string; verificationUriComplete?: string }) => void;
-}
+export type { DeviceFlowIo } from '../device-grant';
 
 const DeviceAuthorization = z.object({
   device_code: z.string().min(1).max(4096),
@@ -27,9 +20,6 @@ const DeviceAuthorization = z.object({
   expires_in: z.number().positive(),
   interval: z.number().positive().optional(),
 });
-
-const DEFAULT_INTERVAL_SECONDS = 5;
-const SLOW_DOWN_SECONDS = 5;
 
 export async function deviceCodeSignIn(endpoints: OidcEndpoints, integration: OidcIntegration, io: DeviceFlowIo): Promise<TokenGrant> {
   if (!endpoints.deviceAuthorizationEndpoint) {
@@ -49,25 +39,11 @@ export async function deviceCodeSignIn(endpoints: OidcEndpoints, integration: Oi
   if (io.openBrowser && auth.verification_uri_complete) await io.openBrowser(auth.verification_uri_complete).catch(() => undefined);
   io.print('Waiting for approval...');
 
-  let interval = auth.interval ?? DEFAULT_INTERVAL_SECONDS;
-  for (;;) {
-    await io.sleep(interval * 1000);
-    if (io.signal?.aborted) throw new RolecallError('the sign-in was cancelled', 'timeout');
-    try {
-      return await redeem(endpoints, { grant_type: GRANT_DEVICE_CODE, device_code: auth.device_code, client_id: integration.clientId }, `the sign-in to '${integration.name}'`);
-    } catch (err) {
-      if (!(err instanceof OAuthError)) throw err;
-      if (err.error === 'authorization_pending') {
-        if (io.now() < deadline) continue;
-        throw new RolecallError('the sign-in code expired before it was approved', 'timeout', againHint);
-      }
-      if (err.error === 'slow_down') {
-        interval += SLOW_DOWN_SECONDS;
-        continue;
-      }
-      if (err.error === 'expired_token') throw new RolecallError('the sign-in code expired before it was approved', 'timeout', againHint);
-      if (err.error === 'access_denied') throw new RolecallError('the sign-in was denied in the browser', 'access-denied', againHint);
-      throw err;
-    }
-  }
+  return pollDeviceGrant(io, {
+    interval: auth.interval,
+    deadline,
+    againHint,
+    redeem: () => redeem(endpoints, { grant_type: GRANT_DEVICE_CODE, device_code: auth.device_code, client_id: integration.clientId }, `the sign-in to '${integration.name}'`),
+    errorCode: (err) => (err instanceof OAuthError ? err.error : undefined),
+  });
 }
