@@ -12,10 +12,10 @@ import type { OidcIdTokenSource } from '../providers/types';
 import { oidcTokenEntryName, OidcTokenRecord } from '../secrets/keychain-entries';
 import { JsonSecret, type SecretStore } from '../secrets/secret-store';
 import { SingleFlight } from '../single-flight';
-import { browserLikelyAvailable, systemBrowserOpener, type BrowserOpener } from '../sso/open-browser';
+import { browserLikelyAvailable, systemBrowserOpener } from '../sso/open-browser';
 import { BrowserUnavailableError } from '../sso/pkce-flow';
-import { SIGN_IN_TIMEOUT_MS } from '../sso/sign-in';
-import { deviceCodeSignIn, type DeviceFlowIo } from './device-flow';
+import { SIGN_IN_TIMEOUT_MS, type SignInIo } from '../sso/sign-in';
+import { deviceCodeSignIn } from './device-flow';
 import { discover, type OidcEndpoints } from './discovery';
 import { redeem, type TokenGrant } from './grant';
 import { OAuthError } from './http';
@@ -27,14 +27,8 @@ export const ID_TOKEN_REFRESH_AHEAD_MS = 5 * 60_000;
 /** A token with less than this left is not sent at all. */
 const ID_TOKEN_MIN_MS = 30_000;
 
-export interface OidcSignInIo {
-  print(line: string): void;
-  openBrowser: BrowserOpener;
-  browserAvailable(): boolean;
-  sleep(ms: number): Promise<void>;
-  now(): number;
-  deviceCode?: DeviceFlowIo['deviceCode'];
-}
+/** The same as an Identity Center sign-in's. */
+export type OidcSignInIo = SignInIo;
 
 export interface OidcSignInChoice {
   deviceCode?: boolean;

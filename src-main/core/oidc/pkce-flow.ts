@@ -6,18 +6,12 @@ import { randomBytes } from 'node:crypto';
 import type { OidcIntegration } from '../../../src-shared/profile';
 import { RolecallError } from '../errors';
 import { startLoopback } from '../sso/loopback';
-import { BrowserUnavailableError } from '../sso/pkce-flow';
+import { presentAuthorizeUrl, type PkceFlowIo } from '../sso/pkce-flow';
 import { createPkce } from '../sso/pkce';
 import type { OidcEndpoints } from './discovery';
 import { redeem, type TokenGrant } from './grant';
 
-export interface PkceFlowIo {
-  print(line: string): void;
-  /** Absent with --no-browser: the URL is printed for the person to open. */
-  openBrowser?: (url: string) => Promise<void>;
-  timeoutMs: number;
-  signal?: AbortSignal;
-}
+export type { PkceFlowIo } from '../sso/pkce-flow';
 
 export function authorizeUrl(endpoint: string, q: { clientId: string; redirectUri: string; scopes: string[]; state: string; nonce: string; codeChallenge: string }): string {
   const params = new URLSearchParams({
@@ -52,17 +46,7 @@ export async function pkceSignIn(endpoints: OidcEndpoints, integration: OidcInte
       nonce,
       codeChallenge: pkce.codeChallenge,
     });
-    if (io.openBrowser) {
-      try {
-        await io.openBrowser(url);
-      } catch (err) {
-        throw new BrowserUnavailableError(err);
-      }
-      io.print(`Your browser was opened to sign in to ${integration.name}. If it did not open, visit:`);
-    } else {
-      io.print(`To sign in to ${integration.name}, open this URL in a browser on this computer (on another computer, use --device-code):`);
-    }
-    io.print(url);
+    await presentAuthorizeUrl(io, url, integration.name);
     const code = await loopback.code;
     const grant = await redeem(
       endpoints,

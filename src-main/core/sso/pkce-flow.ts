@@ -30,17 +30,7 @@ export async function pkceSignIn(
   const loopback = await startLoopback(pkce.state, { timeoutMs: io.timeoutMs, signal: io.signal });
   try {
     const url = authorizeUrl({ oidcEndpoint: input.oidcEndpoint, clientId: reg.clientId, redirectUri: loopback.redirectUri, pkce, scopes: reg.scopes });
-    if (io.openBrowser) {
-      try {
-        await io.openBrowser(url);
-      } catch (err) {
-        throw new BrowserUnavailableError(err);
-      }
-      io.print(`Your browser was opened to sign in to ${input.startUrl}. If it did not open, visit:`);
-    } else {
-      io.print(`To sign in to ${input.startUrl}, open this URL in a browser on this computer (on another computer, use --device-code):`);
-    }
-    io.print(url);
+    await presentAuthorizeUrl(io, url, input.startUrl);
     const code = await loopback.code;
     return await oidc.createToken({
       grantType: 'authorization_code',
@@ -53,4 +43,23 @@ export async function pkceSignIn(
   } finally {
     await loopback.close();
   }
+}
+
+/**
+ * Opens the authorization page of a PKCE sign-in, or says where it is: a browser that cannot be
+ * opened is BrowserUnavailableError (the caller offers the device code instead). The URL is
+ * printed either way, for a browser that did not come up.
+ */
+export async function presentAuthorizeUrl(io: Pick<PkceFlowIo, 'openBrowser' | 'print'>, url: string, target: string): Promise<void> {
+  if (io.openBrowser) {
+    try {
+      await io.openBrowser(url);
+    } catch (err) {
+      throw new BrowserUnavailableError(err);
+    }
+    io.print(`Your browser was opened to sign in to ${target}. If it did not open, visit:`);
+  } else {
+    io.print(`To sign in to ${target}, open this URL in a browser on this computer (on another computer, use --device-code):`);
+  }
+  io.print(url);
 }
