@@ -41,6 +41,16 @@ const whoAmI = (url: string, c: { accessKeyId: string; secretAccessKey: string; 
   getCallerIdentity({ region: 'us-east-1', env: { AWS_ENDPOINT_URL: url } }, c).then((r) => r.Arn);
 
 describe("a broker serving callers with different AWS settings", () => {
+  it("tells its own face (the app's countdowns) only of sessions issued under its own settings", async () => {
+    const told: string[] = [];
+    // The broker's own environment is caller A's.
+    const core = await h.newCore({ onSession: (profile, s) => told.push(`${profile} ${s.expiration ? 'issued' : 'ended'}`) });
+    await core.broker.credentials('dev/ReadOnly', { awsSettings: callerB });
+    expect(told).toEqual([]);
+    await core.broker.credentials('dev/ReadOnly', { awsSettings: callerA });
+    expect(told).toEqual(['dev/ReadOnly issued']);
+  });
+
   it("calls each caller's own STS and keeps their sessions apart", async () => {
     const a = await h.core.broker.credentials('dev/ReadOnly', { awsSettings: callerA });
     expect(assumeRoleCalls()).toEqual([1, 0]);
