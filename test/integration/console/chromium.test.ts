@@ -2,28 +2,21 @@
 // --print` printed and lands on the sandbox's console page as the profile's principal, in its
 // region, with permissions. The browser keeps its console session in a cookie, so a second
 // account's login is refused until --sign-out-first ends the first session, as AWS does.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../helpers/chromium';
 import { addAliceWithReadOnly, useCliHarness } from '../cli/harness';
 
 const h = useCliHarness((h) => addAliceWithReadOnly(h, 'eu-west-1'));
 
-let userDataDir: string;
+let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 let browser: BrowserContext;
 beforeEach(async () => {
-  userDataDir = await mkdtemp(path.join(os.tmpdir(), 'rolecall-chromium-'));
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  chrome = await launchChromium();
+  browser = chrome.context;
 });
 afterEach(async () => {
-  await browser?.close();
-  await rm(userDataDir, { recursive: true, force: true });
+  await chrome?.close();
 });
 
 async function consoleUrl(args: string[]): Promise<string> {

@@ -4,11 +4,9 @@
 // function the login window uses; its SAMLResponse is accepted by the sandbox's
 // AssumeRoleWithSAML and the profile serves the AWS CLI through credential_process. A second
 // sign-in rides on the IdP's session cookie: no password form.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page, type Route } from 'playwright-core';
+import { type BrowserContext, type Page, type Route } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../helpers/chromium';
 import { isAcsUrl } from '../../../src-main/core/saml/acs';
 import { signInWithSamlResponse } from '../../../src-main/core/saml/sign-in';
 import { samlPostFromRequest, type AcsRequest, type CapturedSamlPost } from '../../../src-main/core/saml/upload';
@@ -17,19 +15,14 @@ import { parseJson, useCliHarness } from '../cli/harness';
 const PROFILE = 'corp/SamlAdmin';
 const h = useCliHarness();
 
-let userDataDir: string;
+let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 let browser: BrowserContext;
 beforeEach(async () => {
-  userDataDir = await mkdtemp(path.join(os.tmpdir(), 'rolecall-chromium-'));
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  chrome = await launchChromium();
+  browser = chrome.context;
 });
 afterEach(async () => {
-  await browser?.close();
-  await rm(userDataDir, { recursive: true, force: true });
+  await chrome?.close();
 });
 
 /** The POST as Electron's onBeforeRequest gives it: the body's first bytes as a bytes part, the rest as a blob part. */
