@@ -7,10 +7,10 @@
 // settings dialog. Screenshots light and dark go to
 // test-results/screenshots.
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from '../../helpers/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addProfile } from '../../../src-main/core/profiles';
 import { writeAwsLoginSecret, SAME_DEVICE_CLIENT_ID } from '../../../src-main/core/login/store';
@@ -27,7 +27,7 @@ const SAML_IDP = 'arn:aws:iam::777788889999:saml-provider/corp-idp';
 let w: UiWorld;
 let ctx: BrowserContext;
 let page: Page;
-let userDir: string;
+let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 const pageErrors: string[] = [];
 const answers: Promise<string>[] = [];
 const secrets: string[] = [];
@@ -72,12 +72,9 @@ beforeAll(async () => {
       },
     },
   });
-  userDir = await mkdtemp(path.join(os.tmpdir(), 'rolecall-chromium-'));
-  ctx = await chromium.launchPersistentContext(userDir, {
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-    viewport: { width: 1200, height: 760 },
-  });
+  // A fresh profile directory per run: nothing carried over from another run's cookies or storage.
+  chrome = await launchChromium({ viewport: { width: 1200, height: 760 } });
+  ctx = chrome.context;
   page = ctx.pages()[0] ?? (await ctx.newPage());
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('response', (r) => {
@@ -86,9 +83,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await ctx?.close();
+  await chrome?.close();
   await w?.close();
-  if (userDir) await rm(userDir, { recursive: true, force: true });
 });
 
 describe('sign-ins, settings and first run in the window', () => {

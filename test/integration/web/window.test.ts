@@ -4,10 +4,9 @@
 // the palette and the keyboard, and "sign in again" after the sign-in ended. Screenshots of the
 // main views, light and dark, go to test-results/screenshots.
 import { mkdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from '../../helpers/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addIamUser } from '../../../src-main/core/iam-users';
 import { addProfile } from '../../../src-main/core/profiles';
@@ -19,7 +18,7 @@ const shots = path.join(repoRoot, 'test-results/screenshots');
 let w: UiWorld;
 let ctx: BrowserContext;
 let page: Page;
-let userDir: string;
+let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
 const pageErrors: string[] = [];
 /** Every API answer the page received (not the event stream, which never ends; the bridge test checks it). */
 const answers: Promise<string>[] = [];
@@ -50,13 +49,9 @@ const row = (name: string) => page.locator(`.profile[data-profile="${name}"]`).f
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   w = await startUiWorld();
-  userDir = await mkdtemp(path.join(os.tmpdir(), 'rolecall-chromium-'));
   // A fresh profile directory per run: nothing carried over from another run's cookies or storage.
-  ctx = await chromium.launchPersistentContext(userDir, {
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-    viewport: { width: 1200, height: 720 },
-  });
+  chrome = await launchChromium({ viewport: { width: 1200, height: 720 } });
+  ctx = chrome.context;
   page = ctx.pages()[0] ?? (await ctx.newPage());
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('response', (r) => {
@@ -65,9 +60,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await ctx?.close();
+  await chrome?.close();
   await w?.close();
-  if (userDir) await rm(userDir, { recursive: true, force: true });
 });
 
 describe('the window, through the web bridge', () => {
