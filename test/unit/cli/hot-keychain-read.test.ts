@@ -3,11 +3,11 @@
 // and only the session of this caller's AWS settings. Needs a keychain (build/with-keyring.sh).
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFreshSession } from '../../../src-main/cli/hot/keychain-cache';
+import { keychainReachable, readFreshSession } from '../../../src-main/cli/hot/keychain-cache';
 import { awsCallerSettings, awsSettingsKey } from '../../../src-main/core/aws/caller-settings';
 import { writeCachedSession } from '../../../src-main/core/broker/session-cache';
 import { KeyringSecretStore } from '../../../src-main/core/secrets/keyring-store';
-import { sessionEntryName } from '../../../src-main/core/secrets/keychain-layout';
+import { KEYCHAIN_PROBE_ENTRY, sessionEntryName } from '../../../src-main/core/secrets/keychain-layout';
 
 const service = `rolecall-test-hot-${randomBytes(4).toString('hex')}`;
 const store = new KeyringSecretStore(service);
@@ -45,5 +45,14 @@ describe('readFreshSession (the hot path reading the broker\'s keychain cache)',
 
   it('gives nothing for a profile with no session', () => {
     expect(readFreshSession(paths, 'never-used', {}, now)).toBeUndefined();
+  });
+});
+
+describe('keychainReachable (whether an agent\'s keychain error is the agent\'s alone)', () => {
+  it('is true where the keychain answers, whether or not the store has left its probe entry there', async () => {
+    expect(keychainReachable(service)).toBe(true);
+    await store.set(KEYCHAIN_PROBE_ENTRY, 'probe');
+    written.push(KEYCHAIN_PROBE_ENTRY);
+    expect(keychainReachable(service)).toBe(true);
   });
 });
