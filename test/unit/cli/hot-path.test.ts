@@ -18,7 +18,24 @@ describe('hot path arguments', () => {
     expect(parseHotArgs(['--profile=dev'])).toEqual({ profile: 'dev' });
     expect(parseHotArgs(['dev', '--mfa-code', '123456'])).toEqual({ profile: 'dev', mfaCode: '123456' });
     expect(parseHotArgs(['--force-refresh', 'dev'])).toEqual({ profile: 'dev', forceRefresh: true });
-    for (const args of [[], ['--help'], ['a', 'b'], ['--profile'], ['a', '--profile', 'b'], ['a;b'], ['dev', '--mfa-code', '12'], ['dev', '-x']]) {
+    expect(parseHotArgs(['--mfa-code=123456', '--profile', 'dev'])).toEqual({ profile: 'dev', mfaCode: '123456' });
+    for (const args of [
+      [],
+      ['--help'],
+      ['a', 'b'],
+      ['--profile'],
+      ['--profile='],
+      ['a', '--profile', 'b'],
+      ['--profile=a', '--profile=a'],
+      ['a;b'],
+      ['dev', '--mfa-code', '12'],
+      ['dev', '--mfa-code'],
+      // An MFA code is exactly six digits.
+      ['dev', '--mfa-code', '1234567'],
+      ['dev', '--mfa-code=x123456'],
+      ['dev', '-x'],
+      ['dev', '--force-refresh=yes'],
+    ]) {
       expect(parseHotArgs(args)).toBeUndefined();
     }
   });
