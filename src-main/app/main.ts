@@ -173,11 +173,21 @@ async function createCoreForApp() {
     onSession: (profile, s) => api?.events.emit('sessionChanged', { profile, expiresAt: s.expiration ? s.expiration.toISOString() : null }),
     onNotice: (message) => api?.events.emit('notice', { message }),
   });
-  const { AgentServer } = await import('../core/agent/server');
-  const server = new AgentServer(core.broker, core.paths, {});
-  // An agent of the CLI already serving keeps serving (the sessions live in the shared keychain cache).
-  await server.listen().catch(() => undefined);
-  app.on('will-quit', () => void server.close());
+  const [{ AgentServer }, { AgentClient }, { takeOverAgentSocket }] = await Promise.all([import('../core/agent/server'), import('../core/agent/client'), import('../core/agent/handover')]);
+  // The app is the one broker: it never hands the socket to anything else while it runs.
+  const server = new AgentServer(core.broker, core.paths, { refuseHandover: 'it is the Rolecall app' });
+  const unsubscribe = core.sso.onSignIn(({ instance, what }) => server.signInProgress(instance, what));
+  // A CLI agent already serving hands over (finishes what it has, exits); one that refuses or is
+  // not ours keeps the socket, and the app works without serving it, saying so once.
+  const outcome = await takeOverAgentSocket({ server, client: new AgentClient(core.paths) }).catch((e: unknown) => ({ serving: false as const, reason: `not serving the agent socket: ${describeError(e)}` }));
+  if (!outcome.serving) {
+    console.error(`rolecall: ${outcome.reason}`);
+    new Notification({ title: 'Rolecall', body: outcome.reason }).show();
+  }
+  app.on('will-quit', () => {
+    unsubscribe();
+    void server.close();
+  });
   return Object.assign(core, { bindApi: (a: CoreApi) => (api = a) });
 }
 

@@ -53,7 +53,14 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const { AgentServer } = await import('../../core/agent/server');
       let stop: () => void = () => undefined;
       const stopped = new Promise<void>((resolve) => (stop = resolve));
-      const server = new AgentServer(core.broker, core.paths, { idleSeconds, onIdle: () => stop(), onShutdown: () => stop() });
+      const server = new AgentServer(core.broker, core.paths, {
+        idleSeconds,
+        onIdle: () => stop(),
+        onShutdown: () => stop(),
+        // The app takes the socket over (one broker); a web page served from here would lose its own.
+        onHandover: () => stop(),
+        ...(o.web ? { refuseHandover: 'it serves the web UI (rolecall serve --web)' } : {}),
+      });
       try {
         await server.listen();
       } catch (e) {

@@ -124,6 +124,15 @@ export class AgentClient {
     await this.request('shutdown', {});
   }
 
+  /**
+   * Asks the agent to hand the socket over: it stops accepting at once, finishes the requests in
+   * flight and exits. Resolves its pid; a RolecallError when it refuses.
+   */
+  async handover(): Promise<number> {
+    const r = (await this.request('handover', {})) as { pid?: unknown } | null;
+    return typeof r?.pid === 'number' ? r.pid : 0;
+  }
+
   async request(type: AgentRequestType, fields: Record<string, unknown>, timeoutMs = this.options.quickTimeoutMs ?? 5000, onProgress?: (m: string) => void): Promise<unknown> {
     const token = await readAgentToken(this.paths.agentTokenFile);
     if (!token) throw new AgentUnavailable('no agent token');

@@ -39,5 +39,7 @@ export const AgentRequest = z.discriminatedUnion('type', [
   z.object({ ...Common, type: z.literal('forget'), profile: ProfileName }),
   z.object({ ...Common, type: z.literal('ping') }),
   z.object({ ...Common, type: z.literal('shutdown') }),
+  // Another broker (the app) takes the socket over: stop accepting, finish what is in flight, exit.
+  z.object({ ...Common, type: z.literal('handover') }),
 ]);
 export type AgentRequest = z.infer<typeof AgentRequest>;

@@ -22,6 +22,12 @@ export interface AgentServerOptions {
   onIdle?: () => void;
   /** What a 'shutdown' request does once answered; by default the server closes. */
   onShutdown?: () => void;
+  /** Why this agent does not hand the socket over (it serves a web page, it is the app); absent: it does. */
+  refuseHandover?: string;
+  /** Called once a handover has finished the requests in flight and closed the server (the process should exit). */
+  onHandover?: () => void;
+  /** How long a handover waits for requests in flight (a sign-in may take minutes) before answering them "stopping". */
+  handoverDrainMs?: number;
   /** A connection must authenticate within this time. */
   authTimeoutMs?: number;
   /** How often a credentials request waiting on a person's sign-in is told so (default PROGRESS_INTERVAL_MS). */
@@ -33,6 +39,9 @@ export interface AgentServerOptions {
  * the client waits only a short budget for an answer, and each line restarts it.
  */
 export const PROGRESS_INTERVAL_MS = 5_000;
+
+/** A handover's wait for requests in flight: a credentials request's own budget (client.ts). */
+export const HANDOVER_DRAIN_MS = 45_000;
 
 /** A request being answered: what close() must answer with "stopping" and progress lines reach. */
 interface Pending {
@@ -46,6 +55,8 @@ export const MAX_UNPROVEN_CONNECTIONS = 64;
 
 export class AgentServer {
   private server?: net.Server;
+  /** Settles when the listening server has closed (set when it stops accepting). */
+  private serverClosed?: Promise<void>;
   private token = '';
   private readonly connections = new Set<net.Socket>();
   /** Connections that have not proven they know the token yet, oldest first. */
@@ -113,10 +124,8 @@ export class AgentServer {
     clearTimeout(this.idleTimer);
     clearTimeout(this.progressTimer);
     this.progressTimer = undefined;
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = this.stopAccepting();
+    if (!closed) return;
     for (const p of this.pending) p.reply({ id: p.id, ok: false, error: stoppingError() });
     this.pending.clear();
     for (const c of this.connections) c.end();
@@ -127,6 +136,25 @@ export class AgentServer {
     // Ours only: a new agent may already have taken the socket over.
     const pidFile = agentPidFile(this.paths.agentSocket);
     if ((await readFile(pidFile, 'utf8').catch(() => '')).trim() === String(process.pid)) await unlink(pidFile).catch(() => undefined);
+  }
+
+  /** No new connections from now on (the socket is removed at once); resolves when the server has closed. */
+  private stopAccepting(): Promise<void> | undefined {
+    const server = this.server;
+    this.server = undefined;
+    if (server) this.serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    return this.serverClosed;
+  }
+
+  /**
+   * After a handover was answered: the socket is already free for the new broker; the requests in
+   * flight are finished here (up to handoverDrainMs), then the server closes and onHandover runs.
+   */
+  private async finishHandover(): Promise<void> {
+    const deadline = Date.now() + (this.options.handoverDrainMs ?? HANDOVER_DRAIN_MS);
+    while (this.pending.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await this.close();
+    this.options.onHandover?.();
   }
 
   /** Requests being answered now (credentials, sessions, ...). */
@@ -272,6 +300,7 @@ export class AgentServer {
       this.pending.delete(p);
       p.reply(r);
       if (parsed.data.type === 'shutdown') sock.end(() => (this.options.onShutdown ?? (() => void this.close()))());
+      if (parsed.data.type === 'handover' && r.ok) sock.end(() => void this.finishHandover());
     };
   }
 
@@ -311,6 +340,13 @@ export class AgentServer {
       case 'ping':
         return { pid: process.pid };
       case 'shutdown':
+        return { pid: process.pid };
+      case 'handover':
+        if (this.options.refuseHandover !== undefined) throw new RolecallError(`the Rolecall agent (pid ${process.pid}) does not hand over: ${this.options.refuseHandover}`, 'conflict', 'stop it first: rolecall agent stop');
+        // Before the answer, so the new broker finds the socket free; requests already here go on.
+        this.stopping = true;
+        clearTimeout(this.idleTimer);
+        void this.stopAccepting();
         return { pid: process.pid };
     }
   }

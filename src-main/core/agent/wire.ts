@@ -7,7 +7,7 @@ import type { SessionInfo } from '../broker/types';
 import { RolecallError, type ErrorCode } from '../errors';
 import { parseMessage } from './handshake';
 
-export type AgentRequestType = 'credentials' | 'sessions' | 'forget' | 'ping' | 'shutdown';
+export type AgentRequestType = 'credentials' | 'sessions' | 'forget' | 'ping' | 'shutdown' | 'handover';
 
 export interface WireCredentials {
   accessKeyId: string;

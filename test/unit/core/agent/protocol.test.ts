@@ -19,6 +19,7 @@ describe('AgentRequest', () => {
     [{ type: 'forget', profile: 'dev' }, { type: 'forget', profile: 'dev' }],
     [{ type: 'ping', id: 'x'.repeat(64) }, { type: 'ping', id: 'x'.repeat(64) }],
     [{ type: 'shutdown' }, { type: 'shutdown' }],
+    [{ type: 'handover', id: 1 }, { type: 'handover', id: 1 }],
     // Fields a type does not have are dropped, never passed on.
     [{ type: 'ping', profile: 'dev', token: 't' }, { type: 'ping' }],
     [{ type: 'sessions', extra: 1 }, { type: 'sessions' }],
@@ -27,7 +28,7 @@ describe('AgentRequest', () => {
   });
 
   it.each<[string, unknown, string]>([
-    ['an unknown type', { type: 'exec' }, "type: Invalid discriminator value. Expected 'credentials' | 'sessions' | 'forget' | 'ping' | 'shutdown'"],
+    ['an unknown type', { type: 'exec' }, "type: Invalid discriminator value. Expected 'credentials' | 'sessions' | 'forget' | 'ping' | 'shutdown' | 'handover'"],
     ['no type', { profile: 'dev' }, 'type: Invalid discriminator value'],
     ['a credentials request without a profile', { type: 'credentials' }, 'profile: Invalid input: expected string, received undefined'],
     ['a profile name with a space', { type: 'credentials', profile: 'a b' }, 'profile: a profile name is'],
