@@ -94,6 +94,17 @@ describe('MFA', () => {
     expect(asked).toEqual([{ profile: 'dev/Developer', serialNumber: ALICE_MFA }]);
   });
 
+  it('asks no code again in another process for a hop on the same device as its cached parent', async () => {
+    const onTop: Profile = { ...reports, name: 'prod/ViaDeveloper', sourceProfile: 'dev/Developer', roleArn: 'arn:aws:iam::777788889999:role/Deployer', mfaSerial: ALICE_MFA };
+    await h.addProfiles(alice, developer, onTop);
+    await h.broker.credentials('prod/ViaDeveloper', { mfaCode: mfaCode(h.sandbox, ALICE_MFA) });
+    // Another process (no prompt, no code) refreshes the top hop from the keychain's dev/Developer
+    // session, which was issued with this device's code.
+    const forced = await h.newBroker().credentials('prod/ViaDeveloper', { forceRefresh: true });
+    expect(forced.accessKeyId).toMatch(/^ASIA/);
+    expect(assumeCalls()).toBe(3);
+  });
+
   it('without a prompt or a code, says which device and how to pass a code, calling nothing', async () => {
     await h.addProfiles(alice, developer);
     await expect(h.broker.credentials('dev/Developer')).rejects.toMatchObject({

@@ -38,6 +38,15 @@ describe('session cache', () => {
     expect(await readCachedSession(store, 'dev/ReadOnly', '')).toEqual(session('ASIA1'));
   });
 
+  it('keeps the MFA device a session was issued with, for every reader (a hop above it on the same device asks no code again)', async () => {
+    const store = new MemorySecretStore();
+    const mfa = session('ASIA-MFA', { credentialType: 'session-token', mfaSerial: 'arn:aws:iam::111122223333:mfa/alice' });
+    await writeCachedSession(store, 'alice-mfa', '', mfa);
+    expect(JSON.parse(store.data.get('session/alice-mfa')!).mfaSerial).toBe('arn:aws:iam::111122223333:mfa/alice');
+    expect(await readCachedSession(store, 'alice-mfa', '')).toEqual(mfa);
+    expect((await readCachedSessions(store, ['alice-mfa'], '')).get('alice-mfa')).toEqual(mfa);
+  });
+
   it('keeps sessions of other caller settings apart', async () => {
     const store = new MemorySecretStore();
     await writeCachedSession(store, 'dev', '', session('ASIA-EVERYDAY'));
