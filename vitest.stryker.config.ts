@@ -11,7 +11,7 @@ const only = process.env.MUTATE_TESTS?.split(',').filter(Boolean);
 
 export default defineConfig({
   test: {
-    include: only ?? ['test/unit/**/*.test.ts', 'test/integration/core/broker-policy.test.ts', 'test/integration/core/broker-sessions.test.ts', 'test/integration/core/providers.test.ts', 'test/integration/core/hot-path-refresh.test.ts', 'test/integration/core/broker-outage.test.ts', 'test/integration/core/broker-budget.test.ts', 'test/integration/core/caller-settings.test.ts'],
+    include: only ?? ['test/unit/**/*.test.ts', 'test/integration/core/broker-policy.test.ts', 'test/integration/core/broker-sessions.test.ts', 'test/integration/core/providers.test.ts', 'test/integration/core/hot-path-refresh.test.ts', 'test/integration/core/broker-outage.test.ts', 'test/integration/core/broker-budget.test.ts', 'test/integration/core/caller-settings.test.ts', 'test/integration/core/broker-clock.test.ts'],
     exclude: [
       'test/unit/core/secrets/keyring-store.test.ts',
       'test/unit/lint/**',
