@@ -99,7 +99,7 @@ export async function planTakeOver(files: TakeOverFiles, state: AppState): Promi
 function importable(imported: AwsConfigImport, state: AppState): { willImport: Profile[]; left: { name: string; reason: string }[] } {
   const known = new Set(state.profiles.map((p) => p.name));
   const sessions = new Set(state.ssoSessions.map((x) => x.name));
-  for (const s of imported.ssoSessions) if (!state.ssoSessions.some((x) => x.name === s.name)) sessions.add(s.name);
+  for (const s of imported.ssoSessions) sessions.add(s.name);
   const willImport: Profile[] = [];
   let pending = imported.profiles.filter((p) => !known.has(p.name));
   for (let grew = true; grew; ) {
@@ -150,10 +150,11 @@ export function cutSections(text: string, kind: 'config' | 'credentials', names:
     const trimmed = line.content.trim();
     if (trimmed.startsWith('[')) {
       close();
-      const name = sectionProfile(trimmed, kind);
+      const header = withoutComment(trimmed);
+      const name = sectionProfile(header, kind);
       if (name !== undefined && names.has(name)) {
         current = { start: line.start, end: line.end };
-        headers.push(/^\[[^\]]*\]/.exec(trimmed)?.[0] ?? trimmed);
+        headers.push(header);
       }
     } else if (current && trimmed !== '' && !trimmed.startsWith('#') && !trimmed.startsWith(';')) {
       current.end = line.end; // a setting (or a continuation line) of the section
@@ -169,14 +170,26 @@ export function cutSections(text: string, kind: 'config' | 'credentials', names:
   return { text: out + text.slice(at), headers };
 }
 
+// The SDK's rule for a section header (@smithy/shared-ini-file-loader, parseIni): "TYPE NAME" with
+// one space, NAME optionally quoted, is a typed section; anything else is a section of exactly
+// that name. Read the same way here, so only the sections whose settings were imported are cut.
+const TYPED_SECTION = /^([\w-]+)\s(["'])?([\w-@+.%:/]+)\2$/;
+const SECTION_TYPES = new Set(['profile', 'sso-session', 'services']);
+
+/** A line as the SDK reads it: without its comment. */
+const withoutComment = (line: string) => (line.split(/(^|\s)[;#]/)[0] as string).trim();
+
 /** The profile a section header names, as the SDK reads it; undefined for sso-session and other sections. */
 function sectionProfile(header: string, kind: 'config' | 'credentials'): string | undefined {
-  const inner = /^\[([^\]]*)\]/.exec(header)?.[1]?.trim();
-  if (inner === undefined) return undefined;
-  if (kind === 'credentials') return inner;
-  const words = inner.split(/\s+/);
-  if (words[0] === 'profile' && words.length === 2) return words[1];
-  return inner === 'default' ? 'default' : undefined;
+  if (!header.startsWith('[') || !header.endsWith(']')) return undefined;
+  const inner = header.slice(1, -1);
+  const typed = TYPED_SECTION.exec(inner);
+  // A typed section of another type (e.g. "[my keys]") is one the SDK ignores.
+  const key = typed ? (SECTION_TYPES.has(typed[1] as string) ? `${typed[1]}.${typed[3]}` : undefined) : inner;
+  if (kind === 'credentials' || key === undefined) return key;
+  // The config file's profiles are [profile NAME] and [default] (as getConfigData keeps them).
+  if (key.startsWith('profile.')) return key.slice('profile.'.length);
+  return key === 'default' ? 'default' : undefined;
 }
 
 export interface TakeOverResult extends ImportResult {
