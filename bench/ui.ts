@@ -1,21 +1,119 @@
 // The window with 10,000 roles (1,000 accounts x 10 roles of an Identity Center instance), in
 // Debian's headless Chromium through the web bridge: first paint of the list (navigation start
-// to the first row on screen, the API fetch of all 10,000 included), keystroke-to-paint in the
-// search box (keydown to the frame after the list shows that query's result; p50/p95 over the
-// keystrokes of several queries), and the renderer's JavaScript, gzipped.
+// to the first row on screen, the API fetch of all 10,000 included; the first load after the state
+// was written, reloads, and loads right after another change of the state file), keystroke-to-paint
+// in the search box (real key events; p50/p95 over the keystrokes of several queries), and the
+// renderer's JavaScript, gzipped.
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../test/helpers/chromium';
 import { rendererDir, startUiWorld } from '../test/integration/web/ui-harness';
 
 const ACCOUNTS = 1000;
 const ROLES = ['AdministratorAccess', 'ReadOnlyAccess', 'PowerUserAccess', 'Billing', 'SecurityAudit', 'NetworkAdmin', 'DatabaseAdmin', 'ViewOnlyAccess', 'Developer', 'SupportUser'];
 const QUERIES = ['acme-0427 read', 'prod admin', '4444000', 'netadm', 'billing 09'];
+// Not measured with frames on demand: --disable-frame-rate-limit --disable-gpu-vsync alone leave
+// headless Chromium on its 60 Hz clock, and with --run-all-compositor-stages-before-draw it draws
+// without pause even on an idle page (a whole core here), which slows everything else it measures.
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+const debug = !!process.env.BENCH_UI_DEBUG;
+
+async function launch(userDir: string): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await chromium.launchPersistentContext(userDir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 1200, height: 800 } });
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  // tsx names functions with a __name helper that the page does not have; give it one.
+  await page.addInitScript('globalThis.__name = (f) => f');
+  return { ctx, page };
+}
+
+interface Keystroke {
+  /** keydown's timestamp to the end of the frame that shows the result (at 60 Hz: the wait for that frame included). */
+  painted: number;
+  /** The same without the idle wait for the 60 Hz clock: keydown to the result in the DOM, plus that frame's own rendering. */
+  work: number;
+  /** Frames after the keystroke until its result was on screen: 1 = the very next frame. */
+  frames: number;
+}
+
+/**
+ * Types the queries with real key events (CDP Input.dispatchKeyEvent, as a keyboard does). Per
+ * keystroke: keydown's timestamp to the end of the first frame whose DOM shows the result (the
+ * list's data-query equals the box), how many frames that took, and that time less the idle wait
+ * between the result being in the DOM and the frame starting; also Chromium's own Event Timing
+ * (keydown to next paint, in 8 ms steps, reported only from 16 ms up).
+ */
+async function typeQueries(page: Page): Promise<{ keys: Keystroke[]; eventTiming: number[] }> {
+  await page.evaluate(() => {
+    const g = globalThis as unknown as { __keys: Keystroke[]; __evt: number[] };
+    g.__keys = [];
+    g.__evt = [];
+    const input = document.getElementById('search') as HTMLInputElement;
+    const list = document.querySelector('.list')!;
+    let down = 0;
+    window.addEventListener('keydown', (e) => (down = e.timeStamp), true);
+    // On window, bubbling: after React's listener on its root and the render it flushes at the
+    // end of a discrete event, so "ready" is when the DOM holds the result, if it does by then.
+    window.addEventListener('input', (e) => {
+      if (e.target !== input || !input.value) return;
+      const value = input.value;
+      const t0 = down;
+      const ready = list.getAttribute('data-query') === value ? performance.now() : undefined;
+      let frames = 0;
+      // A rAF callback runs in the frame's rendering step: the DOM it sees is what that frame paints.
+      const check = (): void => {
+        frames++;
+        if (list.getAttribute('data-query') !== value) return void requestAnimationFrame(check);
+        const frameStart = performance.now();
+        setTimeout(() => {
+          const done = performance.now();
+          // Only a result that was in the DOM before its frame began has an idle wait to leave out.
+          const work = frames === 1 && ready !== undefined ? ready - t0 + (done - frameStart) : done - t0;
+          g.__keys.push({ painted: done - t0, work, frames });
+        }, 0);
+      };
+      requestAnimationFrame(check);
+    });
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) if (e.name === 'keydown') g.__evt.push(e.duration);
+    }).observe({ type: 'event', durationThreshold: 16 } as PerformanceObserverInit);
+  });
+  await page.focus('#search');
+  const count = () => page.evaluate(() => (globalThis as unknown as { __keys: unknown[] }).__keys.length);
+  for (const q of QUERIES) {
+    await page.fill('#search', '');
+    await page.waitForTimeout(100);
+    for (const ch of q) {
+      const n = await count();
+      await page.keyboard.type(ch);
+      await page.waitForFunction((n) => (globalThis as unknown as { __keys: unknown[] }).__keys.length > n, n, { timeout: 10_000 });
+      await page.waitForTimeout(30);
+    }
+  }
+  return page.evaluate(() => {
+    const g = globalThis as unknown as { __keys: Keystroke[]; __evt: number[] };
+    return { keys: g.__keys, eventTiming: g.__evt };
+  });
+}
+
+/** Loads the page, waits for the first row's frame, and says when that was (ms from navigation start). */
+async function load(page: Page, url: string): Promise<{ paint: number; renderer: number; detail: string }> {
+  await page.goto(url);
+  await page.waitForFunction(() => (globalThis as unknown as { __firstRow?: number }).__firstRow !== undefined, undefined, { timeout: 30_000 });
+  return page.evaluate(() => {
+    const first = (globalThis as unknown as { __firstRow: number }).__firstRow;
+    const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const js = res.find((e) => e.name.endsWith('.js'))!;
+    const r = res.find((e) => e.name.endsWith('/api/listProfiles'))!;
+    // Where the time went: the script's arrival, the call's start, its answer's first and last byte.
+    const detail = `script ${js.responseEnd.toFixed(0)}, call ${r.startTime.toFixed(0)}, first byte ${r.responseStart.toFixed(0)}, last ${r.responseEnd.toFixed(0)}, painted ${first.toFixed(0)}`;
+    return { paint: first, renderer: first - r.responseEnd, detail };
+  });
+}
 
 async function main(): Promise<void> {
   const w = await startUiWorld();
@@ -29,14 +127,7 @@ async function main(): Promise<void> {
         for (const roleName of ROLES) s.profiles.push({ kind: 'sso-role', name: `${accountName}/${roleName}`, ssoSession: 'acme', accountId, accountName, roleName, synced: true });
       }
     });
-    const ctx = await chromium.launchPersistentContext(userDir, {
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-      viewport: { width: 1200, height: 800 },
-    });
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
-    // tsx names functions with a __name helper that the page does not have; give it one.
-    await page.addInitScript('globalThis.__name = (f) => f');
+    const { ctx, page } = await launch(userDir);
     // The moment the first row exists, then the frame that paints it.
     await page.addInitScript(() => {
       const g = globalThis as unknown as { __firstRow?: number };
@@ -47,86 +138,44 @@ async function main(): Promise<void> {
         }
       }).observe(document, { childList: true, subtree: true });
     });
-    let frameFloor: number[] = [];
-    const firstPaints: number[] = [];
-    const rendererPaints: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      await page.goto(i === 0 ? w.url : w.url.replace(/#.*/, ''));
-      await page.waitForFunction(() => (globalThis as unknown as { __firstRow?: number }).__firstRow !== undefined, undefined, { timeout: 30_000 });
-      firstPaints.push(await page.evaluate(() => (globalThis as unknown as { __firstRow: number }).__firstRow));
-      // The renderer's own part: from the listProfiles answer's last byte to the painted list.
-      rendererPaints.push(
-        await page.evaluate(() => {
-          const r = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/listProfiles')) as PerformanceResourceTiming;
-          return (globalThis as unknown as { __firstRow: number }).__firstRow - r.responseEnd;
-        }),
-      );
-      if (process.env.BENCH_UI_DEBUG) {
-        // Where the time went: the script's arrival, the call's start, its answer's first and last byte.
-        console.log(
-          await page.evaluate(() => {
-            const js = performance.getEntriesByType('resource').find((e) => e.name.endsWith('.js')) as PerformanceResourceTiming;
-            const r = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/api/listProfiles')) as PerformanceResourceTiming;
-            return `script ${js.responseEnd.toFixed(0)}, call ${r.startTime.toFixed(0)}, first byte ${r.responseStart.toFixed(0)}, last ${r.responseEnd.toFixed(0)}, painted ${(globalThis as unknown as { __firstRow: number }).__firstRow.toFixed(0)}`;
-          }),
-        );
-      }
+    const url = w.url.replace(/#.*/, '');
+    const loads: { kind: string; paint: number; renderer: number }[] = [];
+    const record = (kind: string, r: { paint: number; renderer: number; detail: string }) => {
+      loads.push({ kind, ...r });
+      if (debug) console.log(`${kind}: ${r.detail}`);
+    };
+    record('first load after the state was written', await load(page, w.url));
+    for (let i = 0; i < 2; i++) record('reload', await load(page, url));
+    // Another process changes the state file (as `rolecall` would: a favorite), and the window opens at once.
+    for (let i = 0; i < 2; i++) {
+      await w.core.state.update((s) => {
+        const p = s.profiles[i * 37]!;
+        p.favorite = !p.favorite;
+      });
+      record('right after a change of the state file', await load(page, url));
     }
     const rows = await page.locator('.profile').count();
-
-    // Per keystroke: the character goes into the search box as typing does (value set, input event),
-    // then the time until the list shows that query (data-query) and the next frame has painted.
-    const lat = await page.evaluate(async (queries) => {
-      const input = document.getElementById('search') as HTMLInputElement;
-      const list = document.querySelector('.list')!;
-      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
-      const frame = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      const type = async (value: string): Promise<number> => {
-        const t0 = performance.now();
-        setValue.call(input, value);
-        input.dispatchEvent(new Event('input', { bubbles: true }));
-        while (list.getAttribute('data-query') !== value) {
-          await new Promise<void>((r) => {
-            const obs = new MutationObserver(() => (obs.disconnect(), r()));
-            obs.observe(list, { attributes: true, attributeFilter: ['data-query'] });
-            setTimeout(() => (obs.disconnect(), r()), 50);
-          });
-        }
-        await frame();
-        return performance.now() - t0;
-      };
-      // The floor: from now to the next painted frame with nothing to do (vsync, ~16.7 ms apart).
-      const floor: number[] = [];
-      for (let i = 0; i < 20; i++) {
-        const t0 = performance.now();
-        await frame();
-        floor.push(performance.now() - t0);
-        await new Promise((r) => setTimeout(r, 30));
-      }
-      const out: number[] = [];
-      for (const q of queries) {
-        await type('');
-        await new Promise((r) => setTimeout(r, 100));
-        for (let i = 1; i <= q.length; i++) {
-          out.push(await type(q.slice(0, i)));
-          await new Promise((r) => setTimeout(r, 30));
-        }
-      }
-      return { out, floor };
-    }, QUERIES).then((r) => ((frameFloor = r.floor), r.out));
-    if (process.env.BENCH_UI_DEBUG) console.log(lat.map((x) => x.toFixed(0)).join(" "));
-    if (!lat.length) throw new Error('no keystroke reached a painted result');
+    const typed = await typeQueries(page);
     await ctx.close();
+    if (debug) console.log(`keystrokes (painted/work/frames): ${typed.keys.map((k) => `${k.painted.toFixed(0)}/${k.work.toFixed(0)}/${k.frames}`).join(' ')}`);
 
     const assets = path.join(rendererDir, 'assets');
     const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
     const gz = js.reduce((n, f) => n + gzipSync(readFileSync(path.join(assets, f)), { level: 9 }).length, 0);
     const keystrokes = QUERIES.join('').length;
+    const paints = (kind?: string) => loads.filter((l) => !kind || l.kind === kind).map((l) => Math.round(l.paint));
     console.log(`UI with ${ACCOUNTS * ROLES.length} roles (headless Chromium, web bridge; ${rows} rows on screen of a virtualized list)`);
-    console.log(`  first paint of the list:   ${Math.round(Math.min(...firstPaints))} ms best, ${Math.round(Math.max(...firstPaints))} ms worst of ${firstPaints.length} loads, from navigation (target < 300 ms)`);
-    console.log(`    of which the renderer:   ${Math.round(Math.min(...rendererPaints))} ms best, ${Math.round(Math.max(...rendererPaints))} ms worst (the listProfiles answer in, to the list painted); the rest is the core and the bridge`);
-    console.log(`  keystroke to painted result: p50 ${pct(lat, 50).toFixed(1)} ms, p95 ${pct(lat, 95).toFixed(1)} ms over ${lat.length} of ${keystrokes} keystrokes (target p95 < 16 ms)`);
-    console.log(`    the frame wait alone (nothing typed): p50 ${pct(frameFloor, 50).toFixed(1)} ms, p95 ${pct(frameFloor, 95).toFixed(1)} ms`);
+    console.log(`  first paint of the list:   ${Math.round(Math.max(...paints()))} ms worst of ${loads.length} loads, from navigation (target < 300 ms)`);
+    for (const kind of new Set(loads.map((l) => l.kind))) console.log(`    ${kind}: ${paints(kind).join(', ')} ms`);
+    console.log(`    of which the renderer:   ${Math.round(Math.min(...loads.map((l) => l.renderer)))}–${Math.round(Math.max(...loads.map((l) => l.renderer)))} ms (the listProfiles answer in, to the list painted); the rest is the script's arrival, the core and the bridge`);
+    const work = typed.keys.map((k) => k.work);
+    const painted = typed.keys.map((k) => k.painted);
+    const late = typed.keys.filter((k) => k.frames > 1).length;
+    // Judged: keydown to its result painted, less only the idle wait for headless Chromium's 60 Hz clock (our work and Chromium's rendering count); and no result a frame late.
+    console.log(`  keystroke to painted result: p50 ${pct(work, 50).toFixed(1)} ms, p95 ${pct(work, 95).toFixed(1)} ms over ${typed.keys.length} of ${keystrokes} real keystrokes, without the idle wait for the next 60 Hz frame (target p95 < 16 ms)`);
+    console.log(`    results a frame late: ${late} of ${typed.keys.length} missed the first frame after their keystroke (target 0)`);
+    console.log(`    at 60 Hz, the wait for the frame included: p50 ${pct(painted, 50).toFixed(1)} ms, p95 ${pct(painted, 95).toFixed(1)} ms`);
+    console.log(`    Chromium's Event Timing: ${typed.eventTiming.length} keydowns (of ${typed.keys.length} keystrokes) took >= 16 ms to the next paint (worst ${Math.max(0, ...typed.eventTiming)} ms)`);
     console.log(`  load average during the run: ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
     console.log(`  renderer JavaScript:       ${(gz / 1024).toFixed(1)} KB gzipped in ${js.length} file(s) (target <= 250 KB)`);
   } finally {
