@@ -2,7 +2,9 @@
 // `rolecall list` all show the same views. What leaves here never holds a secret: a face that can
 // reach the clipboard or the browser without the page (Electron) does the secret part itself,
 // through the host functions.
+import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { ProfileRow, ProfileView, RolecallApi, SettingsView, SignInView } from '../../src-shared/api';
 import type { AppState, Credentials, IamUserProfile, Profile } from '../../src-shared/profile';
 import { ApiEvents } from './api-events';
@@ -70,6 +72,12 @@ export function profileRow(
   };
 }
 
+/** Two rows of plain values with the same fields and values. */
+function sameRow(a: ProfileRow, b: ProfileRow): boolean {
+  for (const k of Object.keys(b) as (keyof ProfileRow)[]) if (a[k] !== b[k]) return false;
+  return Object.keys(a).length === Object.keys(b).length;
+}
+
 export async function listProfileViews(core: Pick<Core, 'state' | 'broker'>, state?: AppState): Promise<ProfileView[]> {
   const s = state ?? (await core.state.load());
   const live = new Map((await core.broker.sessions()).map((x) => [x.profile, x.expiration]));
@@ -81,6 +89,8 @@ export interface ApiHost {
   openExternal?: (url: string) => Promise<void>;
   /** Writes the clipboard without the page seeing the text (Electron). Absent: only secret-free text goes to the page. */
   writeClipboard?: (text: string) => void;
+  /** Opens the console's one-time address with the consoleBrowser setting's browser (absent: the system's); else openExternal. */
+  openConsoleUrl?: (url: string, consoleBrowser: string | undefined) => Promise<void>;
   /** The credential_process value that answers for a profile. */
   credentialProcess?: (profile: string) => string;
   /** AWS settings for console sign-in (endpoints, default region). */
@@ -112,18 +122,71 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
 
   // The rows of the state file as last read, without sessions: rebuilt only when the file changed
   // (every write renames a new file in, so its inode, mtime or size differ) or this API changed it.
-  // Frozen, so the web bridge may trust a row it has checked once (see checkResult in web/server.ts).
-  let cached: { key: string; state: AppState; rows: readonly ProfileRow[] } | undefined;
-  const listing = async (): Promise<{ state: AppState; rows: readonly ProfileRow[] }> => {
+  // Frozen, so the web bridge may trust a row it has checked once (see checkResult in web/server.ts);
+  // a rebuilt row equal to the one before is that same object, so a change of one profile leaves
+  // the other 9,999 checked (and their JSON made) as they were.
+  type Listing = { key: string; state: AppState; rows: readonly ProfileRow[] };
+  let cached: Listing | undefined;
+  let building: Promise<Listing> | undefined;
+  const fileKey = async (): Promise<string> => {
     const file = (core.state as { file?: string }).file;
     const st = file ? await stat(file, { bigint: true }).catch(() => undefined) : undefined;
-    const key = st ? `${st.ino}:${st.mtimeNs}:${st.size}` : '';
-    if (cached && key && cached.key === key) return cached;
+    return st ? `${st.ino}:${st.mtimeNs}:${st.size}` : '';
+  };
+  const build = async (key: string): Promise<Listing> => {
     const state = await core.state.load();
     const names = accountNames(state);
-    const rows = state.profiles.map((p) => Object.freeze(profileRow(state, p, undefined, undefined, names)));
+    const before = new Map(cached?.rows.map((r) => [r.name, r]));
+    const rows = state.profiles.map((p) => {
+      const row = profileRow(state, p, undefined, undefined, names);
+      const old = before.get(row.name);
+      return old && sameRow(old, row) ? old : Object.freeze(row);
+    });
     cached = { key, state, rows };
     return cached;
+  };
+  const listing = async (): Promise<Listing> => {
+    for (;;) {
+      const key = await fileKey();
+      if (cached && key && cached.key === key) return cached;
+      // One build at a time; after it, look at the file again (it may have changed meanwhile).
+      if (building) {
+        await building.catch(() => undefined);
+        continue;
+      }
+      building = build(key).finally(() => (building = undefined));
+      return building;
+    }
+  };
+  // The listing is made when the state file changes (whoever wrote it: this process, the CLI, a
+  // sync), not when the window asks; the faces hear profilesChanged and may prepare theirs too.
+  // Started by the first listProfiles (a face shows the list); never keeps the process alive.
+  let watching: FSWatcher | undefined;
+  let settle: ReturnType<typeof setTimeout> | undefined;
+  const watchState = (): void => {
+    const file = (core.state as { file?: string }).file;
+    if (watching || !file) return;
+    try {
+      watching = watch(path.dirname(file), { persistent: false }, (_e, name) => {
+        if (name !== path.basename(file)) return;
+        clearTimeout(settle);
+        // An atomic write is a rename or two: act once it has settled.
+        settle = setTimeout(() => {
+          const was = cached?.rows;
+          listing().then(
+            (l) => l.rows !== was && events.emit('profilesChanged', {}),
+            () => undefined,
+          );
+        }, 20);
+        settle.unref?.();
+      });
+      watching.on('error', () => {
+        watching?.close();
+        watching = undefined;
+      });
+    } catch {
+      watching = undefined; // no data dir yet: the next listProfiles tries again
+    }
   };
   let answered: { rows: readonly ProfileRow[]; key: string; list: readonly ProfileRow[] } | undefined;
 
@@ -201,6 +264,7 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
     events,
     ...events.methods(),
     listProfiles: async () => {
+      watchState();
       const { state, rows } = await listing();
       const sessions = await core.broker.sessions(state);
       const live = new Map(sessions.map((x) => [x.profile, x]));
@@ -421,8 +485,9 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
       );
       lastUsed.set(name, Date.now());
       const description = `the ${login.partition.name} console for '${name}' in ${login.partition.region}`;
-      if (host.openExternal) {
-        await openThroughRedirect(login.url, host.openExternal);
+      const open = host.openConsoleUrl ? (u: string) => host.openConsoleUrl!(u, state.settings.consoleBrowser) : host.openExternal;
+      if (open) {
+        await openThroughRedirect(login.url, open);
         return { redirectUrl: null, description: `opened ${description}` };
       }
       // The page opens the one-time address itself; it answers once, then never again.
