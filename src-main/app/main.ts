@@ -3,13 +3,17 @@
 // every decision is a pure function (tray.ts, window-policy.ts, ipc.ts, attention.ts) with unit
 // tests; this file only applies them. Electron's binary is not needed to test any of it.
 import { app, BrowserWindow, clipboard, globalShortcut, ipcMain, Menu, Notification, powerMonitor, session, shell, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { eventChannel, methodChannel, rolecallEvents, rolecallMethods, subscribe, type ProfileRow, type SignInView } from '../../src-shared/api';
 import { createRolecallApi, type CoreApi } from '../core/api';
 import { createCore } from '../core/core';
-import { describeError } from '../core/errors';
+import { describeError, RolecallError } from '../core/errors';
+import { credentialProcessLine, writeManagedBlockFromState } from '../core/files/managed-block';
+import { launchOpener } from '../core/sso/open-browser';
 import { isRefreshFailure, NoticeGate, parseDeepLink, refreshFailureNotice, resumePlan, signInNotices, type Notice } from './attention';
+import { appInstall, Coalescer, consoleOpener, loginItemSettings, startsHidden, trayImageDir, trayImageFile } from './desktop';
 import { answerCall } from './ipc';
 import { trayKey, trayTemplate, type TrayAction, type TrayItem } from './tray';
 import { isTrustedSender, mainWindowOptions, navigationDecision, permissionDecision, RENDERER_CSP, rendererEntry } from './window-policy';
@@ -24,10 +28,21 @@ async function main(): Promise<void> {
   await app.whenReady();
 
   const core = await createCoreForApp();
+  const appRoot = app.getAppPath();
+  // The lines config write would write: the data dir's launcher, which runs this app's CLI on its own runtime.
+  const install = appInstall({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appRoot, execPath: process.execPath, platform: process.platform, exists: existsSync });
   const api: CoreApi = createRolecallApi(core, {
     openExternal: (url) => shell.openExternal(url),
+    openConsoleUrl: async (url, browser) => {
+      const o = consoleOpener(browser, url, process.platform);
+      if (o.kind === 'system') return shell.openExternal(url);
+      await launchOpener(o.file, o.args).catch((e: NodeJS.ErrnoException & { exitCode?: number | null }) => {
+        const why = e.exitCode !== undefined ? `it exited with ${e.exitCode}` : e.code === 'ENOENT' ? 'command not found' : (e.code ?? e.message);
+        throw new RolecallError(`the console browser setting: could not run ${JSON.stringify(o.file.slice(0, 100))}: ${why}`, 'invalid-input', 'change it in Settings, or clear it for the system browser');
+      });
+    },
     writeClipboard: (text) => clipboard.writeText(text),
-    credentialProcess: (profile) => `rolecall credential-process --profile ${profile}`,
+    credentialProcess: (profile) => credentialProcessLine(core.paths, install, profile),
   });
   core.bindApi(api);
   const entry = rendererEntry({ packaged: app.isPackaged, env: process.env, indexFileUrl: pathToFileURL(path.join(here, '../renderer/index.html')).href });
@@ -131,11 +146,35 @@ async function main(): Promise<void> {
     rebuild();
     notify(signInNotices(signIns, Date.now()));
   };
-  tray = new Tray(nativeImage.createEmpty());
+  tray = new Tray(nativeImage.createFromPath(trayImageFile(trayImageDir({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appRoot }), process.platform)));
   tray.setToolTip('Rolecall');
+
+  // Settings that act outside the state file: launch at login, and the AWS config's managed block
+  // rewritten after every change of profiles (sync, edit, default) while writeAwsConfig is on.
+  const applyLoginItem = (launchAtLogin: boolean) => {
+    if (app.isPackaged) app.setLoginItemSettings(loginItemSettings(launchAtLogin, process.platform));
+  };
+  const configWriter = new Coalescer(async () => {
+    if (!(await api.getSettings()).writeAwsConfig) return;
+    await writeManagedBlockFromState(core.paths, install).catch((err: unknown) =>
+      notify([{ key: `aws-config:${describeError(err)}`, title: 'Rolecall: AWS config not written', body: describeError(err) }]),
+    );
+  });
+  const saveSettings = api.saveSettings;
+  api.saveSettings = async (edit) => {
+    const view = await saveSettings(edit);
+    if (edit.launchAtLogin !== undefined) applyLoginItem(view.launchAtLogin);
+    if (edit.writeAwsConfig) void configWriter.trigger();
+    return view;
+  };
+  applyLoginItem((await api.getSettings()).launchAtLogin);
+
   api.onSessionChanged(() => void refresh());
   api.onSignInChanged(() => void refresh());
-  api.onProfilesChanged(() => void refresh());
+  api.onProfilesChanged(() => {
+    void refresh();
+    void configWriter.trigger();
+  });
   api.onNotice(({ message }) => {
     if (isRefreshFailure(message)) notify([refreshFailureNotice(message)]);
   });
@@ -163,7 +202,7 @@ async function main(): Promise<void> {
   });
   globalShortcut.register('CommandOrControl+Shift+R', () => void openWindow());
   await refresh();
-  if (!app.getLoginItemSettings().wasOpenedAtLogin) await openWindow();
+  if (!startsHidden(process.argv, app.getLoginItemSettings().wasOpenedAtLogin)) await openWindow();
 }
 
 /** The app's core; its broker serves the agent socket, so CLI processes share the app's sessions. */
