@@ -134,6 +134,15 @@ describe('cutSections, as the SDK reads a section header', () => {
     expect(cutSections('[profile a] ; mine\nk = 1\n; about b\n[profile b]\n', 'config', new Set(['a']), 'f')).toEqual({ text: '; about b\n[profile b]\n', headers: ['[profile a]'] });
   });
 
+  it('reads a header followed by a comment after several blanks', () => {
+    expect(cutSections('[profile a]  \t# mine\nk = 1\n', 'config', new Set(['a']), 'f')).toEqual({ text: '', headers: ['[profile a]'] });
+  });
+
+  it('passes over sections of a type the SDK does not know', () => {
+    expect(cutSections('[foo bar]\nk = 1\n[profile a]\nk = 2\n', 'config', new Set(['a', 'bar', 'foo.bar']), 'f').text).toBe('[foo bar]\nk = 1\n');
+    expect(cutSections('[foo bar]\nk = 1\n[a]\nk = 2\n', 'credentials', new Set(['a', 'bar', 'foo.bar']), 'f').text).toBe('[foo bar]\nk = 1\n');
+  });
+
   it('leaves sections the SDK reads as other names', () => {
     const config = '[profile a b]\nk = 1\n[profile  a]\nk = 2\n[ profile a ]\nk = 3\n[profile a]\nk = 4\n';
     expect(cutSections(config, 'config', new Set(['a']), 'f').text).toBe('[profile a b]\nk = 1\n[profile  a]\nk = 2\n[ profile a ]\nk = 3\n');
