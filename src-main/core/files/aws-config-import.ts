@@ -33,6 +33,8 @@ const INI_KEY: Record<string, string> = {
   webIdentityTokenFile: 'web_identity_token_file', ssoSession: 'sso_session', accountId: 'sso_account_id', roleName: 'sso_role_name',
   startUrl: 'sso_start_url', registrationScopes: 'sso_registration_scopes', accessKeyId: 'aws_access_key_id', sessionDurationSeconds: 'duration_seconds',
 };
+// An Identity Center's region is written sso_region (a profile's own region is region).
+const SSO_SESSION_KEY: Record<string, string> = { ...INI_KEY, region: 'sso_region' };
 
 const STATIC_KEYS = 'static keys: rolecall config import --take-over moves them into the keychain (or rolecall iam-user add, then import again)';
 
@@ -61,7 +63,7 @@ export async function importAwsConfig(
     const scopes = s.sso_registration_scopes?.split(',').map((x) => x.trim()).filter(Boolean);
     const session = SsoSession.safeParse({ name, startUrl: s.sso_start_url, region: s.sso_region, ...(scopes ? { registrationScopes: scopes } : {}) });
     if (session.success) result.ssoSessions.push(session.data);
-    else skip(`sso-session ${name}`, firstProblem(session.error));
+    else skip(`sso-session ${name}`, firstProblem(session.error, SSO_SESSION_KEY));
   }
   const explicitSessions = new Set(result.ssoSessions.map((x) => x.name));
 
@@ -218,7 +220,7 @@ function mapSsoProfile(common: { name: string }, s: Section, explicitSessions: S
   const same = sessions.find((x) => x.startUrl === s.sso_start_url && x.region === s.sso_region);
   if (same) return { profile: { ...role, ssoSession: same.name } };
   const newSession = SsoSession.safeParse({ name: sessionName(s.sso_start_url, sessions), startUrl: s.sso_start_url, region: s.sso_region });
-  if (!newSession.success) return firstProblem(newSession.error);
+  if (!newSession.success) return firstProblem(newSession.error, SSO_SESSION_KEY);
   return { profile: { ...role, ssoSession: newSession.data.name }, newSession: newSession.data };
 }
 
@@ -243,11 +245,11 @@ const opt = <K extends string, V>(key: K, value: V | undefined) => (value === un
 // A non-number stays a string so validation reports it.
 const num = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : v);
 
-function firstProblem(err: z.ZodError): string {
+function firstProblem(err: z.ZodError, keys = INI_KEY): string {
   const issue = err.issues[0];
   if (!issue) return 'invalid';
   const field = issue.path[0];
-  const key = typeof field === 'string' ? (INI_KEY[field] ?? field) : undefined;
+  const key = typeof field === 'string' ? (keys[field] ?? field) : undefined;
   return key ? `${key}: ${issue.message}` : issue.message;
 }
 
