@@ -45,7 +45,7 @@ vi.mock(import('node:module'), async (importOriginal) => {
     const req = real.createRequire(url);
     return Object.assign((id: string) => (id === '@napi-rs/keyring' ? { Entry: native.Entry } : req(id)), req);
   }) as typeof real.createRequire;
-  return { ...real, createRequire, default: { ...real.default, createRequire } };
+  return { ...real, createRequire };
 });
 vi.mock(import('@napi-rs/keyring'), async (importOriginal) => ({ ...(await importOriginal()), AsyncEntry: native.AsyncEntry as never }));
 
