@@ -129,22 +129,31 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     const contract = RolecallApiContract[method];
     const args = contract.args.safeParse(raw);
     if (!args.success) throw new HttpError(400, describeIssue(args.error, `bad arguments for ${method}`));
+    sendText(res, 200, await answer(method, args.data));
+  }
+
+  /** The JSON of a method's answer, checked against the contract: only what it describes leaves (zod drops unknown keys). */
+  async function answer(method: RolecallMethod, args: unknown[]): Promise<string> {
+    const contract = RolecallApiContract[method];
     let result: unknown;
     try {
-      result = await (opts.api[method] as (...a: unknown[]) => Promise<unknown>)(...args.data);
+      result = await (opts.api[method] as (...a: unknown[]) => Promise<unknown>)(...args);
     } catch (e) {
       throw new HttpError(isRolecallError(e) ? statusOf[e.code] : 500, describeError(e), {}, isRolecallError(e) ? e.code : undefined);
     }
     // The same frozen answer of frozen rows (the core's unchanged listing) gets the same bytes.
     const kept = typeof result === 'object' && result !== null ? answers.get(result) : undefined;
-    if (kept?.schema === contract.result) return sendText(res, 200, kept.text);
-    // Only what the contract describes leaves (zod drops unknown keys).
+    if (kept?.schema === contract.result) return kept.text;
     const checked = checkResult(contract.result, result);
     if (!checked.success) throw new HttpError(500, `the core's answer to ${method} does not match the contract`);
-    const text = JSON.stringify({ result: checked.data });
-    if (checked.immutable) answers.set(result as object, { schema: contract.result, text });
-    sendText(res, 200, text);
+    if (checked.immutable) answers.set(result as object, { schema: contract.result, text: checked.text });
+    return checked.text;
   }
+
+  // The listing's JSON is made when the profiles change (and at start), not when the window asks:
+  // the first load after a change finds it ready. A failure here is the next request's to report.
+  const prepare = () => void answer('listProfiles', []).catch(() => undefined);
+  const offPrepare = subscribe(opts.api, 'profilesChanged', prepare);
 
   async function handleStatic(req: http.IncomingMessage, res: http.ServerResponse, urlPath: string): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'use GET', { Allow: 'GET, HEAD' });
@@ -207,11 +216,13 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     });
   });
   port = (server.address() as AddressInfo).port;
+  prepare();
   return {
     url: `http://127.0.0.1:${port}/`,
     token,
     close: () =>
       new Promise<void>((resolve) => {
+        offPrepare();
         for (const r of streams) r.end();
         server.close(() => resolve());
         server.closeAllConnections();
@@ -226,20 +237,24 @@ interface Schema {
   element?: Schema;
 }
 // A frozen object (the core freezes the rows of its listings, all of plain values) cannot change
-// after its check, so its checked form is kept: 10,000 profile rows are checked when the state
-// changes, not on every listProfiles. Anything else, and every argument from the page, is checked each time.
-const checkedElements = new WeakMap<Schema, WeakMap<object, unknown>>();
+// after its check, so its checked JSON is kept: 10,000 profile rows are checked and serialized
+// when they change, not on every listProfiles. Anything else, and every argument from the page, is checked each time.
+const checkedElements = new WeakMap<Schema, WeakMap<object, string>>();
 /** The JSON sent for a frozen array of frozen rows: it cannot change, and its rows were checked. */
 const answers = new WeakMap<object, { schema: unknown; text: string }>();
 
-function checkResult(contractSchema: unknown, result: unknown): { success: true; data: unknown; immutable?: boolean } | { success: false } {
+/** `{"result": ...}` of the checked result, as JSON.stringify would write it. */
+function checkResult(contractSchema: unknown, result: unknown): { success: true; text: string; immutable?: boolean } | { success: false } {
   const schema = contractSchema as Schema;
   const element = schema.element;
-  if (schema.def?.type !== 'array' || !element || (schema.def.checks?.length ?? 0) > 0 || !Array.isArray(result)) return schema.safeParse(result);
+  if (schema.def?.type !== 'array' || !element || (schema.def.checks?.length ?? 0) > 0 || !Array.isArray(result)) {
+    const r = schema.safeParse(result);
+    return r.success ? { success: true, text: JSON.stringify({ result: r.data }) } : { success: false };
+  }
   let immutable = Object.isFrozen(result);
   let seen = checkedElements.get(element);
   if (!seen) checkedElements.set(element, (seen = new WeakMap()));
-  const data: unknown[] = new Array(result.length);
+  const parts: string[] = new Array(result.length);
   for (let i = 0; i < result.length; i++) {
     const x: unknown = result[i];
     const frozen = typeof x === 'object' && x !== null && Object.isFrozen(x);
@@ -248,12 +263,13 @@ function checkResult(contractSchema: unknown, result: unknown): { success: true;
     if (out === undefined) {
       const r = element.safeParse(x);
       if (!r.success) return { success: false };
-      out = r.data;
+      // An array's JSON is its elements' JSON between commas (undefined would be null, as there).
+      out = JSON.stringify(r.data) ?? 'null';
       if (frozen) seen.set(x, out);
     }
-    data[i] = out;
+    parts[i] = out;
   }
-  return { success: true, data, immutable };
+  return { success: true, text: `{"result":[${parts.join(',')}]}`, immutable };
 }
 
 function decodeURIComponentOr(s: string): string {

@@ -131,6 +131,27 @@ describe('web bridge', () => {
     ]);
   });
 
+  it('tells the window when another process changed the state file, and the listing it then asks for shows the change', async () => {
+    const api = createRolecallApi(h.core);
+    await bridge.close();
+    bridge = await startWebBridge({ api, rendererDir });
+    port = Number(new URL(bridge.url).port);
+    expect((await call('listProfiles', [])).status).toBe(200);
+    const changed = new Promise<void>((resolve) => {
+      const off = api.onProfilesChanged(() => (off(), resolve()));
+    });
+    const cli = await h.newCore();
+    await cli.state.update((s) => {
+      s.profiles.find((p) => p.name === 'dev/ReadOnly')!.alias = 'read-only';
+    });
+    await changed;
+    const rows = (await call('listProfiles', [])).json.result as { name: string; alias: string | null }[];
+    expect(rows.map((r) => [r.name, r.alias])).toEqual([
+      ['alice', null],
+      ['dev/ReadOnly', 'read-only'],
+    ]);
+  });
+
   it("checks the core's answer even for rows it has seen: unknown keys never leave, a wrong row is a 500", async () => {
     const row = (await createRolecallApi(h.core).listProfiles())[0]!;
     let answer: unknown[] = [];
