@@ -1,6 +1,7 @@
+// The window's entry, kept tiny: it asks for the profile list (prefetch.ts) as soon as it runs,
+// and only then loads React and the window's code, so the core's answer and the big script's
+// download and parse overlap instead of following each other.
 import './prefetch';
-import { createRoot } from 'react-dom/client';
-import { App } from './App';
 import './styles.css';
 
-createRoot(document.getElementById('root')!).render(<App />);
+void import('./start').then((m) => m.start());

@@ -1,4 +1,4 @@
-// Imported first by main.tsx, and importing nothing heavy (no zod, no React): the profile list is
+// Imported by the tiny entry (main.tsx), and importing nothing heavy (no zod, no React): the profile list is
 // asked for while the rest of the window's code is still starting, so the core's answer and the
 // script's start overlap instead of following each other.
 import type { ProfileRow, RolecallApi } from '../../src-shared/api';
