@@ -42,7 +42,11 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const idleSeconds = wholeSeconds(o.idleExit, '--idle-exit');
       const port = portNumber(o.port);
       if (port !== undefined && !o.web) throw new RolecallError('--port goes with --web', 'invalid-input');
-      const core = await ctx.core();
+      // With --web the page hears what the broker does on its own (a CLI's refresh, a failed retry).
+      const events = o.web ? new (await import('../../core/api-events')).ApiEvents() : undefined;
+      const core = events
+        ? await (await import('../core-factory')).createCliCore(ctx.io, { interactive: true, ...(await import('../../web/broker-events')).brokerEvents(events) })
+        : await ctx.core();
       // A harmless entry (the store's own probe): a miss checks the store can write, so a locked
       // keychain or a Secret Service that D-Bus cannot reach both fail here, not in every caller.
       // Read at start: an agent that cannot reach the keychain would fail every caller that can.
@@ -76,7 +80,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
           const [{ startWebBridge }, { createRolecallApi }] = await Promise.all([import('../../web/server'), import('../../core/api')]);
           const rendererDir = findRendererDir();
           // The token reaches the page only through the printed address's fragment, not the page itself.
-          bridge = await startWebBridge({ api: createRolecallApi(core), rendererDir, port });
+          bridge = await startWebBridge({ api: createRolecallApi(core, {}, events), rendererDir, port });
           if (!rendererDir) ctx.notice('no built renderer (out/renderer) found: serving the API only; build it with: npm run build');
         } catch (e) {
           await server.close();
