@@ -142,10 +142,15 @@ function ErrorRow({ item }: { item: Extract<ListItem, { type: 'error' }> }) {
 const Row = memo(function Row({ item, selected }: { item: ListItem; selected: boolean }) {
   if (item.type === 'section') return <div className="section" role="heading" aria-level={2}>{item.label}</div>;
   if (item.type === 'account') {
+    // The label is "name  id" when the account's name is known: the id in a quieter voice.
+    const name = item.accountId && item.label !== item.accountId && item.label.endsWith(item.accountId) ? item.label.slice(0, -item.accountId.length).trim() : item.label;
     return (
       <div className="account" role="heading" aria-level={2}>
         <span className="swatch" style={{ background: item.color }} aria-hidden="true" />
-        {item.label}
+        {name}
+        {/* Spaces in the text, not only in the layout: a screen reader reads the heading as one line. */}
+        {name !== item.label ? <span className="id"> {item.accountId}</span> : null}
+        <span className="count"> {item.count === 1 ? '1 profile' : `${item.count} profiles`}</span>
       </div>
     );
   }

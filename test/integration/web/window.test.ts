@@ -84,7 +84,7 @@ describe('the window, through the web bridge', () => {
     // The sync that follows a first sign-in lists every account and role the sign-in grants.
     await page.getByRole('heading', { name: /acme-prod\s+777788889999/ }).waitFor({ timeout: 20_000 });
     expect(await page.locator('.profile').count()).toBe(5);
-    expect(await page.locator('.account').allTextContents()).toEqual(['acme-audit  210987654321', 'acme-dev  444455556666', 'acme-prod  777788889999']);
+    expect(await page.locator('.account').allTextContents()).toEqual(['acme-audit 210987654321 1 profile', 'acme-dev 444455556666 2 profiles', 'acme-prod 777788889999 2 profiles']);
   });
 
   it('Sync shows its progress in the sign-in, then what it found', async () => {
