@@ -15,11 +15,11 @@ export interface Notice {
 
 export const SIGN_IN_WARNING_MS = 10 * 60_000;
 
-/** Sign-ins ending within ten minutes, each once per end time. */
+/** Identity Center and SAML sign-ins ending within ten minutes, each once per end time. */
 export function signInNotices(signIns: SignInView[], now: number): Notice[] {
   const out: Notice[] = [];
   for (const s of signIns) {
-    if (s.kind !== 'identity-center' || s.state !== 'signed-in' || !s.expiresAt) continue;
+    if ((s.kind !== 'identity-center' && s.kind !== 'saml') || s.state !== 'signed-in' || !s.expiresAt) continue;
     const left = Date.parse(s.expiresAt) - now;
     if (left <= 0 || left > SIGN_IN_WARNING_MS) continue;
     out.push({

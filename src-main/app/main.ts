@@ -11,10 +11,12 @@ import { createRolecallApi, type CoreApi } from '../core/api';
 import { createCore } from '../core/core';
 import { describeError, RolecallError } from '../core/errors';
 import { credentialProcessLine, writeManagedBlockFromState } from '../core/files/managed-block';
+import { findSamlIntegration } from '../core/saml/sign-in';
 import { launchOpener } from '../core/sso/open-browser';
 import { isRefreshFailure, NoticeGate, parseDeepLink, refreshFailureNotice, resumePlan, signInNotices, type Notice } from './attention';
 import { appInstall, Coalescer, consoleOpener, loginItemSettings, startsHidden, trayImageDir, trayImageFile } from './desktop';
 import { answerCall } from './ipc';
+import { captureSamlResponse } from './saml-window';
 import { trayKey, trayTemplate, type TrayAction, type TrayItem } from './tray';
 import { isTrustedSender, mainWindowOptions, navigationDecision, permissionDecision, RENDERER_CSP, rendererEntry } from './window-policy';
 
@@ -47,8 +49,11 @@ async function main(): Promise<void> {
   core.bindApi(api);
   const entry = rendererEntry({ packaged: app.isPackaged, env: process.env, indexFileUrl: pathToFileURL(path.join(here, '../renderer/index.html')).href });
 
-  // Every window, this one and any other: no navigation, no new windows, no permissions.
+  // Rolecall's own window: no navigation, no new windows, no permissions. The SAML login window
+  // (its own session partition) must follow the IdP's redirects; saml-window.ts sets its rules.
   app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+    if (contents.session !== session.defaultSession) return;
     const route = (url: string) => {
       if (navigationDecision(url) === 'external') void shell.openExternal(url);
     };
@@ -63,7 +68,6 @@ async function main(): Promise<void> {
       route(url);
       return { action: 'deny' };
     });
-    contents.on('will-attach-webview', (e) => e.preventDefault());
   });
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionDecision(permission)));
   session.defaultSession.setPermissionCheckHandler((_wc, permission) => permissionDecision(permission));
@@ -109,10 +113,15 @@ async function main(): Promise<void> {
       if (a.kind === 'open-window') return openWindow();
       if (a.kind === 'sign-in') {
         await openWindow();
-        // OIDC signs in with a device code like Identity Center; SAML and AWS sign-in are done in the window.
+        // OIDC signs in with a device code like Identity Center; SAML in its login window, whose
+        // captured SAMLResponse goes to the same sign-in as a pasted one; AWS sign-in in the window.
         const kind = signIns.find((x) => x.name === a.instance)?.kind ?? 'identity-center';
         if (kind === 'oidc') await api.signInOidc(a.instance);
         else if (kind === 'identity-center') await api.signIn({ name: a.instance });
+        else if (kind === 'saml') {
+          const integration = findSamlIntegration((await core.state.load()).samlIntegrations, a.instance);
+          await api.signInSaml(a.instance, (await captureSamlResponse(integration)).samlResponse);
+        }
       } else if (a.kind === 'make-default') new Notification({ title: 'Rolecall', body: (await api.makeDefault(a.profile)).message }).show();
       else if (a.kind === 'open-console') await api.openConsole(a.profile);
       else if (a.kind === 'copy-env') await api.copy(a.profile, 'env');

@@ -16,6 +16,9 @@ import { SingleFlight } from '../core/single-flight';
 export function captureSamlResponse(integration: { name: string; url: string }, mode: 'sign-in' | 'reauthenticate' = 'sign-in'): Promise<CapturedSamlPost> {
   const plan = samlWindowPlan(integration, mode);
   const ses = session.fromPartition(plan.window.webPreferences.partition);
+  // An IdP's page gets no camera, notifications or the like (Electron grants them by default).
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
   const win = new BrowserWindow(plan.window);
   win.webContents.setWindowOpenHandler(() => ({ action: plan.windowOpen }));
   return new Promise<CapturedSamlPost>((resolve, reject) => {

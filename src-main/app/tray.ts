@@ -70,7 +70,9 @@ export function trayTemplate(state: TrayState): TrayItem[] {
     for (const p of recent) items.push(profileItem(p, now));
   }
   if (!favorites.length && !recent.length && !def) items.push({ label: 'No favorites yet: star a profile in the window', enabled: false });
-  const needing = state.signIns.filter((s) => s.kind === 'identity-center' && s.state === 'sign-in-required');
+  // Every sign-in but an IAM user's keys (nothing to sign in to): Identity Center and OIDC by device
+  // code, SAML in its login window, AWS sign-in in the window.
+  const needing = state.signIns.filter((s) => s.kind !== 'iam-user' && s.state === 'sign-in-required');
   if (needing.length) {
     items.push({ type: 'separator' });
     for (const s of needing) items.push({ label: `${s.name}: sign in again…`, action: { kind: 'sign-in', instance: s.name } });

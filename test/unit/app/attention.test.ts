@@ -9,6 +9,11 @@ describe('notifications', () => {
     expect(list).toEqual([{ key: `sign-in-ending:acme:${inMinutes(9)}`, title: 'acme: sign-in ends in 9 min', body: 'Sign in again now, and sessions keep refreshing.', action: { kind: 'sign-in', instance: 'acme' } }]);
   });
 
+  it('warns before a SAML sign-in ends as well, but not of IAM users or OIDC', () => {
+    const list = signInNotices([signIn('okta', { kind: 'saml', expiresAt: inMinutes(4) }), signIn('alice', { kind: 'iam-user', expiresAt: inMinutes(4) }), signIn('google', { kind: 'oidc', expiresAt: inMinutes(4) })], NOW);
+    expect(list).toEqual([{ key: `sign-in-ending:okta:${inMinutes(4)}`, title: 'okta: sign-in ends in 4 min', body: 'Sign in again now, and sessions keep refreshing.', action: { kind: 'sign-in', instance: 'okta' } }]);
+  });
+
   it('shows each notice once, however often the state is looked at', () => {
     const gate = new NoticeGate();
     const s = [signIn('acme', { expiresAt: inMinutes(9) })];

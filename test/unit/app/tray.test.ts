@@ -16,7 +16,12 @@ describe('trayTemplate', () => {
         row('audit', { kind: 'assume-role', chainDepth: 2, alias: 'audit-chain', lastUsedAt: NOW - 1000, expiresAt: inMinutes(23.5) }),
         row('never-used'),
       ],
-      signIns: [signIn('acme'), signIn('corp', { state: 'sign-in-required', expiresAt: null }), signIn('alice', { kind: 'iam-user', state: 'keys' })],
+      signIns: [
+        signIn('acme'),
+        signIn('corp', { state: 'sign-in-required', expiresAt: null }),
+        signIn('okta', { kind: 'saml', state: 'sign-in-required', expiresAt: null }),
+        signIn('alice', { kind: 'iam-user', state: 'keys' }),
+      ],
     });
     expect(labels(items)).toEqual([
       'Rolecall',
@@ -28,11 +33,14 @@ describe('trayTemplate', () => {
       'acme-dev / ReadOnly',
       '---',
       'corp: sign in again…',
+      'okta: sign in again…',
       '---',
       'Open Rolecall',
       'Quit',
     ]);
     expect(items.find((i) => i.label === 'corp: sign in again…')?.action).toEqual({ kind: 'sign-in', instance: 'corp' });
+    // A SAML integration too: the item opens its login window.
+    expect(items.find((i) => i.label === 'okta: sign in again…')?.action).toEqual({ kind: 'sign-in', instance: 'okta' });
     expect(items.at(-2)).toMatchObject({ accelerator: 'CommandOrControl+Shift+R', action: { kind: 'open-window' } });
   });
 
