@@ -8,7 +8,7 @@ import { layering } from './build/eslint-rules/layering.js';
 import { forbidden, layers, root } from './build/eslint-rules/layers.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', '.bench', '.stryker-tmp'] }, // .stryker-tmp: mutation testing's copies of the tree
+  { ignores: ['node_modules', 'out', 'dist', '.bench', '.stryker-tmp*', 'reports', 'release'] }, // .stryker-tmp*: mutation testing's copies of the tree (one per run side by side)
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
