@@ -226,12 +226,15 @@ async function createCoreForApp() {
   const server = new AgentServer(core.broker, core.paths, { refuseHandover: 'it is the Rolecall app' });
   const unsubscribe = core.sso.onSignIn(({ instance, what }) => server.signInProgress(instance, what));
   // A CLI agent already serving hands over (finishes what it has, exits); one that refuses or is
-  // not ours keeps the socket, and the app works without serving it, saying so once.
-  const outcome = await takeOverAgentSocket({ server, client: new AgentClient(core.paths) }).catch((e: unknown) => ({ serving: false as const, reason: `not serving the agent socket: ${describeError(e)}` }));
-  if (!outcome.serving) {
-    console.error(`rolecall: ${outcome.reason}`);
-    new Notification({ title: 'Rolecall', body: outcome.reason }).show();
-  }
+  // not ours keeps the socket, and the app works without serving it, saying so once. Not awaited:
+  // the old agent may finish a sign-in first, and the app's own broker works meanwhile.
+  void takeOverAgentSocket({ server, client: new AgentClient(core.paths) })
+    .catch((e: unknown) => ({ serving: false as const, reason: `not serving the agent socket: ${describeError(e)}` }))
+    .then((outcome) => {
+      if (outcome.serving) return;
+      console.error(`rolecall: ${outcome.reason}`);
+      new Notification({ title: 'Rolecall', body: outcome.reason }).show();
+    });
   app.on('will-quit', () => {
     unsubscribe();
     void server.close();
