@@ -130,6 +130,7 @@ describe('legacy sso_start_url profiles', () => {
     ['an account without a role', legacy(URL_, 'sso_region = us-east-1', 'sso_account_id = 111122223333'), 'no sso_account_id and sso_role_name (a profile only for signing in)'],
     ['a role without an account', legacy(URL_, 'sso_region = us-east-1', 'sso_role_name = Admin'), 'no sso_account_id and sso_role_name (a profile only for signing in)'],
     ['a start URL alone', legacy(URL_), 'no sso_account_id and sso_role_name (a profile only for signing in)'],
+    ['a role name alone', legacy('sso_role_name = Admin'), 'no sso_account_id and sso_role_name (a profile only for signing in)'],
     ['no start URL', legacy('sso_region = us-east-1', 'sso_account_id = 111122223333', 'sso_role_name = Admin'), 'sso_start_url and sso_region are both needed (or sso_session)'],
     ['no region', legacy(URL_, 'sso_account_id = 111122223333', 'sso_role_name = Admin'), 'sso_start_url and sso_region are both needed (or sso_session)'],
     ['a start URL that is no URL', legacy('sso_start_url = acme', 'sso_region = us-east-1', 'sso_account_id = 111122223333', 'sso_role_name = Admin'), expect.stringMatching(/^sso_start_url: /)],
@@ -166,6 +167,7 @@ describe('legacy sso_start_url profiles', () => {
     ['a label starting with other characters', 'https://--acme--.awsapps.com/start', 'acme--'],
     ['a label of nothing usable', 'https://---.awsapps.com/start', 'sso'],
     ['an IP address', 'https://10.0.0.1/start', '10'],
+    ['a label with a character a name cannot have', 'https://my!org.awsapps.com/start', 'my-org'],
     ['a label too long for a numbered name', `https://${'a'.repeat(120)}.awsapps.com/start`, 'a'.repeat(100)],
   ])('names it from %s', async (_, url, name) => {
     const r = await importAwsConfig(role('a', url, 'us-east-1'));
@@ -184,5 +186,16 @@ describe('numbers', () => {
   it.each(['1h', '3600s', 'x3600', '3600.5', '-3600'])('refuses %j as a duration, as written', async (duration) => {
     const r = await importAwsConfig(web(duration));
     expect(r.skipped).toEqual([{ name: 'w', reason: 'duration_seconds: Invalid input: expected number, received string' }]);
+  });
+});
+
+describe('the rest', () => {
+  it('reads an Identity Center\'s registration scopes as a list, blanks dropped', async () => {
+    const r = await importAwsConfig(ini('[sso-session x]', 'sso_start_url = https://x.awsapps.com/start', 'sso_region = us-east-1', 'sso_registration_scopes = sso:account:access , ,codewhisperer:completions,'));
+    expect(r.ssoSessions).toEqual([{ name: 'x', startUrl: 'https://x.awsapps.com/start', region: 'us-east-1', registrationScopes: ['sso:account:access', 'codewhisperer:completions'] }]);
+  });
+
+  it('names ~/.aws/credentials when a broken credentials text comes without a file name', async () => {
+    await expect(importAwsConfig('', '[default]\naws_secret_access_key wJalrXUtnFEMI\n')).rejects.toMatchObject({ code: 'file', message: '~/.aws/credentials line 2: expected "name = value"' });
   });
 });
