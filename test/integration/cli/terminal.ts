@@ -30,10 +30,19 @@ _, status = os.waitpid(pid, 0)
 print(json.dumps({'code': os.waitstatus_to_exitcode(status), 'screen': out.decode()}))
 `;
 
-/** Runs `rolecall ARGS` on a terminal, typing each step's answer after its prompt; returns the screen as a person reads it. */
-export async function atTerminal(h: CliHarness, args: string[], steps: { after: string; type: string }[]): Promise<{ code: number; screen: string }> {
+/**
+ * Runs `rolecall ARGS` on a terminal, typing each step's answer after its prompt; returns the screen as a person reads it.
+ * With stdoutTo, its stdout goes to that file instead (as when a program reads it) and the terminal keeps stdin and stderr.
+ */
+export async function atTerminal(
+  h: CliHarness,
+  args: string[],
+  steps: { after: string; type: string }[],
+  o: { stdoutTo?: string } = {},
+): Promise<{ code: number; screen: string }> {
   const python = process.env.ROLECALL_TEST_PYTHON || 'python3';
-  const spec = { argv: [process.execPath, h.script, ...args], env: h.env, steps };
+  const argv = [process.execPath, h.script, ...args];
+  const spec = { argv: o.stdoutTo ? ['sh', '-c', 'out="$1"; shift; exec "$@" > "$out"', 'sh', o.stdoutTo, ...argv] : argv, env: h.env, steps };
   const r = await h.run(python, ['-c', DRIVER, JSON.stringify(spec)], { timeoutMs: 60_000 });
   expect(r.stderr).toBe('');
   const out = parseJson<{ code: number; screen: string }>(r.stdout);
