@@ -3,24 +3,15 @@
 // cap is told once and plainly, and sso status, login sso, env, exec and list read as a person
 // expects. Each message is asserted with its exact text.
 import { chmod, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mfaCode } from '../../helpers/harness';
+import { freeLoopbackPort } from '../../helpers/net';
 import { ALICE_KEY, ALICE_MFA, addAliceWithReadOnly, repoRoot, useCliHarness } from './harness';
 import { atTerminal } from './terminal';
 
 const START_URL = 'https://d-90677c3a1b.awsapps.com/start';
 const h = useCliHarness();
-
-/** A 127.0.0.1 port nothing listens on (taken, then freed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('a mistyped profile name', () => {
   const meant = "rolecall: profile 'dev/ReadOnyl' does not exist; did you mean 'dev/ReadOnly'? (all of them: rolecall list)\n";
@@ -45,7 +36,7 @@ describe('a mistyped profile name', () => {
 describe('rolecall doctor', () => {
   it('says the endpoint is unreachable, not that STS refuses the credentials', async () => {
     await addAliceWithReadOnly(h(), 'us-east-1');
-    const r = await h().rolecall(['doctor', 'alice'], { env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${await closedPort()}` } });
+    const r = await h().rolecall(['doctor', 'alice'], { env: { AWS_ENDPOINT_URL: `http://127.0.0.1:${await freeLoopbackPort()}` } });
     expect(r.code).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe("Profile 'alice': hop 1 ('alice') fails");

@@ -8,25 +8,17 @@
 //    microseconds (AWS: whole seconds); it takes any DurationSeconds;
 //  - moto's length message has a double space ("less than or  equal to").
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeLoopbackPort } from '../../helpers/net';
 import { DEMO, stsSigner, useDemoSandbox, type AwsCredentialIdentity } from './sts-fixtures';
 
 let moto: ChildProcess | undefined;
 let motoUrl = '';
 const sandbox = useDemoSandbox();
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 beforeAll(async () => {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   motoUrl = `http://127.0.0.1:${port}`;
   moto = spawn(process.env.ROLECALL_TEST_PYTHON || 'python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   const deadline = Date.now() + 30_000;
