@@ -2,22 +2,14 @@
 // --print` printed and lands on the sandbox's console page as the profile's principal, in its
 // region, with permissions. The browser keeps its console session in a cookie, so a second
 // account's login is refused until --sign-out-first ends the first session, as AWS does.
-import { type BrowserContext, type Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../helpers/chromium';
+import { type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useChromium } from '../../helpers/chromium';
 import { addAliceWithReadOnly, useCliHarness } from '../cli/harness';
 
 const h = useCliHarness((h) => addAliceWithReadOnly(h, 'eu-west-1'));
 
-let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
-let browser: BrowserContext;
-beforeEach(async () => {
-  chrome = await launchChromium();
-  browser = chrome.context;
-});
-afterEach(async () => {
-  await chrome?.close();
-});
+const browser = useChromium();
 
 async function consoleUrl(args: string[]): Promise<string> {
   const r = await h().rolecall(['console', ...args, '--print'], { secretOutput: true });
@@ -33,7 +25,7 @@ async function open(page: Page, url: string) {
 
 describe('the printed console URL in Chromium', () => {
   it('signs in as the role or federated user, in the region, with permissions; --sign-out-first replaces the session', { timeout: 60_000 }, async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const role = await open(page, await consoleUrl(['dev/ReadOnly', '--destination', 'ec2']));
     expect(role.at).toBe('/console');
     expect(role.signedIn).toMatch(/^Signed in as arn:aws:sts::444455556666:assumed-role\/ReadOnly\/\S+ in eu-west-1$/);

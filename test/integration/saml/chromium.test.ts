@@ -4,9 +4,9 @@
 // function the login window uses; its SAMLResponse is accepted by the sandbox's
 // AssumeRoleWithSAML and the profile serves the AWS CLI through credential_process. A second
 // sign-in rides on the IdP's session cookie: no password form.
-import { type BrowserContext, type Page, type Route } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../helpers/chromium';
+import { type Page, type Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useChromium } from '../../helpers/chromium';
 import { isAcsUrl } from '../../../src-main/core/saml/acs';
 import { signInWithSamlResponse } from '../../../src-main/core/saml/sign-in';
 import { samlPostFromRequest, type AcsRequest, type CapturedSamlPost } from '../../../src-main/core/saml/upload';
@@ -15,15 +15,7 @@ import { parseJson, useCliHarness } from '../cli/harness';
 const PROFILE = 'corp/SamlAdmin';
 const h = useCliHarness();
 
-let chrome: Awaited<ReturnType<typeof launchChromium>> | undefined;
-let browser: BrowserContext;
-beforeEach(async () => {
-  chrome = await launchChromium();
-  browser = chrome.context;
-});
-afterEach(async () => {
-  await chrome?.close();
-});
+const browser = useChromium();
 
 /** The POST as Electron's onBeforeRequest gives it: the body's first bytes as a bytes part, the rest as a blob part. */
 function asElectronPresentsIt(route: Route): { details: AcsRequest; getBlobData: (id: string) => Promise<Uint8Array> } {
@@ -63,7 +55,7 @@ describe('SAML sign-in in Chromium', () => {
   it('signs in with the password, then again on the IdP session; the captured assertion serves the AWS CLI', { timeout: 90_000 }, async () => {
     const idpUrl = `${h().sandbox.url}/saml-idp/corp-idp/sso`;
     expect((await h().rolecall(['saml', 'add', 'corp', '--url', idpUrl])).code).toBe(0);
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const pages: string[] = [];
     page.on('response', (r) => void (r.url().startsWith(h().sandbox.url) && pages.push(new URL(r.url()).pathname)));
 
