@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { consoleSessionPartition, consoleWindowOptions, navigationDecision } from '../../../src-main/app/console-window';
 import { consolePartition } from '../../../src-main/core/console/partitions';
 import { CONSOLE_COLORS, accountColor } from '../../../src-main/core/console/switch-role';
+import { expectLockedDown } from '../../helpers/remote-content';
 
 describe('console window options', () => {
   const aws = consolePartition('eu-west-1');
@@ -25,18 +26,7 @@ describe('console window options', () => {
 
   it('no Node, a sandboxed, context-isolated renderer; downloads ask where to save', () => {
     const o = consoleWindowOptions({ profile: 'p', partition: aws });
-    expect(o.window.webPreferences).toEqual({
-      partition: 'persist:console-p',
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      contextIsolation: true,
-      sandbox: true,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      safeDialogs: true,
-    });
+    expectLockedDown(o.window.webPreferences, 'persist:console-p');
     expect(o.downloads).toBe('ask');
   });
 

@@ -5,6 +5,7 @@ import { samlStsRegion } from '../../../src-main/core/saml/assume';
 import { chooseRoles, isMaxSessionDurationRefusal, samlDurationSeconds, samlProfileNames } from '../../../src-main/core/saml/roles';
 import { samlSessionPartition, samlWindowPlan } from '../../../src-main/core/saml/window';
 import type { Profile } from '../../../src-shared/profile';
+import { expectLockedDown } from '../../helpers/remote-content';
 
 const IDP = 'arn:aws:iam::777788889999:saml-provider/corp-idp';
 const A = { roleArn: 'arn:aws:iam::777788889999:role/Admin', principalArn: IDP };
@@ -74,7 +75,7 @@ describe('samlWindowPlan', () => {
     const plan = samlWindowPlan(integration);
     expect(plan.url).toBe('https://idp.example/aws');
     expect(plan.window.show).toBe(true);
-    expect(plan.window.webPreferences).toMatchObject({ partition: 'persist:saml-corp', sandbox: true, contextIsolation: true, nodeIntegration: false, preload: undefined });
+    expectLockedDown(plan.window.webPreferences, 'persist:saml-corp');
     expect(plan.requestFilter.urls).toContain('https://signin.aws.amazon.com/saml*');
     expect(plan.requestFilter.urls).toContain('https://*.signin.amazonaws-us-gov.com/saml*');
     expect(plan.revealAfterMs).toBeUndefined();
