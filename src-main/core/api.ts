@@ -163,6 +163,9 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
   // Started by the first listProfiles (a face shows the list); never keeps the process alive.
   let watching: FSWatcher | undefined;
   let settle: ReturnType<typeof setTimeout> | undefined;
+  let changedAt: number | undefined;
+  let lastTold = 0;
+  events.on('profilesChanged', () => (lastTold = Date.now()));
   const watchState = (): void => {
     const file = (core.state as { file?: string }).file;
     if (watching || !file) return;
@@ -170,11 +173,15 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
       watching = watch(path.dirname(file), { persistent: false }, (_e, name) => {
         if (name !== path.basename(file)) return;
         clearTimeout(settle);
+        changedAt ??= Date.now();
         // An atomic write is a rename or two: act once it has settled.
         settle = setTimeout(() => {
           const was = cached?.rows;
+          // This API's own changes said profilesChanged already, just after their write: once is enough.
+          const told = lastTold > (changedAt ?? 0) - 100;
+          changedAt = undefined;
           listing().then(
-            (l) => l.rows !== was && events.emit('profilesChanged', {}),
+            (l) => l.rows !== was && !told && events.emit('profilesChanged', {}),
             () => undefined,
           );
         }, 20);

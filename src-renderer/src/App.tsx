@@ -86,6 +86,18 @@ export function App() {
   }, [base]);
   const def = useMemo(() => profiles.find((p) => p.isDefault), [profiles]);
 
+  // The search box takes the focus once the first list is on screen, not at mount: focusing
+  // lays out the page then, and with the list's answer already in that delayed its first paint.
+  useEffect(() => {
+    if (!loaded) return;
+    const t = requestAnimationFrame(() =>
+      setTimeout(() => {
+        if (document.activeElement === document.body) document.getElementById('search')?.focus();
+      }, 0),
+    );
+    return () => cancelAnimationFrame(t);
+  }, [loaded]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((isMac ? e.metaKey : e.ctrlKey) && e.key.toLowerCase() === 'k') {
@@ -113,7 +125,6 @@ export function App() {
         <input
           id="search"
           type="search"
-          autoFocus
           autoComplete="off"
           spellCheck={false}
           aria-label="Search accounts, roles, ids and aliases"
