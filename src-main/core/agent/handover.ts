@@ -57,7 +57,6 @@ export async function takeOverAgentSocket(parties: HandoverParties, options: Han
 /** One line for an agent that would not or could not hand over. */
 function refusal(e: unknown): string {
   const what = 'not serving the agent socket';
-  if (e instanceof AgentUnresponsive) return `${what}: ${e.message} (${e.hint})`;
   if (e instanceof AgentNotTrusted) return `${what}: the agent at ${e.socket} is not ours (${e.reason}); if it is not yours, remove it`;
   if (isRolecallError(e) && e.code === 'invalid-input') return `${what}: the running Rolecall agent is an older version that cannot hand over (stop it: rolecall agent stop, then restart the app)`;
   if (isRolecallError(e)) return `${what}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`;

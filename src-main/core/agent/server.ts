@@ -300,7 +300,12 @@ export class AgentServer {
       this.pending.delete(p);
       p.reply(r);
       if (parsed.data.type === 'shutdown') sock.end(() => (this.options.onShutdown ?? (() => void this.close()))());
-      if (parsed.data.type === 'handover' && r.ok) sock.end(() => void this.finishHandover());
+      if (parsed.data.type === 'handover' && r.ok) {
+        // Not on the end's callback: a taker that drops the connection must not leave this agent
+        // alive and deaf (no socket, no idle timer).
+        sock.end();
+        void this.finishHandover();
+      }
     };
   }
 

@@ -41,8 +41,14 @@ function client(...answers: (number | Error)[]) {
 describe('takeOverAgentSocket', () => {
   it('listens at once when the socket is free, asking nobody', async () => {
     const c = client();
-    expect(await takeOverAgentSocket({ server: server(0), client: c })).toEqual({ serving: true });
+    expect(await takeOverAgentSocket({ server: server(0), client: c })).toStrictEqual({ serving: true });
     expect(c.calls).toBe(0);
+  });
+
+  it('an agent that hands over without saying its pid: nothing to wait for, listens at once', async () => {
+    const started = Date.now();
+    expect(await takeOverAgentSocket({ server: server(1), client: client(0) }, { exitWaitMs: 2_000 })).toEqual({ serving: true, replaced: 0 });
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('asks the running agent, waits for it to exit, then listens', async () => {
