@@ -3,11 +3,10 @@
 // its sign-in in the keychain).
 import { OidcIntegration, type AppState, type OidcRoleProfile } from '../../../src-shared/profile';
 import { describeIssue } from '../../../src-shared/names';
-import { dependentsOf } from '../chain';
 import { RolecallError } from '../errors';
 import type { StateStore } from '../files/state-store';
+import { integrationProfilesOf, refuseExistingIntegration, removeIntegration, type IntegrationKind } from '../integrations';
 import { oidcTokenEntryName } from '../secrets/keychain-layout';
-import type { SecretStore } from '../secrets/secret-store';
 import { checkIdpUrl } from './discovery';
 
 export const DEFAULT_SCOPES = ['openid', 'offline_access'];
@@ -41,16 +40,15 @@ export function profilesFor(i: OidcIntegration): OidcRoleProfile[] {
   });
 }
 
-export const oidcProfilesOf = (state: Pick<AppState, 'profiles'>, integration: string) =>
-  state.profiles.filter((p) => p.kind === 'oidc-role' && p.integration === integration).map((p) => p.name);
+const OIDC: IntegrationKind = { label: 'OIDC', command: 'oidc', field: 'oidcIntegrations', profileKind: 'oidc-role', secretEntry: oidcTokenEntryName };
+
+export const oidcProfilesOf = (state: Pick<AppState, 'profiles'>, integration: string) => integrationProfilesOf(state, OIDC, integration);
 
 export async function addOidcIntegration(state: Pick<StateStore, 'update'>, input: unknown): Promise<{ integration: OidcIntegration; profiles: string[] }> {
   const integration = parseOidcIntegration(input);
   const profiles = profilesFor(integration);
   await state.update((s) => {
-    if (s.oidcIntegrations.some((i) => i.name === integration.name)) {
-      throw new RolecallError(`OIDC integration '${integration.name}' already exists`, 'conflict', `remove it first: rolecall oidc remove ${integration.name}`);
-    }
+    refuseExistingIntegration(s, OIDC, integration.name);
     const taken = profiles.filter((p) => s.profiles.some((x) => x.name === p.name)).map((p) => `'${p.name}'`);
     if (taken.length) throw new RolecallError(`OIDC integration '${integration.name}': profile ${taken.join(', ')} already exists`, 'conflict', 'choose another integration name');
     s.oidcIntegrations.push(integration);
@@ -60,25 +58,4 @@ export async function addOidcIntegration(state: Pick<StateStore, 'update'>, inpu
 }
 
 /** Removes the integration, its profiles and its sign-in; returns the profiles removed. */
-export async function removeOidcIntegration(
-  deps: { state: Pick<StateStore, 'load' | 'update'>; secrets: SecretStore; forgetProfile?: (profile: string) => Promise<void> },
-  name: string,
-): Promise<string[]> {
-  let removed: string[] = [];
-  const before = await deps.state.load();
-  if (before.oidcIntegrations.some((i) => i.name === name) && !oidcProfilesOf(before, name).some((p) => dependentsOf(before.profiles, p).length)) {
-    for (const p of oidcProfilesOf(before, name)) await deps.forgetProfile?.(p);
-  }
-  await deps.state.update((s) => {
-    if (!s.oidcIntegrations.some((i) => i.name === name)) throw new RolecallError(`no OIDC integration '${name}'`, 'not-found', 'run: rolecall oidc list');
-    removed = oidcProfilesOf(s, name);
-    const outside = [...new Set(removed.flatMap((p) => dependentsOf(s.profiles, p)))].filter((d) => !removed.includes(d));
-    if (outside.length) {
-      throw new RolecallError(`OIDC integration '${name}' has profiles that ${outside.map((d) => `'${d}'`).join(', ')} build on`, 'conflict', 'remove those first, or give them another source');
-    }
-    s.profiles = s.profiles.filter((p) => !removed.includes(p.name));
-    s.oidcIntegrations = s.oidcIntegrations.filter((i) => i.name !== name);
-  });
-  await deps.secrets.delete(oidcTokenEntryName(name));
-  return removed;
-}
+export const removeOidcIntegration = (deps: Parameters<typeof removeIntegration>[0], name: string) => removeIntegration(deps, OIDC, name);
