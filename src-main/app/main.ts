@@ -10,6 +10,7 @@ import { eventChannel, methodChannel, rolecallEvents, rolecallMethods, subscribe
 import { createRolecallApi, type CoreApi } from '../core/api';
 import { createCore } from '../core/core';
 import { describeError, RolecallError } from '../core/errors';
+import { installLauncher, launcherPaths } from '../core/files/launcher';
 import { credentialProcessLine, writeManagedBlockFromState } from '../core/files/managed-block';
 import { findSamlIntegration } from '../core/saml/sign-in';
 import { launchOpener } from '../core/sso/open-browser';
@@ -44,7 +45,14 @@ async function main(): Promise<void> {
       });
     },
     writeClipboard: (text) => clipboard.writeText(text),
-    credentialProcess: (profile) => credentialProcessLine(core.paths, install, profile),
+    credentialProcess: (profile) => {
+      const line = credentialProcessLine(core.paths, install, profile);
+      // The line names the data dir's launcher: made here if config write never made it (the one
+      // there, naming the install that last wrote the config, serves the line as well).
+      const at = launcherPaths(core.paths, install);
+      if (at && (!existsSync(at.launcher) || (at.helper && !existsSync(at.helper)))) void installLauncher(core.paths, install).catch(() => undefined);
+      return line;
+    },
   });
   core.bindApi(api);
   const entry = rendererEntry({ packaged: app.isPackaged, env: process.env, indexFileUrl: pathToFileURL(path.join(here, '../renderer/index.html')).href });
