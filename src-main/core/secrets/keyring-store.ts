@@ -23,6 +23,10 @@ export interface KeyringOptions {
  */
 const CHECK_VALID_MS = 1_000;
 
+/** An item (…/collection/C/N) the listing found and could not read: deleted meanwhile. The daemon words it several ways. */
+const VANISHED = /(Object does not exist at path|UnknownMethod: No such interface).*\/secrets\/collection\/[^/\s]+\/[^/\s]+/;
+const LIST_ATTEMPTS = 8;
+
 export class KeyringSecretStore implements SecretStore {
   // Making an entry opens a Secret Service session; a kept one still reads the store on every call.
   private readonly entryCache = new Map<string, AsyncEntry>();
@@ -65,11 +69,20 @@ export class KeyringSecretStore implements SecretStore {
   }
 
   async entries(prefix: string): Promise<Map<string, string>> {
-    try {
-      const all = await findCredentialsAsync(this.service);
-      return new Map(all.filter((c) => c.account.startsWith(prefix)).map((c) => [c.account, c.password]));
-    } catch (e) {
-      throw keychainError(`list "${prefix}*"`, this.service, e);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const all = await findCredentialsAsync(this.service);
+        return new Map(all.filter((c) => c.account.startsWith(prefix)).map((c) => [c.account, c.password]));
+      } catch (e) {
+        // The Secret Service search answers item paths and then each item is read: one deleted in
+        // between (another process stopping a session) fails the whole call. Search again.
+        if (attempt < LIST_ATTEMPTS && VANISHED.test(e instanceof Error ? e.message : String(e))) {
+          // A burst of deletions (a sign-out ending many sessions) passes within a few tries.
+          await new Promise((r) => setTimeout(r, 10 * attempt));
+          continue;
+        }
+        throw keychainError(`list "${prefix}*"`, this.service, e);
+      }
     }
   }
 

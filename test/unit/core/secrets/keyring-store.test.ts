@@ -62,6 +62,31 @@ describe('KeyringSecretStore', () => {
     expect(await app.get('k')).toBeNull();
   });
 
+  it('lists the entries while another store deletes some of them, without failing', async () => {
+    // The Secret Service search answers item paths, then each item is read: one deleted in
+    // between ("Object does not exist at path ...") must not fail the whole listing (the window's
+    // listing while a session is stopped elsewhere).
+    const name = service();
+    const lister = store(name);
+    const other = store(name);
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 30; i++) await put(other, `session/p${i}`, `v${i}`);
+      const deleting = (async () => {
+        for (let i = 0; i < 30; i++) await other.delete(`session/p${i}`);
+      })();
+      const listings: Map<string, string>[] = [];
+      while (listings.length < 200) {
+        const seen = await lister.entries('session/');
+        listings.push(seen);
+        if (!seen.size) break;
+      }
+      await deleting;
+      // Whatever a listing shows is what was stored, never a half-read entry.
+      for (const seen of listings) for (const [k, v] of seen) expect(v).toBe(`v${k.slice('session/p'.length)}`);
+      expect((await lister.entries('session/')).size).toBe(0);
+    }
+  });
+
   it('keeps unicode and large JSON values intact', async () => {
     const s = store();
     const value = JSON.stringify({ name: 'Zoë 🔑 ключ', token: 'x'.repeat(8000) });
