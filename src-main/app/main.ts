@@ -231,7 +231,7 @@ async function createCoreForApp() {
   });
   const [{ AgentServer }, { AgentClient }, { takeOverAgentSocket }] = await Promise.all([import('../core/agent/server'), import('../core/agent/client'), import('../core/agent/handover')]);
   // The app is the one broker: it never hands the socket to anything else while it runs.
-  const server = new AgentServer(core.broker, core.paths, { refuseHandover: 'it is the Rolecall app' });
+  const server = new AgentServer(core.broker, core.paths, { refuseHandover: 'it is the Rolecall app', refuseShutdown: 'it is the Rolecall app' });
   const unsubscribe = core.sso.onSignIn(({ instance, what }) => server.signInProgress(instance, what));
   // A CLI agent already serving hands over (finishes what it has, exits); one that refuses or is
   // not ours keeps the socket, and the app works without serving it, saying so once. Not awaited:

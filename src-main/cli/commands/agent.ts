@@ -53,7 +53,12 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
         if (!pid || !isOurAgent(pid)) throw new RolecallError(`${e.message}, and its pid is not known: not stopping it`, 'agent', "find and end it: pgrep -u \"$USER\" -af 'rolecall.* serve'");
         force = true;
       }
-      if (!force) await client.shutdown().catch(() => undefined);
+      if (!force) {
+        await client.shutdown().catch((e: unknown) => {
+          // The app's broker refuses: it would keep running beside the next agent a CLI starts.
+          if (e instanceof RolecallError && e.code === 'conflict') throw e;
+        });
+      }
       if (force || !(await exited(pid, STOP_WAIT_MS))) {
         // Only a process that is a Rolecall agent of this user: a pid may have been reused.
         if (!isOurAgent(pid)) throw new RolecallError(`process ${pid} is not a Rolecall agent of this user: not signalling it`, 'agent');

@@ -22,6 +22,11 @@ export interface AgentServerOptions {
   onIdle?: () => void;
   /** What a 'shutdown' request does once answered; by default the server closes. */
   onShutdown?: () => void;
+  /**
+   * Why this agent does not stop on a 'shutdown' request (it is the app, whose broker would stay
+   * and a CLI would start a second one beside it); absent: it stops.
+   */
+  refuseShutdown?: string;
   /** Why this agent does not hand the socket over (it serves a web page, it is the app); absent: it does. */
   refuseHandover?: string;
   /** Called once a handover has finished the requests in flight and closed the server (the process should exit). */
@@ -299,7 +304,7 @@ export class AgentServer {
       const r = await this.dispatch(parsed.data);
       this.pending.delete(p);
       p.reply(r);
-      if (parsed.data.type === 'shutdown') sock.end(() => (this.options.onShutdown ?? (() => void this.close()))());
+      if (parsed.data.type === 'shutdown' && r.ok) sock.end(() => (this.options.onShutdown ?? (() => void this.close()))());
       if (parsed.data.type === 'handover' && r.ok) {
         // Not on the end's callback: a taker that drops the connection must not leave this agent
         // alive and deaf (no socket, no idle timer).
@@ -345,6 +350,7 @@ export class AgentServer {
       case 'ping':
         return { pid: process.pid };
       case 'shutdown':
+        if (this.options.refuseShutdown !== undefined) throw new RolecallError(`the Rolecall agent (pid ${process.pid}) does not stop on request: ${this.options.refuseShutdown}`, 'conflict', 'quit the Rolecall app (its tray menu: Quit)');
         return { pid: process.pid };
       case 'handover':
         if (this.options.refuseHandover !== undefined) throw new RolecallError(`the Rolecall agent (pid ${process.pid}) does not hand over: ${this.options.refuseHandover}`, 'conflict', 'stop it first: rolecall agent stop');

@@ -154,7 +154,7 @@ describe('handover from a real CLI agent', () => {
       sessions: () => h.core.broker.sessions(),
       forget: (profile) => h.core.broker.forget(profile),
     };
-    const appServer = new AgentServer(broker, h.core.paths, { refuseHandover: 'it is the Rolecall app' });
+    const appServer = new AgentServer(broker, h.core.paths, { refuseHandover: 'it is the Rolecall app', refuseShutdown: 'it is the Rolecall app' });
     servers.push(appServer);
     const outcome = await takeOverAgentSocket({ server: appServer, client: new AgentClient(h.core.paths) });
     expect(outcome).toEqual({ serving: true, replaced: old.child.pid });
@@ -169,6 +169,12 @@ describe('handover from a real CLI agent', () => {
     expect(creds.Version).toBe(1);
     expect(creds.AccessKeyId).toMatch(/^ASIA/);
     expect(asked).toEqual(['dev/ReadOnly']);
+    // `rolecall agent stop` cannot stop it (its broker would stay beside the next CLI agent): it says what to do.
+    const stop = await h.rolecall(['agent', 'stop']);
+    expect(stop.code).not.toBe(0);
+    expect(stop.stderr).toContain(`does not stop on request: it is the Rolecall app`);
+    expect(stop.stderr).toContain('quit the Rolecall app');
+    expect(await new AgentClient(h.core.paths).ping()).toBe(process.pid);
     // And it in turn refuses to be taken over.
     const taker = new AgentServer(h.core.broker, h.core.paths);
     servers.push(taker);

@@ -231,6 +231,15 @@ describe('agent server and client', () => {
     expect(idleAt).toBeGreaterThan(started + 2400);
   });
 
+  it('refuses a shutdown request when it is the app, and keeps serving', async () => {
+    let stopped = false;
+    await start({ onShutdown: () => (stopped = true), refuseShutdown: 'it is the Rolecall app' });
+    await expect(new AgentClient(paths).shutdown()).rejects.toMatchObject({ code: 'conflict', message: `the Rolecall agent (pid ${process.pid}) does not stop on request: it is the Rolecall app` });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stopped).toBe(false);
+    expect(await new AgentClient(paths).alive()).toBe(true);
+  });
+
   it('stops on a shutdown request', async () => {
     let stopped = false;
     await start({ onShutdown: () => (stopped = true) });
