@@ -91,6 +91,7 @@ describe('an STS that does not answer during a refresh', () => {
     const e = await failure(b.credentials(PROFILE, { onNotice: (m) => told.push(m) }));
     expect(e.message).toMatch(/^AWS STS could not refresh 'dev\/ReadOnly' \(no answer in time\), and its current session ends at \d\d:\d\d \(10 min\): too soon to serve it instead$/);
     expect(e.code).toBe('timeout');
+    expect(e.hint).toBe('try again shortly; if it persists, check the network or the AWS_ENDPOINT_URL settings');
     expect(told).toEqual([]);
   });
 
@@ -105,6 +106,10 @@ describe('an STS that does not answer during a refresh', () => {
     const first = await outageWith(broker(), MANDATORY_REFRESH_MS + 60_000);
     const other = broker();
     expect((await other.credentials(PROFILE)).accessKeyId).toBe(first.accessKeyId);
+    // Held in memory from then on, like a session of its own: the next caller is served at once.
+    const calls = assumeCalls();
+    expect((await other.credentials(PROFILE)).accessKeyId).toBe(first.accessKeyId);
+    expect(assumeCalls()).toBe(calls);
   });
 
   it('stops serving the held session once the clock reaches the mandatory window', async () => {
@@ -136,6 +141,17 @@ describe('an STS that does not answer during a refresh', () => {
     const calls = assumeCalls();
     expect((await b.credentials(PROFILE)).accessKeyId).toBe(first.accessKeyId);
     expect(assumeCalls()).toBeGreaterThan(calls);
+  });
+});
+
+describe('a forced refresh at the same moment as a plain request', () => {
+  it('gets new credentials, not the session the plain request is served from the keychain', async () => {
+    const first = await broker().credentials(PROFILE);
+    const b = broker();
+    const [plain, forced] = await Promise.all([b.credentials(PROFILE), b.credentials(PROFILE, { forceRefresh: true })]);
+    expect(plain.accessKeyId).toBe(first.accessKeyId);
+    expect(forced.accessKeyId).not.toBe(first.accessKeyId);
+    expect(assumeCalls()).toBe(2);
   });
 });
 
@@ -182,7 +198,8 @@ describe('the background retry', () => {
     const retries = assumeCalls() - calls;
     expect(retries).toBeGreaterThanOrEqual(2);
     expect(retries).toBeLessThanOrEqual(2000 / BUDGET_MS + 1);
-    expect(h.notices.filter((n) => n.startsWith('stopped retrying'))).toEqual([]);
+    // Each failed retry is neither taken for a refresh nor for the end of the outage.
+    expect(h.notices.filter((n) => !n.includes('; serving the current session'))).toEqual([]);
   });
 
   it('stops, saying why, when STS refuses', async () => {
@@ -222,15 +239,52 @@ describe('the background retry', () => {
   it.each([
     ['close()', (b: Broker) => b.close()],
     ['forget()', (b: Broker) => b.forget(PROFILE)],
-  ])('ends with %s', async (_what, end) => {
+  ])('ends with %s, however many callers were served meanwhile', async (_what, end) => {
     const b = broker({ outageRetry: FAST });
     await outageWith(b, MANDATORY_REFRESH_MS + 60_000);
-    await b.credentials(PROFILE);
+    await Promise.all([b.credentials(PROFILE), b.credentials(PROFILE), b.credentials(PROFILE)]);
     await end(b);
     const calls = assumeCalls();
     h.sandbox.knobs.set({});
     await sleep(800);
     expect(assumeCalls()).toBe(calls);
+  });
+
+  it('leaves the outage behind once it has refreshed: when the new session is due, the next caller refreshes it', async () => {
+    const b = broker({ outageRetry: FAST });
+    await outageWith(b, MANDATORY_REFRESH_MS + 60_000);
+    await b.credentials(PROFILE);
+    h.sandbox.knobs.set({});
+    await until(() => h.notices.length >= 2);
+    const renewed = await b.credentials(PROFILE);
+    clock = renewed.expiration!.getTime() - 5 * 60_000;
+    const calls = assumeCalls();
+    const told: string[] = [];
+    const next = await b.credentials(PROFILE, { onNotice: (m) => told.push(m) });
+    expect(next.accessKeyId).not.toBe(renewed.accessKeyId);
+    expect(assumeCalls()).toBe(calls + 1);
+    expect(told).toEqual([]);
+  });
+
+  it('takes up what another process refreshed meanwhile (from the keychain, no STS call), and the outage ends there', async () => {
+    const b = broker({ outageRetry: FAST });
+    await outageWith(b, MANDATORY_REFRESH_MS + 60_000);
+    await b.credentials(PROFILE);
+    const calls = assumeCalls();
+    // Fresh on the broker's clock, which is 49 minutes ahead.
+    const expiration = new Date(clock + 3600_000);
+    const held = { accessKeyId: 'ASIAFROMOTHERPROCESS', secretAccessKey: 'secret-of-the-other', sessionToken: 'token-of-the-other', expiration, credentialType: 'role' as const };
+    await writeCachedSession(h.secrets, PROFILE, awsSettingsKey(awsCallerSettings(h.env)), { result: held, refreshAt: new Date(expiration.getTime() - 900_000) });
+    await until(() => h.notices.length >= 2);
+    expect(h.notices[1]).toMatch(/^refreshed 'dev\/ReadOnly' in the background after /);
+    expect(assumeCalls()).toBe(calls);
+    expect((await b.credentials(PROFILE)).accessKeyId).toBe('ASIAFROMOTHERPROCESS');
+    // That session due in turn, with STS back: refreshed, not served as if the outage went on.
+    h.sandbox.knobs.set({});
+    clock = expiration.getTime() - 5 * 60_000;
+    const next = await b.credentials(PROFILE);
+    expect(next.accessKeyId).not.toBe('ASIAFROMOTHERPROCESS');
+    expect(assumeCalls()).toBe(calls + 1);
   });
 
   it('ends when forgotten while a retry is on its way: that retry\'s failure schedules no other', async () => {

@@ -10,9 +10,13 @@ import { assumeRoleCredentials } from '../../../src-main/core/providers/assume-r
 import { iamUserCredentials } from '../../../src-main/core/providers/iam-user';
 import { ssoRoleCredentials } from '../../../src-main/core/providers/sso-role';
 import { webIdentityCredentials } from '../../../src-main/core/providers/web-identity';
+import { samlRoleCredentials } from '../../../src-main/core/providers/saml-role';
+import { oidcRoleCredentials } from '../../../src-main/core/providers/oidc-role';
+import { awsLoginCredentials } from '../../../src-main/core/providers/aws-login';
+import { samlResponseEntryName } from '../../../src-main/core/secrets/keychain-layout';
 import type { StepContext, StepResult } from '../../../src-main/core/providers/types';
 import { identityCenterOf } from '../../sandbox/identity-center/store';
-import { signIdToken } from '../../sandbox/idp-signing';
+import { buildSamlResponse, signIdToken } from '../../sandbox/idp-signing';
 import { providerFor } from '../../../src-main/core/providers/registry';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { demoOrg, mfaCode } from '../../helpers/harness';
@@ -224,6 +228,86 @@ describe('Identity Center role', () => {
   });
 });
 
+describe('SAML role', () => {
+  const SAML_ADMIN = 'arn:aws:iam::777788889999:role/SamlAdmin';
+  const CORP_IDP = 'arn:aws:iam::777788889999:saml-provider/corp-idp';
+  const admin = { name: 'corp/Admin', kind: 'saml-role', integration: 'corp', roleArn: SAML_ADMIN, principalArn: CORP_IDP } as Profile & { kind: 'saml-role' };
+  /** What the integration's sign-in keeps: the SAMLResponse, until its NotOnOrAfter. */
+  const captured = (o: { issueInstant?: Date; notOnOrAfter?: Date; durationSeconds?: number } = {}) =>
+    secrets.set(
+      samlResponseEntryName('corp'),
+      JSON.stringify({
+        samlResponse: buildSamlResponse({ roles: [`${SAML_ADMIN},${CORP_IDP}`], roleSessionName: 'alice@acme.example', issueInstant: o.issueInstant }),
+        notOnOrAfter: (o.notOnOrAfter ?? new Date(Date.now() + 300_000)).toISOString(),
+        durationSeconds: o.durationSeconds ?? 7200,
+        region: 'us-east-1',
+      }),
+    );
+  const signInAgain = { message: "profile 'corp/Admin': its SAML sign-in to 'corp' has run out", code: 'sign-in-required', hint: 'sign in again: rolecall login saml corp' };
+
+  it("exchanges the sign-in's SAMLResponse for a role session of the duration decided at sign-in", async () => {
+    await captured();
+    const r = await samlRoleCredentials(admin, ctx());
+    expect(r).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/), credentialType: 'role', durationAsked: 7200, arn: 'arn:aws:sts::777788889999:assumed-role/SamlAdmin/alice@acme.example' });
+    expect(Math.round((r.expiration!.getTime() - Date.now()) / 1000)).toBeGreaterThan(7100);
+  });
+
+  it.each([
+    ['no sign-in kept', undefined],
+    ['an assertion with less than 10 s left', 9_000],
+  ])('asks for a new sign-in with %s, calling nothing', async (_what, left) => {
+    if (left !== undefined) await captured({ notOnOrAfter: new Date(Date.now() + left) });
+    await expect(samlRoleCredentials(admin, ctx())).rejects.toMatchObject(signInAgain);
+    expect(sandbox.knobs.count('sts:AssumeRoleWithSAML')).toBe(0);
+  });
+
+  it('sends an assertion with a little more than 10 s left', async () => {
+    await captured({ notOnOrAfter: new Date(Date.now() + 15_000) });
+    expect((await samlRoleCredentials(admin, ctx())).credentialType).toBe('role');
+  });
+
+  it('asks for a new sign-in when STS finds the assertion expired, and passes other refusals on', async () => {
+    await captured({ issueInstant: new Date(Date.now() - 6 * 60_000) });
+    await expect(samlRoleCredentials(admin, ctx())).rejects.toMatchObject(signInAgain);
+    await captured();
+    await expect(samlRoleCredentials({ ...admin, roleArn: 'arn:aws:iam::777788889999:role/Nope' }, ctx())).rejects.toMatchObject({ operation: 'sts:AssumeRoleWithSAML', message: expect.not.stringContaining('has run out') });
+  });
+});
+
+describe('OIDC role', () => {
+  const ci = { name: 'ci', kind: 'oidc-role', integration: 'github', roleArn: 'arn:aws:iam::444455556666:role/CiDeployer' } as Profile & { kind: 'oidc-role' };
+  const idTokens = (sessionName?: string): StepContext['oidc'] => ({
+    idToken: async (integration) => {
+      expect(integration).toBe('github');
+      return { idToken: await signIdToken({ aud: 'sts.amazonaws.com', sub: 'repo:acme/app:ref:refs/heads/main' }), expiresAt: new Date(Date.now() + 3600_000), sessionName };
+    },
+  });
+
+  it('says how to sign in when this Rolecall has no OIDC sign-ins', async () => {
+    await expect(oidcRoleCredentials(ci, ctx())).rejects.toMatchObject({
+      message: "profile 'ci': this Rolecall cannot sign in to OIDC integrations",
+      code: 'sign-in-required',
+      hint: 'run: rolecall login oidc github',
+    });
+  });
+
+  it.each<[string, Partial<Profile>, string | undefined, RegExp]>([
+    ['the person the token names', {}, 'alice', /\/alice$/],
+    ["the profile's own session name over it", { roleSessionName: 'deploy' }, 'alice', /\/deploy$/],
+    ['rolecall-<time> when the token names nobody', {}, undefined, /\/rolecall-\d{13}$/],
+  ])('names the session after %s, and reports the duration asked', async (_what, extra, sessionName, arn) => {
+    const r = await oidcRoleCredentials({ ...ci, durationSeconds: 900, ...extra } as typeof ci, ctx({ oidc: idTokens(sessionName) }));
+    expect(r).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/), credentialType: 'role', durationAsked: 900, arn: expect.stringMatching(arn) });
+  });
+});
+
+describe('AWS sign-in', () => {
+  it('says how to sign in when the keychain holds no sign-in for the profile', async () => {
+    const p = { name: 'me', kind: 'aws-login', loginSession: 'arn:aws:iam::111122223333:user/alice' } as Profile & { kind: 'aws-login' };
+    await expect(awsLoginCredentials(p, ctx())).rejects.toMatchObject({ message: "profile 'me': no AWS sign-in in the keychain", code: 'sign-in-required', hint: 'run: rolecall login aws me' });
+  });
+});
+
 describe('which steps issue a session (cached and locked by the broker)', () => {
   it.each<[string, Profile, boolean]>([
     ['an IAM user without MFA (long-term keys)', { name: 'a', kind: 'iam-user', accessKeyId: aliceKey.accessKeyId }, false],
@@ -231,6 +315,9 @@ describe('which steps issue a session (cached and locked by the broker)', () => 
     ['a role', { name: 'a', kind: 'assume-role', sourceProfile: 'b', roleArn: 'arn:aws:iam::444455556666:role/R' }, true],
     ['an Identity Center role', { name: 'a', kind: 'sso-role', ssoSession: 'demo', accountId: '444455556666', roleName: 'R' }, true],
     ['a web identity role', { name: 'a', kind: 'web-identity', roleArn: 'arn:aws:iam::444455556666:role/R', webIdentityTokenFile: '/t' }, true],
+    ['a SAML role', { name: 'a', kind: 'saml-role', integration: 'corp', roleArn: 'arn:aws:iam::444455556666:role/R', principalArn: 'arn:aws:iam::444455556666:saml-provider/corp' }, true],
+    ['an OIDC role', { name: 'a', kind: 'oidc-role', integration: 'github', roleArn: 'arn:aws:iam::444455556666:role/R' }, true],
+    ['an AWS sign-in', { name: 'a', kind: 'aws-login', loginSession: 'arn:aws:iam::111122223333:user/alice' }, true],
   ])('%s: %s', (_what, profile, issues) => {
     expect(providerFor(profile).issuesSession(profile)).toBe(issues);
   });
