@@ -200,6 +200,23 @@ describe('the background retry', () => {
     expect(retries).toBeLessThanOrEqual(2000 / BUDGET_MS + 1);
     // Each failed retry is neither taken for a refresh nor for the end of the outage.
     expect(h.notices.filter((n) => !n.includes('; serving the current session'))).toEqual([]);
+    // When STS answers again, the notice names the latest failure.
+    h.sandbox.knobs.set({});
+    await until(() => h.notices.length >= 2);
+    expect(h.notices[1]).toMatch(/^refreshed 'dev\/ReadOnly' in the background after AWS STS could not refresh 'dev\/ReadOnly' \(no answer in time\): /);
+  });
+
+  it('serves, retries and stops for a face without a notice sink, without an error', async () => {
+    const b = broker({ outageRetry: FAST, onNotice: undefined });
+    const first = await outageWith(b, MANDATORY_REFRESH_MS + 60_000);
+    expect((await b.credentials(PROFILE)).accessKeyId).toBe(first.accessKeyId);
+    const calls = assumeCalls();
+    await until(() => assumeCalls() > calls);
+    const role = h.sandbox.state.org.roles.find((r) => r.accountId === '444455556666' && r.name === 'ReadOnly')!;
+    role.trustPolicy = { Version: '2012-10-17', Statement: [] };
+    h.sandbox.knobs.set({});
+    await sleep(800);
+    expect((await failure(b.credentials(PROFILE))).code).toBe('access-denied');
   });
 
   it('stops, saying why, when STS refuses', async () => {
@@ -308,6 +325,29 @@ describe('the background retry', () => {
     await sleep(600);
     expect(assumeCalls()).toBe(calls);
     expect((await failure(b.credentials(PROFILE))).message).toMatch(/too soon to serve it instead$/);
+  });
+});
+
+describe('the live sessions a face lists', () => {
+  const settingsKey = () => awsSettingsKey(awsCallerSettings(h.env));
+  const entry = (accessKeyId: string, expiration: Date) => ({
+    result: { accessKeyId, secretAccessKey: 's', sessionToken: 't', expiration, credentialType: 'role' as const },
+    refreshAt: new Date(expiration.getTime() - 900_000),
+  });
+
+  it('include those another process issued, which this broker never held', async () => {
+    const issued = await broker().credentials(PROFILE);
+    expect((await broker().sessions()).map((s) => [s.profile, s.expiration])).toEqual([[PROFILE, issued.expiration]]);
+  });
+
+  it("show what another process refreshed once this broker's own copy is due, and its own copy while it is not", async () => {
+    const b = broker();
+    const own = await b.credentials(PROFILE);
+    const newer = new Date(own.expiration!.getTime() + 1800_000);
+    await writeCachedSession(h.secrets, PROFILE, settingsKey(), entry('ASIANEWER', newer));
+    expect((await b.sessions()).map((s) => s.expiration)).toEqual([own.expiration]);
+    clock = own.expiration!.getTime() - 60_000;
+    expect((await b.sessions()).map((s) => s.expiration)).toEqual([newer]);
   });
 });
 

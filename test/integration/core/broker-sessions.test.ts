@@ -119,7 +119,7 @@ describe('MFA', () => {
 describe('chains that cannot be walked', () => {
   it.each<[string, Profile[], string, object]>([
     ['a missing profile', [], 'nope', { message: "profile 'nope' does not exist", code: 'not-found', hint: 'run: rolecall list' }],
-    ['a missing source', [{ ...readOnly, sourceProfile: 'gone' }], 'dev/ReadOnly', { message: "profile 'gone' (source of 'dev/ReadOnly') does not exist", code: 'not-found' }],
+    ['a missing source', [{ ...readOnly, sourceProfile: 'gone' }], 'dev/ReadOnly', { message: "profile 'gone' (source of 'dev/ReadOnly') does not exist", code: 'not-found', hint: 'run: rolecall list' }],
     [
       'a loop',
       [{ ...readOnly, sourceProfile: 'prod/Reports' }, reports],
