@@ -170,6 +170,11 @@ export const RolecallApiContract = {
   addSaml: { args: z.tuple([SamlAddRequest]), result: SignInView },
   /** Signs in to a SAML integration with a SAMLResponse captured elsewhere (the web bridge has no login window). */
   signInSaml: { args: z.tuple([IntegrationName, SamlResponseText]), result: SignInView },
+  /**
+   * Signs in to a SAML integration in the desktop app's login window: the IdP's post to AWS is
+   * captured there and goes to the core, never to the page. The web bridge has no such window.
+   */
+  signInSamlWindow: { args: z.tuple([IntegrationName]), result: SignInView },
   getSettings: { args: z.tuple([]), result: SettingsView },
   saveSettings: { args: z.tuple([SettingsEdit]), result: SettingsView },
   /** Reads the AWS config (and credentials file) and says what an import would add; writes nothing. */
@@ -182,8 +187,8 @@ export const RolecallApiContract = {
    */
   startAwsSignIn: { args: z.tuple([ProfileName]), result: z.object({ url: z.string().url() }) },
   finishAwsSignIn: { args: z.tuple([ProfileName, z.string().trim().min(1, 'paste the code the sign-in page shows').max(8192)]), result: SignInView },
-  /** What this face offers: `demo` when it runs against the sandbox (npm run demo, demo:web). */
-  appInfo: { args: z.tuple([]), result: z.object({ demo: z.boolean() }) },
+  /** What this face offers: `demo` when it runs against the sandbox (npm run demo, demo:web); `samlLoginWindow` in the desktop app. */
+  appInfo: { args: z.tuple([]), result: z.object({ demo: z.boolean(), samlLoginWindow: z.boolean() }) },
   /** The demo only: signs in to the sandbox's Identity Center, syncs, adds its IAM user and chain. */
   useSandboxOrganization: { args: z.tuple([]), result: Message },
 } as const;

@@ -45,6 +45,8 @@ async function main(): Promise<void> {
       });
     },
     writeClipboard: (text) => clipboard.writeText(text),
+    // The login window captures the IdP's post to AWS; the SAMLResponse goes to the core only.
+    captureSamlResponse: async (name) => (await captureSamlResponse(findSamlIntegration((await core.state.load()).samlIntegrations, name))).samlResponse,
     credentialProcess: (profile) => {
       const line = credentialProcessLine(core.paths, install, profile);
       // The line names the data dir's launcher: made here if config write never made it (the one
@@ -126,10 +128,7 @@ async function main(): Promise<void> {
         const kind = signIns.find((x) => x.name === a.instance)?.kind ?? 'identity-center';
         if (kind === 'oidc') await api.signInOidc(a.instance);
         else if (kind === 'identity-center') await api.signIn({ name: a.instance });
-        else if (kind === 'saml') {
-          const integration = findSamlIntegration((await core.state.load()).samlIntegrations, a.instance);
-          await api.signInSaml(a.instance, (await captureSamlResponse(integration)).samlResponse);
-        }
+        else if (kind === 'saml') await api.signInSamlWindow(a.instance);
       } else if (a.kind === 'make-default') new Notification({ title: 'Rolecall', body: (await api.makeDefault(a.profile)).message }).show();
       else if (a.kind === 'open-console') await api.openConsole(a.profile);
       else if (a.kind === 'copy-env') await api.copy(a.profile, 'env');

@@ -97,6 +97,8 @@ export interface ApiHost {
   env?: NodeJS.ProcessEnv;
   /** The demo against the sandbox: sets up its organization's sign-ins and profiles; says what it did. */
   demo?: () => Promise<string>;
+  /** Electron's SAML login window: the SAMLResponse the IdP posts to AWS for this integration. Absent: the page pastes one. */
+  captureSamlResponse?: (integration: string) => Promise<string>;
 }
 
 export type CoreApi = RolecallApi & { events: ApiEvents };
@@ -119,6 +121,21 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
   /** AWS sign-ins waiting for the code the person pastes: what gives it, and the sign-in's end. */
   const awsSignIns = new Map<string, { give: (code: string) => void; done: Promise<unknown> }>();
   const signingIn = new Map<string, AbortController>();
+  /** SAML integrations whose login window is open (signInSamlWindow). */
+  const samlWindows = new Set<string>();
+  // The pasted SAMLResponse and the login window's captured one sign in the same way.
+  const signInSaml = async (name: string, samlResponse: string) => {
+    const { signInWithSamlResponse } = await import('./saml/sign-in');
+    const signedIn = await signInWithSamlResponse(
+      { state: core.state, secrets: core.secrets, env: host.env ?? process.env, forgetProfile: (p) => core.broker.forget(p) },
+      { integration: name, samlResponse: samlResponse.replace(/\s+/g, ''), onNotice: (message) => events.emit('notice', { message }) },
+    );
+    for (const r of signedIn) events.emit('sessionChanged', { profile: r.profile, expiresAt: r.expiration.toISOString() });
+    events.emit('profilesChanged', {});
+    const view = await samlView(await core.state.load(), name);
+    events.emit('signInChanged', view);
+    return view;
+  };
 
   // The rows of the state file as last read, without sessions: rebuilt only when the file changed
   // (every write renames a new file in, so its inode, mtime or size differ) or this API changed it.
@@ -225,7 +242,8 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
     const i = state.samlIntegrations.find((x) => x.name === name);
     if (!i) throw new RolecallError(`no SAML integration named '${name}'`, 'not-found');
     const end = await lastEnd(state.profiles.filter((p) => p.kind === 'saml-role' && p.integration === name).map((p) => p.name));
-    return { name, kind: 'saml', state: end ? 'signed-in' : 'sign-in-required', expiresAt: end, detail: i.url, region: i.region ?? null };
+    const now = samlWindows.has(name) ? 'signing-in' : end ? 'signed-in' : 'sign-in-required';
+    return { name, kind: 'saml', state: now, expiresAt: end, detail: i.url, region: i.region ?? null };
   };
   const oidcView = async (state: AppState, name: string): Promise<SignInView> => {
     const i = state.oidcIntegrations.find((x) => x.name === name);
@@ -339,17 +357,22 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
       await addSamlIntegration(core.state, req);
       return samlView(await core.state.load(), req.name);
     },
-    signInSaml: async (name, samlResponse) => {
-      const { signInWithSamlResponse } = await import('./saml/sign-in');
-      const signedIn = await signInWithSamlResponse(
-        { state: core.state, secrets: core.secrets, env: host.env ?? process.env, forgetProfile: (p) => core.broker.forget(p) },
-        { integration: name, samlResponse: samlResponse.replace(/\s+/g, ''), onNotice: (message) => events.emit('notice', { message }) },
-      );
-      for (const r of signedIn) events.emit('sessionChanged', { profile: r.profile, expiresAt: r.expiration.toISOString() });
-      events.emit('profilesChanged', {});
-      const view = await samlView(await core.state.load(), name);
-      events.emit('signInChanged', view);
-      return view;
+    signInSaml: (name, samlResponse) => signInSaml(name, samlResponse),
+    signInSamlWindow: async (name) => {
+      if (!host.captureSamlResponse) throw new RolecallError('the SAML login window is the desktop app\'s', 'invalid-input', 'paste the SAMLResponse your IdP posts to AWS instead');
+      // The column shows the sign-in under way while the person is at the IdP's page.
+      const state = await core.state.load();
+      await samlView(state, name); // an unknown name is refused before any window opens
+      samlWindows.add(name);
+      events.emit('signInChanged', await samlView(state, name));
+      try {
+        const samlResponse = await host.captureSamlResponse(name).finally(() => samlWindows.delete(name));
+        return await signInSaml(name, samlResponse);
+      } catch (e) {
+        // The window closed, or AWS refused: the column shows the state as it is again.
+        events.emit('signInChanged', await samlView(await core.state.load(), name));
+        throw e;
+      }
     },
     startAwsSignIn: async (name) => {
       const { profile } = await find(name);
@@ -392,7 +415,7 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
       events.emit('signInChanged', view);
       return view;
     },
-    appInfo: async () => ({ demo: !!host.demo }),
+    appInfo: async () => ({ demo: !!host.demo, samlLoginWindow: !!host.captureSamlResponse }),
     useSandboxOrganization: async () => {
       if (!host.demo) throw new RolecallError('the sandbox organization is only there in the demo', 'invalid-input', 'run: npm run demo (or demo:web)');
       const message = await host.demo();

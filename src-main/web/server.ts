@@ -139,7 +139,7 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     try {
       result = await (opts.api[method] as (...a: unknown[]) => Promise<unknown>)(...args);
     } catch (e) {
-      throw new HttpError(isRolecallError(e) ? statusOf[e.code] : 500, describeError(e), {}, isRolecallError(e) ? e.code : undefined);
+      throw new HttpError(isRolecallError(e) ? (statusOf[e.code] ?? 500) : 500, describeError(e), {}, isRolecallError(e) ? e.code : undefined);
     }
     // The same frozen answer of frozen rows (the core's unchanged listing) gets the same bytes.
     const kept = typeof result === 'object' && result !== null ? answers.get(result) : undefined;

@@ -34,6 +34,8 @@ interface State {
   addOpen: boolean;
   /** The profile whose edit row is open. */
   editing: string | null;
+  /** What this face offers (appInfo), once known. */
+  appInfo: { demo: boolean; samlLoginWindow: boolean } | null;
 }
 
 export const useStore = create<State>(() => ({
@@ -54,6 +56,7 @@ export const useStore = create<State>(() => ({
   paletteOpen: false,
   addOpen: false,
   editing: null,
+  appInfo: null,
 }));
 
 const set = useStore.setState;
@@ -97,6 +100,7 @@ export async function loadAll(): Promise<void> {
     const profiles = (await takeEarlyProfiles(api)) ?? (await api.listProfiles());
     setProfiles(profiles, { loaded: true, error: null });
     set({ signIns: await api.listSignIns() });
+    if (!get().appInfo) set({ appInfo: await api.appInfo() });
   } catch (e) {
     set({ error: errorOf(e).message, loaded: true });
   }

@@ -14,7 +14,7 @@ import { actions, useStore } from '../store';
 function StateWords({ s }: { s: SignInView }) {
   const now = useNow();
   if (s.kind === 'iam-user') return <span className="state">{s.detail ? 'access key, MFA' : 'access key'}</span>;
-  if (s.state === 'signing-in') return <span className="state">waiting for you to approve…</span>;
+  if (s.state === 'signing-in') return <span className="state">{s.kind === 'saml' ? 'signing in in the login window…' : 'waiting for you to approve…'}</span>;
   if (s.state === 'refreshing') return <span className="state">refreshing</span>;
   if (s.state === 'sign-in-required') return <span className="state warn">{s.kind === 'saml' ? 'no live session: sign in again' : 'signed out: sign in again'}</span>;
   const left = s.expiresAt ? formatRemaining(new Date(s.expiresAt), new Date(now)) : '';
@@ -35,6 +35,7 @@ const KIND_LABEL: Record<SignInView['kind'], string> = { ...KIND_WORDS, 'identit
 
 /** "Sign in again" for a SAML, OIDC or aws-login sign-in; Identity Center's buttons are below. */
 function FederatedButtons({ s, onPaste }: { s: SignInView; onPaste: () => void }) {
+  const loginWindow = useStore((x) => x.appInfo?.samlLoginWindow ?? false);
   const needs = s.state === 'sign-in-required';
   const label = needs ? 'Sign in again' : 'Sign in';
   if (s.state === 'signing-in') return null;
@@ -48,10 +49,16 @@ function FederatedButtons({ s, onPaste }: { s: SignInView; onPaste: () => void }
     );
   }
   if (s.kind === 'saml') {
+    // In the desktop app the IdP's page opens in its login window; the web bridge pastes.
     return (
       <div className="buttons">
-        <button type="button" className={needs ? 'primary' : ''} onClick={onPaste} aria-label={`${label} to ${s.name} with a SAMLResponse`}>
-          {label}
+        {loginWindow ? (
+          <button type="button" className={needs ? 'primary' : ''} onClick={() => void signInActions.signInSamlWindow(s.name)} aria-label={`${label} to ${s.name} in the login window`}>
+            {label}
+          </button>
+        ) : null}
+        <button type="button" className={needs && !loginWindow ? 'primary' : ''} onClick={onPaste} aria-label={`${label} to ${s.name} with a SAMLResponse`}>
+          {loginWindow ? 'Paste a SAMLResponse' : label}
         </button>
       </div>
     );

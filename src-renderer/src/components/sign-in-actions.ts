@@ -49,6 +49,8 @@ export const signInActions = {
   startAwsSignIn: async (name: string): Promise<string> => (await get().api!.startAwsSignIn(name)).url,
   finishAwsSignIn: (name: string, code: string) => onSignIn(name, () => get().api!.finishAwsSignIn(name, code), `Signed in to AWS as ${name}`),
   signInSaml: (name: string, samlResponse: string) => onSignIn(name, () => get().api!.signInSaml(name, samlResponse), `Signed in to ${name} with the SAMLResponse`),
+  /** The desktop app's SAML login window: the IdP's post is captured there, never in the page. */
+  signInSamlWindow: (name: string) => onSignIn(name, () => get().api!.signInSamlWindow(name), `Signed in to ${name}`),
 
   /** Adds an OIDC integration, then signs in to it with a device code. */
   async addOidc(req: { name: string; issuer: string; clientId: string; roleArns: string[] }): Promise<boolean> {
