@@ -131,6 +131,7 @@ describe('legacy sso_start_url profiles', () => {
     ['a role without an account', legacy(URL_, 'sso_region = us-east-1', 'sso_role_name = Admin'), 'no sso_account_id and sso_role_name (a profile only for signing in)'],
     ['a start URL alone', legacy(URL_), 'no sso_account_id and sso_role_name (a profile only for signing in)'],
     ['a role name alone', legacy('sso_role_name = Admin'), 'no sso_account_id and sso_role_name (a profile only for signing in)'],
+    ['an account id alone', legacy('sso_account_id = 111122223333'), 'no sso_account_id and sso_role_name (a profile only for signing in)'],
     ['no start URL', legacy('sso_region = us-east-1', 'sso_account_id = 111122223333', 'sso_role_name = Admin'), 'sso_start_url and sso_region are both needed (or sso_session)'],
     ['no region', legacy(URL_, 'sso_account_id = 111122223333', 'sso_role_name = Admin'), 'sso_start_url and sso_region are both needed (or sso_session)'],
     ['a start URL that is no URL', legacy('sso_start_url = acme', 'sso_region = us-east-1', 'sso_account_id = 111122223333', 'sso_role_name = Admin'), expect.stringMatching(/^sso_start_url: /)],
