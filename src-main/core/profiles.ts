@@ -162,6 +162,61 @@ export interface ImportResult {
   skipped: { name: string; reason: string }[];
 }
 
+/** Why an imported profile (or Identity Center) is not added. */
+export type ImportSkip =
+  | { name: string; why: 'exists' }
+  | { name: string; why: 'sso-session-differs'; ssoSession: string }
+  | { name: string; why: 'no-source'; parent?: string; ssoSession?: string };
+
+/**
+ * What an import adds to this state, in the order it adds it (sources first, each profile only
+ * once its source or Identity Center is in), and what it leaves and why. Pure: importProfiles
+ * applies it, and the take-over plans its cuts from the same answer.
+ */
+export function planImport(state: AppState, imported: { profiles: Profile[]; ssoSessions: AppState['ssoSessions'] }): { ssoSessions: AppState['ssoSessions']; profiles: Profile[]; skipped: ImportSkip[] } {
+  const ssoSessions: AppState['ssoSessions'] = [];
+  const skipped: ImportSkip[] = [];
+  const sessions = new Set(state.ssoSessions.map((x) => x.name));
+  // An Identity Center of the file that Rolecall has under its name with another start URL or
+  // region: its profiles must not sign in through Rolecall's (another organization, perhaps).
+  const differing = new Set<string>();
+  for (const s of imported.ssoSessions) {
+    const existing = state.ssoSessions.find((x) => x.name === s.name);
+    if (!existing) {
+      ssoSessions.push(s);
+      sessions.add(s.name);
+    } else if (existing.startUrl !== s.startUrl || existing.region !== s.region) {
+      differing.add(s.name);
+      skipped.push({ name: `sso-session ${s.name}`, why: 'sso-session-differs', ssoSession: s.name });
+    }
+  }
+  const known = new Set(state.profiles.map((p) => p.name));
+  let pending = imported.profiles.filter((p) => {
+    if (known.has(p.name)) skipped.push({ name: p.name, why: 'exists' });
+    else if (p.kind === 'sso-role' && differing.has(p.ssoSession)) skipped.push({ name: p.name, why: 'sso-session-differs', ssoSession: p.ssoSession });
+    else return true;
+    return false;
+  });
+  const profiles: Profile[] = [];
+  for (let grew = true; grew; ) {
+    grew = false;
+    pending = pending.filter((p) => {
+      const parent = parentOf(p);
+      if (parent !== undefined && !known.has(parent)) return true;
+      if (p.kind === 'sso-role' && !sessions.has(p.ssoSession)) return true;
+      profiles.push(p);
+      known.add(p.name);
+      grew = true;
+      return false;
+    });
+  }
+  for (const p of pending) {
+    const parent = parentOf(p);
+    skipped.push(parent !== undefined ? { name: p.name, why: 'no-source', parent } : { name: p.name, why: 'no-source', ssoSession: (p as { ssoSession?: string }).ssoSession });
+  }
+  return { ssoSessions, profiles, skipped };
+}
+
 /**
  * Adds imported profiles and Identity Center instances in one state update. Names already in
  * Rolecall are kept as they are; a profile whose source did not make it in is skipped with it.
@@ -169,40 +224,22 @@ export interface ImportResult {
 export async function importProfiles(store: ProfileStateStore, imported: { profiles: Profile[]; ssoSessions: AppState['ssoSessions'] }): Promise<ImportResult> {
   const result: ImportResult = { added: [], addedSsoSessions: [], skipped: [] };
   await store.update((state) => {
-    for (const s of imported.ssoSessions) {
-      const existing = state.ssoSessions.find((x) => x.name === s.name);
-      if (!existing) {
-        state.ssoSessions.push(s);
-        result.addedSsoSessions.push(s.name);
-      } else if (existing.startUrl !== s.startUrl || existing.region !== s.region) {
-        result.skipped.push({ name: `sso-session ${s.name}`, reason: `Rolecall already has an Identity Center '${s.name}' with another start URL or region` });
-      }
-    }
-    const known = new Set(state.profiles.map((p) => p.name));
-    let pending = imported.profiles.filter((p) => {
-      if (!known.has(p.name)) return true;
-      result.skipped.push({ name: p.name, reason: 'a Rolecall profile of that name exists (kept as it is)' });
-      return false;
-    });
-    // Sources first: repeat until nothing more can be added (what is left has no source).
-    for (let grew = true; grew; ) {
-      grew = false;
-      pending = pending.filter((p) => {
-        const parent = parentOf(p);
-        if (parent !== undefined && !known.has(parent)) return true;
-        if (p.kind === 'sso-role' && !state.ssoSessions.some((s) => s.name === p.ssoSession)) return true;
-        state.profiles.push(p);
-        known.add(p.name);
-        result.added.push(p.name);
-        grew = true;
-        return false;
-      });
-    }
-    for (const p of pending) {
-      const parent = parentOf(p);
-      const source = parent !== undefined ? `source profile '${parent}'` : `Identity Center '${(p as { ssoSession?: string }).ssoSession}'`;
-      result.skipped.push({ name: p.name, reason: `its ${source} was not imported${parent !== undefined ? '; import again once it is in Rolecall (rolecall config import --take-over brings static keys along)' : ''}` });
-    }
+    const plan = planImport(state, imported);
+    state.ssoSessions.push(...plan.ssoSessions);
+    state.profiles.push(...plan.profiles);
+    result.addedSsoSessions = plan.ssoSessions.map((s) => s.name);
+    result.added = plan.profiles.map((p) => p.name);
+    result.skipped = plan.skipped.map((k) => ({ name: k.name, reason: importSkipReason(k) }));
   });
   return result;
+}
+
+function importSkipReason(k: ImportSkip): string {
+  if (k.why === 'exists') return 'a Rolecall profile of that name exists (kept as it is)';
+  if (k.why === 'sso-session-differs') {
+    return k.name.startsWith('sso-session ')
+      ? `Rolecall already has an Identity Center '${k.ssoSession}' with another start URL or region`
+      : `its Identity Center '${k.ssoSession}' differs from Rolecall's of that name (another start URL or region); rename the sso-session in the file and import again`;
+  }
+  return `its ${k.parent !== undefined ? `source profile '${k.parent}'` : `Identity Center '${k.ssoSession}'`} was not imported${k.parent !== undefined ? '; import again once it is in Rolecall (rolecall config import --take-over brings static keys along)' : ''}`;
 }

@@ -7,11 +7,10 @@
 import { readFile, unlink } from 'node:fs/promises';
 import { z } from 'zod';
 import type { AppState, Profile } from '../../../src-shared/profile';
-import { parentOf } from '../chain';
 import { RolecallError } from '../errors';
 import { iamUserEntryName } from '../secrets/keychain-layout';
 import { readJsonSecret, type SecretStore } from '../secrets/secret-store';
-import { importProfiles, type ImportResult, type ProfileStateStore } from '../profiles';
+import { importProfiles, planImport, type ImportResult, type ProfileStateStore } from '../profiles';
 import { writeFileAtomic } from './atomic';
 import { importAwsConfig, type AwsConfigImport } from './aws-config-import';
 import { findManagedBlock } from './aws-ini';
@@ -92,33 +91,18 @@ export async function planTakeOver(files: TakeOverFiles, state: AppState): Promi
 }
 
 /**
- * Which imported profiles importProfiles will add, in its order: sources first, each only once
- * its source (or Identity Center) is in. The others keep their sections, or the take-over would
- * cut a profile out of the files without putting one in Rolecall.
+ * Which imported profiles importProfiles will add (its own plan), in its order. The others keep
+ * their sections, or the take-over would cut a profile out of the files without putting one in
+ * Rolecall.
  */
 function importable(imported: AwsConfigImport, state: AppState): { willImport: Profile[]; left: { name: string; reason: string }[] } {
-  const known = new Set(state.profiles.map((p) => p.name));
-  const sessions = new Set(state.ssoSessions.map((x) => x.name));
-  for (const s of imported.ssoSessions) sessions.add(s.name);
-  const willImport: Profile[] = [];
-  let pending = imported.profiles.filter((p) => !known.has(p.name));
-  for (let grew = true; grew; ) {
-    grew = false;
-    pending = pending.filter((p) => {
-      const parent = parentOf(p);
-      if (parent !== undefined && !known.has(parent)) return true;
-      if (p.kind === 'sso-role' && !sessions.has(p.ssoSession)) return true;
-      willImport.push(p);
-      known.add(p.name);
-      grew = true;
-      return false;
-    });
-  }
-  const left = pending.map((p) => {
-    const parent = parentOf(p);
-    return { name: p.name, reason: parent !== undefined ? `its source profile '${parent}' is not taken over` : `Identity Center '${(p as { ssoSession?: string }).ssoSession}' is not taken over` };
+  const plan = planImport(state, imported);
+  const left = plan.skipped.flatMap((k) => {
+    if (k.why === 'exists' || k.name.startsWith('sso-session ')) return [];
+    if (k.why === 'sso-session-differs') return [{ name: k.name, reason: `Rolecall's Identity Center '${k.ssoSession}' has another start URL or region` }];
+    return [{ name: k.name, reason: k.parent !== undefined ? `its source profile '${k.parent}' is not taken over` : `Identity Center '${k.ssoSession}' is not taken over` }];
   });
-  return { willImport, left };
+  return { willImport: plan.profiles, left };
 }
 
 /**

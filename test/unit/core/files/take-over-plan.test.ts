@@ -54,6 +54,34 @@ describe('planTakeOver', () => {
     expect(text(plan.nextCredentials)).toBe(keys('old', OTHER_KEY));
   });
 
+  it("leaves the profiles of an Identity Center Rolecall has under that name with another start URL: they would sign in to another organization", async () => {
+    // The file's acme is eu-west-1 at acme's start URL; Rolecall's acme is another organization's.
+    await writeFile(files.configFile, ACME + sso('acme-admin', 'acme') + role('acme-chain', 'acme-admin') + BETA + sso('beta-admin', 'beta'));
+    await addToState((s) => {
+      s.ssoSessions.push({ name: 'acme', startUrl: 'https://other-org.awsapps.com/start', region: 'eu-west-1' });
+    });
+    const plan = await planTakeOver(files, await deps.state.load());
+    expect(plan.willImport.map((p) => p.name)).toEqual(['beta-admin']);
+    expect(plan.left).toEqual([
+      { name: 'acme-admin', reason: "Rolecall's Identity Center 'acme' has another start URL or region" },
+      { name: 'acme-chain', reason: "its source profile 'acme-admin' is not taken over" },
+    ]);
+    expect(plan.configSections).toEqual(['[profile beta-admin]']);
+
+    // Taken over: Rolecall's acme is untouched and no profile of the file's acme is in Rolecall.
+    const result = await takeOver(plan, deps);
+    expect(result.added).toEqual(['beta-admin']);
+    expect(result.skipped).toEqual([
+      { name: 'sso-session acme', reason: "Rolecall already has an Identity Center 'acme' with another start URL or region" },
+      { name: 'acme-admin', reason: "its Identity Center 'acme' differs from Rolecall's of that name (another start URL or region); rename the sso-session in the file and import again" },
+      { name: 'acme-chain', reason: "its source profile 'acme-admin' was not imported; import again once it is in Rolecall (rolecall config import --take-over brings static keys along)" },
+    ]);
+    const after = await deps.state.load();
+    expect(after.profiles.map((p) => p.name)).toEqual(['beta-admin']);
+    expect(after.ssoSessions.find((x) => x.name === 'acme')?.startUrl).toBe('https://other-org.awsapps.com/start');
+    expect(await readFile(files.configFile, 'utf8')).toContain('[profile acme-admin]');
+  });
+
   it('leaves a profile whose source stays behind in the file, and says why', async () => {
     const config = role('app', 'ec2') + ini('[profile ec2]', 'role_arn = arn:aws:iam::444455556666:role/Ec2', 'credential_source = Ec2InstanceMetadata') + role('ok', 'keys');
     await writeFile(files.configFile, config);
