@@ -30,9 +30,14 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      const { refreshToken } = JSON.parse(body) as { refreshToken: string };
+      const { refreshToken, grantType } = JSON.parse(body) as { refreshToken: string; grantType: string };
       redeemed.push(refreshToken);
-      if (!live.delete(refreshToken)) {
+      if (refreshToken === 'rt-outage') {
+        res.writeHead(503, { 'content-type': 'application/json', 'x-amzn-ErrorType': 'ServiceUnavailableException' });
+        res.end(JSON.stringify({ error: 'ServiceUnavailable', message: 'try later' }));
+        return;
+      }
+      if (grantType !== 'refresh_token' || !live.delete(refreshToken)) {
         res.writeHead(400, { 'content-type': 'application/json', 'x-amzn-ErrorType': 'ValidationException' });
         res.end(JSON.stringify({ error: 'invalid_grant', message: 'refresh token already used' }));
         return;
@@ -181,6 +186,13 @@ describe('with the AWS CLI login cache shared (writeAwsLoginCache)', () => {
     const r = await awsLoginCredentials(sharing, ctx());
     expect(r.accessKeyId).toBe('ASIALOGINEXAMPLE0001');
     expect(redeemed).toEqual(['rt-stale', 'rt-keychain']);
+  });
+
+  it("does not fall back to the keychain's token when the endpoint could not answer (the cache's may still be the live one)", async () => {
+    await writeAwsLoginSecret(secrets, 'me', secret());
+    await awsCliCache('rt-outage');
+    await expect(awsLoginCredentials(sharing, ctx())).rejects.toMatchObject({ code: 'aws-error' });
+    expect(redeemed).toEqual(['rt-outage']);
   });
 
   it('does not redeem the same token twice when the cache holds the one in the keychain', async () => {
