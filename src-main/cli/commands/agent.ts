@@ -5,7 +5,7 @@ import { AgentUnresponsive } from '../../core/agent/client';
 import { agentPidFile } from '../../core/agent/wire';
 import { RolecallError } from '../../core/errors';
 import type { CliContext } from '../context';
-import { processExists } from '../../core/process-exists';
+import { exitedWithin } from '../../core/process-exists';
 
 /** How long a stopping agent may take to exit before it is signalled (it exits within ~2 s). */
 const STOP_WAIT_MS = 5_000;
@@ -59,29 +59,19 @@ export function registerAgentCommands(program: Command, ctx: CliContext): void {
           if (e instanceof RolecallError && e.code === 'conflict') throw e;
         });
       }
-      if (force || !(await exited(pid, STOP_WAIT_MS))) {
+      if (force || !(await exitedWithin(pid, STOP_WAIT_MS))) {
         // Only a process that is a Rolecall agent of this user: a pid may have been reused.
         if (!isOurAgent(pid)) throw new RolecallError(`process ${pid} is not a Rolecall agent of this user: not signalling it`, 'agent');
         signal(pid, 'SIGTERM');
         // A stopped (SIGSTOP, Ctrl-Z) agent runs its SIGTERM handler, and stops cleanly, once continued.
         signal(pid, 'SIGCONT');
-        if (!(await exited(pid, TERM_WAIT_MS))) {
+        if (!(await exitedWithin(pid, TERM_WAIT_MS))) {
           signal(pid, 'SIGKILL');
-          if (!(await exited(pid, TERM_WAIT_MS))) throw new RolecallError(`the agent (pid ${pid}) did not exit, even on SIGKILL`, 'agent');
+          if (!(await exitedWithin(pid, TERM_WAIT_MS))) throw new RolecallError(`the agent (pid ${pid}) did not exit, even on SIGKILL`, 'agent');
         }
       }
       ctx.print(`agent stopped (pid ${pid})`);
     });
-}
-
-
-async function exited(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (processExists(pid)) {
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return true;
 }
 
 function readPid(file: string): number {

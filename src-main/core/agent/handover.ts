@@ -4,7 +4,7 @@
 // only then does the new one listen. An agent that refuses or cannot be trusted keeps the
 // socket, and the caller works without serving it.
 import { isRolecallError, RolecallError } from '../errors';
-import { processExists } from '../process-exists';
+import { exitedWithin } from '../process-exists';
 import { AgentNotTrusted, AgentUnavailable, AgentUnresponsive, type AgentClient } from './client';
 import { HANDOVER_DRAIN_MS } from './server';
 
@@ -47,7 +47,7 @@ export async function takeOverAgentSocket(parties: HandoverParties, options: Han
       if (e instanceof AgentUnavailable && !(e instanceof AgentNotTrusted) && !(e instanceof AgentUnresponsive)) continue;
       return { serving: false, reason: refusal(e) };
     }
-    if (pid > 0 && pid !== process.pid && !(await exited(pid, options.exitWaitMs ?? HANDOVER_DRAIN_MS + 5_000))) {
+    if (pid > 0 && pid !== process.pid && !(await exitedWithin(pid, options.exitWaitMs ?? HANDOVER_DRAIN_MS + 5_000))) {
       return { serving: false, reason: `the Rolecall agent (pid ${pid}) stopped accepting but has not exited; not serving the agent socket (end it: rolecall agent stop --force)` };
     }
     replaced = pid;
@@ -61,13 +61,4 @@ function refusal(e: unknown): string {
   if (isRolecallError(e) && e.code === 'invalid-input') return `${what}: the running Rolecall agent is an older version that cannot hand over (stop it: rolecall agent stop, then restart the app)`;
   if (isRolecallError(e)) return `${what}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`;
   throw e instanceof Error ? e : new RolecallError(String(e), 'agent');
-}
-
-async function exited(pid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (processExists(pid)) {
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return true;
 }
