@@ -4,7 +4,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { Broker, type BrokerOptions } from '../../src-main/core/broker/broker';
+import { RolecallError } from '../../src-main/core/errors';
 import { StateStore } from '../../src-main/core/files/state-store';
 import { ensureDataDir, resolvePaths, type RolecallPaths } from '../../src-main/core/paths';
 import type { AppState, Profile } from '../../src-shared/profile';
@@ -101,3 +103,13 @@ export const sharedParentProfiles: Profile[] = [
   { name: 'prod/Reports', kind: 'assume-role', sourceProfile: 'dev/ReadOnly', roleArn: 'arn:aws:iam::777788889999:role/Reports' },
   { name: 'prod/Billing', kind: 'assume-role', sourceProfile: 'dev/ReadOnly', roleArn: 'arn:aws:iam::777788889999:role/Billing' },
 ];
+
+/** The RolecallError a broker call rejects with (the test fails if it resolves or rejects with anything else). */
+export async function failure(p: Promise<unknown>): Promise<RolecallError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(RolecallError);
+  return e as RolecallError;
+}

@@ -10,11 +10,10 @@ import type { Broker, BrokerOptions } from '../../../src-main/core/broker/broker
 import { writeCachedSession } from '../../../src-main/core/broker/session-cache';
 import { MANDATORY_REFRESH_MS } from '../../../src-main/core/broker/outage';
 import { awsCallerSettings, awsSettingsKey } from '../../../src-main/core/aws/caller-settings';
-import { RolecallError } from '../../../src-main/core/errors';
 import { lockFileFor } from '../../../src-main/core/lock';
 import { sessionScope } from '../../../src-main/core/secrets/keychain-layout';
 import { mfaCode } from '../../helpers/harness';
-import { ALICE_MFA, sharedParentOrg, sharedParentProfiles, startMemoryHarness, type MemoryHarness } from '../../helpers/memory-harness';
+import { ALICE_MFA, sharedParentOrg, sharedParentProfiles, startMemoryHarness, failure, type MemoryHarness } from '../../helpers/memory-harness';
 
 const [alice, readOnly] = sharedParentProfiles as [Profile, Profile];
 const PROFILE = 'dev/ReadOnly';
@@ -34,15 +33,6 @@ function broker(o: Partial<BrokerOptions> = {}): Broker {
   const b = h.newBroker({ now: () => clock, callBudgetMs: BUDGET_MS, outageRetry: NO_RETRY, ...o });
   brokers.push(b);
   return b;
-}
-
-async function failure(p: Promise<unknown>): Promise<RolecallError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RolecallError);
-  return e as RolecallError;
 }
 
 async function until(what: () => boolean, ms = 5000): Promise<void> {

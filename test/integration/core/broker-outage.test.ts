@@ -6,8 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Profile } from '../../../src-shared/profile';
 import type { Broker } from '../../../src-main/core/broker/broker';
 import { MAX_ATTEMPTS } from '../../../src-main/core/aws/client-config';
-import { RolecallError } from '../../../src-main/core/errors';
-import { sharedParentOrg, sharedParentProfiles, startMemoryHarness, type MemoryHarness } from '../../helpers/memory-harness';
+import { sharedParentOrg, sharedParentProfiles, startMemoryHarness, failure, type MemoryHarness } from '../../helpers/memory-harness';
 
 const [alice, readOnly] = sharedParentProfiles as [Profile, Profile];
 const PROFILE = 'dev/ReadOnly';
@@ -26,15 +25,6 @@ async function later(minutes: number): Promise<void> {
   const res = await fetch(`${h.sandbox.url}/_sandbox/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: minutes * 60 }) });
   expect(res.status).toBe(200);
   skewMs += minutes * 60_000;
-}
-
-async function failure(p: Promise<unknown>): Promise<RolecallError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(RolecallError);
-  return e as RolecallError;
 }
 
 beforeEach(async () => {
