@@ -362,9 +362,9 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
       if (!host.captureSamlResponse) throw new RolecallError('the SAML login window is the desktop app\'s', 'invalid-input', 'paste the SAMLResponse your IdP posts to AWS instead');
       // The column shows the sign-in under way while the person is at the IdP's page.
       const state = await core.state.load();
-      await samlView(state, name); // an unknown name is refused before any window opens
+      const before = await samlView(state, name); // an unknown name is refused before any window opens
       samlWindows.add(name);
-      events.emit('signInChanged', await samlView(state, name));
+      events.emit('signInChanged', { ...before, state: 'signing-in' });
       try {
         const samlResponse = await host.captureSamlResponse(name).finally(() => samlWindows.delete(name));
         return await signInSaml(name, samlResponse);
