@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { eventChannel, methodChannel, rolecallEvents, rolecallMethods, subscribe, type ProfileRow, type SignInView } from '../../src-shared/api';
-import { createRolecallApi, type CoreApi } from '../core/api';
+import { createRolecallApi, type ApiHost, type CoreApi } from '../core/api';
+import { ApiEvents, brokerEvents } from '../core/api-events';
 import { createCore } from '../core/core';
 import { describeError, RolecallError } from '../core/errors';
 import { installLauncher, launcherPaths } from '../core/files/launcher';
@@ -30,11 +31,13 @@ async function main(): Promise<void> {
   app.setAsDefaultProtocolClient('rolecall');
   await app.whenReady();
 
-  const core = await createCoreForApp();
+  // The broker's own sessions and notices reach the window as the API's events.
+  const events = new ApiEvents();
+  const core = await createCoreForApp(events);
   const appRoot = app.getAppPath();
   // The lines config write would write: the data dir's launcher, which runs this app's CLI on its own runtime.
   const install = appInstall({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, appRoot, execPath: process.execPath, platform: process.platform, exists: existsSync });
-  const api: CoreApi = createRolecallApi(core, {
+  const host: ApiHost = {
     openExternal: (url) => shell.openExternal(url),
     openConsoleUrl: async (url, browser) => {
       const o = consoleOpener(browser, url, process.platform);
@@ -55,8 +58,8 @@ async function main(): Promise<void> {
       if (at && (!existsSync(at.launcher) || (at.helper && !existsSync(at.helper)))) void installLauncher(core.paths, install).catch(() => undefined);
       return line;
     },
-  });
-  core.bindApi(api);
+  };
+  const api: CoreApi = createRolecallApi(core, host, events);
   const entry = rendererEntry({ packaged: app.isPackaged, env: process.env, indexFileUrl: pathToFileURL(path.join(here, '../renderer/index.html')).href });
 
   // Rolecall's own window: no navigation, no new windows, no permissions. The SAML login window
@@ -222,12 +225,8 @@ async function main(): Promise<void> {
 }
 
 /** The app's core; its broker serves the agent socket, so CLI processes share the app's sessions. */
-async function createCoreForApp() {
-  let api: CoreApi | undefined;
-  const core = await createCore({
-    onSession: (profile, s) => api?.events.emit('sessionChanged', { profile, expiresAt: s.expiration ? s.expiration.toISOString() : null }),
-    onNotice: (message) => api?.events.emit('notice', { message }),
-  });
+async function createCoreForApp(events: ApiEvents) {
+  const core = await createCore(brokerEvents(events));
   const [{ AgentServer }, { AgentClient }, { takeOverAgentSocket }] = await Promise.all([import('../core/agent/server'), import('../core/agent/client'), import('../core/agent/handover')]);
   // The app is the one broker: it never hands the socket to anything else while it runs.
   const server = new AgentServer(core.broker, core.paths, { refuseHandover: 'it is the Rolecall app', refuseShutdown: 'it is the Rolecall app' });
@@ -246,7 +245,7 @@ async function createCoreForApp() {
     unsubscribe();
     void server.close();
   });
-  return Object.assign(core, { bindApi: (a: CoreApi) => (api = a) });
+  return core;
 }
 
 // The tray app stays when its window closes.

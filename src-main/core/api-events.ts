@@ -1,6 +1,7 @@
 // The RolecallApi's events on the core's side: a typed fan-out that the faces (Electron IPC, the
 // web bridge's server-sent events) subscribe to. A listener that throws cannot stop the others.
 import { RolecallEventContract, eventMethodName, rolecallEvents, type RolecallEvent, type RolecallEventPayload, type RolecallEvents } from '../../src-shared/api';
+import type { SessionInfo } from './broker/types';
 
 export class ApiEvents {
   private readonly listeners = new Map<RolecallEvent, Set<(p: unknown) => void>>();
@@ -30,4 +31,17 @@ export class ApiEvents {
   methods(): RolecallEvents {
     return Object.fromEntries(rolecallEvents.map((e) => [eventMethodName(e), (l: (p: unknown) => void) => this.on(e, l as never)])) as unknown as RolecallEvents;
   }
+}
+
+/**
+ * What the broker does on its own (a refresh asked by a CLI process through the agent, a retry
+ * after an outage) as these events, for the core's onSession and onNotice: sessionChanged for a
+ * new session, notice for the broker's notices (a background refresh that failed among them).
+ * The app's window and a page of `rolecall serve --web` hear of it alike.
+ */
+export function brokerEvents(events: ApiEvents): { onSession: (profile: string, s: SessionInfo) => void; onNotice: (message: string) => void } {
+  return {
+    onSession: (profile, s) => events.emit('sessionChanged', { profile, expiresAt: s.expiration ? s.expiration.toISOString() : null }),
+    onNotice: (message) => events.emit('notice', { message }),
+  };
 }

@@ -43,10 +43,9 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const port = portNumber(o.port);
       if (port !== undefined && !o.web) throw new RolecallError('--port goes with --web', 'invalid-input');
       // With --web the page hears what the broker does on its own (a CLI's refresh, a failed retry).
-      const events = o.web ? new (await import('../../core/api-events')).ApiEvents() : undefined;
-      const core = events
-        ? await (await import('../core-factory')).createCliCore(ctx.io, { interactive: true, ...(await import('../../web/broker-events')).brokerEvents(events) })
-        : await ctx.core();
+      const apiEvents = o.web ? await import('../../core/api-events') : undefined;
+      const events = apiEvents ? new apiEvents.ApiEvents() : undefined;
+      const core = apiEvents && events ? await (await import('../core-factory')).createCliCore(ctx.io, { interactive: true, ...apiEvents.brokerEvents(events) }) : await ctx.core();
       // A harmless entry (the store's own probe): a miss checks the store can write, so a locked
       // keychain or a Secret Service that D-Bus cannot reach both fail here, not in every caller.
       // Read at start: an agent that cannot reach the keychain would fail every caller that can.

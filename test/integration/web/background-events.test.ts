@@ -10,7 +10,7 @@ import { AgentServer } from '../../../src-main/core/agent/server';
 import { ApiEvents } from '../../../src-main/core/api-events';
 import { createRolecallApi } from '../../../src-main/core/api';
 import { Broker } from '../../../src-main/core/broker/broker';
-import { brokerEvents } from '../../../src-main/web/broker-events';
+import { brokerEvents } from '../../../src-main/core/api-events';
 import { startWebBridge, type WebBridge } from '../../../src-main/web/server';
 import { credentialProcessInProcess } from '../../helpers/credential-process-io';
 import { startHarness, type Harness } from '../../helpers/harness';
