@@ -64,7 +64,7 @@ describe('SAML sign-in in the login window', () => {
     await expect.poll(() => saml.textContent(), { timeout: 10_000 }).toContain('signing in in the login window…');
     finish!('closed');
     await expect.poll(() => saml.getByRole('alert').textContent(), { timeout: 10_000 }).toContain("the sign-in window of 'corp' was closed");
-    await expect.poll(() => saml.textContent()).toContain('no live session: sign in again');
+    await expect.poll(() => saml.textContent(), { timeout: 10_000 }).toContain('no live session: sign in again');
 
     await saml.getByRole('button', { name: 'Sign in again to corp in the login window' }).click();
     await expect.poll(() => saml.textContent(), { timeout: 10_000 }).toContain('signing in in the login window…');
@@ -74,7 +74,7 @@ describe('SAML sign-in in the login window', () => {
     expect(asked).toEqual(['corp', 'corp']);
     expect(captured).toHaveLength(1);
     // The paste stays for an assertion captured elsewhere.
-    await expect.poll(() => saml.getByRole('button', { name: 'Sign in to corp with a SAMLResponse' }).textContent()).toBe('Paste a SAMLResponse');
+    await expect.poll(() => saml.getByRole('button', { name: 'Sign in to corp with a SAMLResponse' }).textContent(), { timeout: 10_000 }).toBe('Paste a SAMLResponse');
 
     const seen = (await Promise.all(bodies)).join('\n') + (await page.content());
     expect(seen).not.toContain(captured[0]!.slice(0, 200));
