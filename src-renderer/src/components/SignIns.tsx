@@ -14,7 +14,7 @@ import { actions, useStore } from '../store';
 function StateWords({ s }: { s: SignInView }) {
   const now = useNow();
   if (s.kind === 'iam-user') return <span className="state">{s.detail ? 'access key, MFA' : 'access key'}</span>;
-  if (s.state === 'signing-in') return <span className="state">{s.kind === 'saml' ? 'signing in in the login window…' : 'waiting for you to approve…'}</span>;
+  if (s.state === 'signing-in') return <span className="state">{s.kind === 'saml' ? 'in the login window…' : 'waiting for you to approve…'}</span>;
   if (s.state === 'refreshing') return <span className="state">refreshing</span>;
   if (s.state === 'sign-in-required') return <span className="state warn">{s.kind === 'saml' ? 'no live session: sign in again' : 'signed out: sign in again'}</span>;
   const left = s.expiresAt ? formatRemaining(new Date(s.expiresAt), new Date(now)) : '';

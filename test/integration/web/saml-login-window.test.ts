@@ -3,13 +3,17 @@
 // sandbox IdP would make it), the column says the sign-in is under way, and the SAMLResponse goes
 // to the core only: it never reaches the page. Closing the window puts the column back as it was.
 // The web bridge's own face has no login window: it says so and keeps the paste.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Page } from 'playwright-core';
 import { createRolecallApi } from '../../../src-main/core/api';
 import { RolecallError } from '../../../src-main/core/errors';
 import { buildSamlResponse } from '../../sandbox/idp-signing';
 import { useChromium } from '../../helpers/chromium';
-import { startUiWorld, type UiWorld } from './ui-harness';
+import { repoRoot, startUiWorld, type UiWorld } from './ui-harness';
+
+const shots = path.join(repoRoot, 'test-results/screenshots');
 
 const SAML_ROLE = 'arn:aws:iam::777788889999:role/SamlAdmin';
 const SAML_IDP = 'arn:aws:iam::777788889999:saml-provider/corp-idp';
@@ -61,13 +65,18 @@ describe('SAML sign-in in the login window', () => {
 
     // Closed before the IdP posted: the column is back to "sign in again", with the reason in place.
     await saml.getByRole('button', { name: 'Sign in again to corp in the login window' }).click();
-    await expect.poll(() => saml.textContent(), { timeout: 10_000 }).toContain('signing in in the login window…');
+    await expect.poll(() => saml.textContent(), { timeout: 10_000 }).toContain('in the login window…');
     finish!('closed');
     await expect.poll(() => saml.getByRole('alert').textContent(), { timeout: 10_000 }).toContain("the sign-in window of 'corp' was closed");
     await expect.poll(() => saml.textContent(), { timeout: 10_000 }).toContain('no live session: sign in again');
 
     await saml.getByRole('button', { name: 'Sign in again to corp in the login window' }).click();
-    await expect.poll(() => saml.textContent(), { timeout: 10_000 }).toContain('signing in in the login window…');
+    await expect.poll(() => saml.textContent(), { timeout: 10_000 }).toContain('in the login window…');
+    mkdirSync(shots, { recursive: true });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: path.join(shots, `saml-login-window-${scheme}.png`) });
+    }
     finish!('post');
     await expect.poll(() => saml.textContent(), { timeout: 20_000 }).toMatch(/roles live, (\d+h )?\d+m left/);
     await page.locator('.profile[data-profile="corp/SamlAdmin"]').first().waitFor();
