@@ -23,9 +23,9 @@ export interface KeyringOptions {
  */
 const CHECK_VALID_MS = 1_000;
 
-/** An item (…/collection/C/N) the listing found and could not read: deleted meanwhile. The daemon words it several ways. */
-const VANISHED = /(Object does not exist at path|UnknownMethod: No such interface).*\/secrets\/collection\/[^/\s]+\/[^/\s]+/;
-const LIST_ATTEMPTS = 8;
+/** An item (…/collection/C/N) a search found and could not read: deleted meanwhile. The daemon words it several ways. */
+const VANISHED = /(Object does not exist at path|No such interface).*\/secrets\/collection\/[^/\s]+\/[^/\s]+/;
+const VANISHED_ATTEMPTS = 8;
 
 export class KeyringSecretStore implements SecretStore {
   // Making an entry opens a Secret Service session; a kept one still reads the store on every call.
@@ -52,7 +52,12 @@ export class KeyringSecretStore implements SecretStore {
     if (process.platform !== 'linux' || (this.options.linuxStore ?? 'secret-service') !== 'secret-service') return Promise.resolve();
     if (!this.usable || Date.now() - this.checkedAt > CHECK_VALID_MS) {
       this.checkedAt = Date.now();
-      this.usable = this.call('read', key, () => this.entry(KEYCHAIN_PROBE_ENTRY).setPassword('ok')).catch((e: unknown) => {
+      // Read first: a probe entry that reads back proves the store unlocked without a write, so a
+      // burst of callers that all miss does not rewrite one item a hundred times at once.
+      const probe = this.entry(KEYCHAIN_PROBE_ENTRY);
+      this.usable = this.call('read', key, async () => {
+        if ((await probe.getPassword()) === null) await probe.setPassword('ok');
+      }).catch((e: unknown) => {
         this.usable = undefined; // checked again next time: the user may unlock it meanwhile
         throw e;
       });
@@ -69,27 +74,18 @@ export class KeyringSecretStore implements SecretStore {
   }
 
   async entries(prefix: string): Promise<Map<string, string>> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const all = await findCredentialsAsync(this.service);
-        return new Map(all.filter((c) => c.account.startsWith(prefix)).map((c) => [c.account, c.password]));
-      } catch (e) {
-        // The Secret Service search answers item paths and then each item is read: one deleted in
-        // between (another process stopping a session) fails the whole call. Search again.
-        if (attempt < LIST_ATTEMPTS && VANISHED.test(e instanceof Error ? e.message : String(e))) {
-          // A burst of deletions (a sign-out ending many sessions) passes within a few tries.
-          await new Promise((r) => setTimeout(r, 10 * attempt));
-          continue;
-        }
-        throw keychainError(`list "${prefix}*"`, this.service, e);
-      }
+    try {
+      const all = await againIfVanished(() => findCredentialsAsync(this.service));
+      return new Map(all.filter((c) => c.account.startsWith(prefix)).map((c) => [c.account, c.password]));
+    } catch (e) {
+      throw keychainError(`list "${prefix}*"`, this.service, e);
     }
   }
 
   private async call<T>(verb: string, key: string, op: (entry: AsyncEntry) => Promise<T>): Promise<T> {
     if (!key) throw new RolecallError('A keychain entry needs a non-empty key', 'invalid-input');
     try {
-      return await op(this.entry(key));
+      return await againIfVanished(() => op(this.entry(key)));
     } catch (e) {
       // Forget the entry, so the next call starts afresh (e.g. after the keyring daemon restarts).
       this.entryCache.delete(key);
@@ -105,6 +101,23 @@ export class KeyringSecretStore implements SecretStore {
       this.entryCache.set(key, entry);
     }
     return entry;
+  }
+}
+
+/**
+ * The Secret Service answers a search with item paths, then each item is read: an item deleted
+ * in between (another process stopping or replacing a session) fails the call, though the entry
+ * is merely gone. Asked again, the search no longer finds it (or finds its successor).
+ */
+async function againIfVanished<T>(op: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op();
+    } catch (e) {
+      if (attempt >= VANISHED_ATTEMPTS || !VANISHED.test(e instanceof Error ? e.message : String(e))) throw e;
+      // A burst of deletions (a sign-out ending many sessions) passes within a few tries.
+      await new Promise((r) => setTimeout(r, 10 * attempt));
+    }
   }
 }
 
