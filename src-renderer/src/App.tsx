@@ -2,6 +2,7 @@
 // profile and live sessions below. Keyboard: type to search, arrows move, Enter starts, and the
 // palette (Ctrl/Cmd+K) has every action.
 import { useEffect, useMemo } from 'react';
+import type { SignInView } from '../../src-shared/api';
 import { getApi } from './api';
 import { tickNow, useNow } from './clock';
 import { DeviceCodeDialog, SignIns } from './components/SignIns';
@@ -43,6 +44,26 @@ function LiveCount() {
   const profiles = useStore((s) => s.profiles);
   const ends = useMemo(() => profiles.flatMap((p) => (p.expiresAt ? [Date.parse(p.expiresAt)] : [])), [profiles]);
   return <span>{ends.filter((t) => t > now).length} live</span>;
+}
+
+/** Sign-ins, but no profile yet (a SAML integration before its first sign-in, an instance not synced): what to do, not a blank pane. */
+function NoProfiles({ signIns }: { signIns: SignInView[] }) {
+  const names = (xs: SignInView[]) => xs.map((x) => x.name).join(', ');
+  const busy = signIns.filter((x) => x.state === 'signing-in' || x.state === 'refreshing');
+  const ended = signIns.filter((x) => x.state === 'sign-in-required' && x.kind !== 'iam-user');
+  const synced = signIns.filter((x) => x.kind === 'identity-center' && x.state === 'signed-in');
+  const what = busy.length
+    ? `Signing in to ${names(busy)}: its accounts and roles show here once that is done.`
+    : ended.length
+    ? `Sign in to ${names(ended)} (on the left) to see the accounts and roles it gives you.`
+    : synced.length
+      ? `Sync ${names(synced)} (on the left) to list the accounts and roles it gives you.`
+      : 'Import your profiles from ~/.aws/config (on the left).';
+  return (
+    <p className="empty" role="status">
+      No accounts or roles yet. {what}
+    </p>
+  );
 }
 
 export function App() {
@@ -174,6 +195,7 @@ export function App() {
             </p>
           ) : null}
           {loaded && !profiles.length && !signIns.length && !error ? <FirstRun /> : null}
+          {loaded && !profiles.length && signIns.length && !error ? <NoProfiles signIns={signIns} /> : null}
           {loaded && query.trim() && !base.length ? <p className="empty">No account or role matches “{query}”.</p> : null}
           <ProfileList items={items} selected={selected} query={deferred} />
         </main>

@@ -62,11 +62,16 @@ function EditRow({ p }: { p: ProfileRow }) {
 
 const label = (p: ProfileRow) => p.alias ?? (p.kind === 'sso-role' ? p.roleName : p.name) ?? p.name;
 
-const Actions = memo(function Actions({ p }: { p: ProfileRow }) {
+/**
+ * Start/Refresh on every row; the other actions on the selected row and the one under the mouse
+ * only: a calmer list, and a keystroke that changes the rows on screen rebuilds a button per row,
+ * not eight (the first letter of a search replaces them all).
+ */
+const Actions = memo(function Actions({ p, expanded }: { p: ProfileRow; expanded: boolean }) {
   const busy = useStore((s) => s.busy[p.name]);
   const live = p.expiresAt !== null && Date.parse(p.expiresAt) > Date.now();
   return (
-    <span className="actions">
+    <span className={`actions${expanded ? ' expanded' : ''}`}>
       {busy ? (
         <span className="busy" role="status">
           {busy}…
@@ -75,10 +80,18 @@ const Actions = memo(function Actions({ p }: { p: ProfileRow }) {
       <button type="button" className="primary" aria-label={`${live ? 'Refresh' : 'Start'} ${p.name}`} onClick={() => void (live ? actions.refresh(p.name) : actions.start(p.name))} disabled={!!busy}>
         {live ? 'Refresh' : 'Start'}
       </button>
-      <button type="button" aria-label={`Stop ${p.name}`} onClick={() => void actions.stop(p.name)} disabled={!live || !!busy}>
+      {expanded ? <MoreActions p={p} live={live} busy={!!busy} /> : null}
+    </span>
+  );
+});
+
+function MoreActions({ p, live, busy }: { p: ProfileRow; live: boolean; busy: boolean }) {
+  return (
+    <>
+      <button type="button" aria-label={`Stop ${p.name}`} onClick={() => void actions.stop(p.name)} disabled={!live || busy}>
         Stop
       </button>
-      <button type="button" aria-label={`Open console for ${p.name}`} onClick={() => void actions.console(p.name)} disabled={!!busy}>
+      <button type="button" aria-label={`Open console for ${p.name}`} onClick={() => void actions.console(p.name)} disabled={busy}>
         Console
       </button>
       <button type="button" aria-label={`Copy env for ${p.name}`} onClick={() => void actions.copy(p.name, 'env')}>
@@ -96,9 +109,9 @@ const Actions = memo(function Actions({ p }: { p: ProfileRow }) {
       <button type="button" className="star" aria-label={p.favorite ? `Remove ${p.name} from favorites` : `Add ${p.name} to favorites`} aria-pressed={p.favorite} onClick={() => void actions.favorite(p.name, !p.favorite)}>
         {p.favorite ? '★' : '☆'}
       </button>
-    </span>
+    </>
   );
-});
+}
 
 function MfaForm({ name }: { name: string }) {
   const [code, setCode] = useState('');
@@ -139,7 +152,7 @@ function ErrorRow({ item }: { item: Extract<ListItem, { type: 'error' }> }) {
   );
 }
 
-const Row = memo(function Row({ item, selected }: { item: ListItem; selected: boolean }) {
+const Row = memo(function Row({ item, selected, hovered, onHover }: { item: ListItem; selected: boolean; hovered: boolean; onHover: (name: string) => void }) {
   if (item.type === 'section') return <div className="section" role="heading" aria-level={2}>{item.label}</div>;
   if (item.type === 'account') {
     // The label is "name  id" when the account's name is known: the id in a quieter voice.
@@ -158,7 +171,15 @@ const Row = memo(function Row({ item, selected }: { item: ListItem; selected: bo
   if (item.type === 'edit') return <EditRow key={item.key} p={item.profile} />;
   const p = item.profile;
   return (
-    <div className={`profile${selected ? ' selected' : ''}`} data-profile={p.name} aria-current={selected ? 'true' : undefined} onClick={() => useStore.setState({ selected: p.name })}>
+    <div
+      className={`profile${selected ? ' selected' : ''}`}
+      data-profile={p.name}
+      aria-current={selected ? 'true' : undefined}
+      onClick={() => useStore.setState({ selected: p.name })}
+      onMouseEnter={() => onHover(p.name)}
+      // Tabbing onto a row's button makes it the selected row, with its other actions.
+      onFocus={() => !selected && useStore.setState({ selected: p.name })}
+    >
       <span className="name" style={{ paddingLeft: 8 + item.depth * 18 }}>
         {item.depth > 0 ? <span aria-hidden="true">↳ </span> : null}
         <span className="role">{label(p)}</span>
@@ -166,9 +187,11 @@ const Row = memo(function Row({ item, selected }: { item: ListItem; selected: bo
         {/* AWS caps a session made from a role's session at one hour (role chaining); a first hop from keys is not capped. */}
         {p.chainDepth > 0 ? <span className="tag">chained, {p.chainDepth + 1} role hops, 1h cap</span> : p.kind === 'assume-role' && p.source ? <span className="tag">via {p.source}</span> : null}
         {p.kind === 'iam-user' ? <span className="tag">IAM user</span> : null}
+        {/* Seen on every row, not only in the selected row's Default button. */}
+        {p.isDefault ? <span className="tag default">default</span> : null}
       </span>
       <Countdown expiresAt={p.expiresAt} refreshAt={p.refreshAt} />
-      <Actions p={p} />
+      <Actions p={p} expanded={selected || hovered} />
     </div>
   );
 });
@@ -178,6 +201,7 @@ export function ProfileList({ items, selected, query }: { items: ListItem[]; sel
   const ref = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
   const [height, setHeight] = useState(600);
+  const [hover, setHover] = useState<string | null>(null);
   useLayoutEffect(() => {
     const el = ref.current!;
     const ro = new ResizeObserver(() => setHeight(el.clientHeight));
@@ -198,14 +222,14 @@ export function ProfileList({ items, selected, query }: { items: ListItem[]; sel
   const last = Math.min(items.length, Math.ceil((top + height) / ROW_H) + OVERSCAN);
   const visible = items.slice(first, last);
   return (
-    <div className="list" data-query={query} ref={ref} onScroll={(e) => setTop(e.currentTarget.scrollTop)} tabIndex={-1}>
+    <div className="list" data-query={query} ref={ref} onScroll={(e) => setTop(e.currentTarget.scrollTop)} onMouseLeave={() => setHover(null)} tabIndex={-1}>
       <div style={{ height: items.length * ROW_H, position: 'relative' }} role="list" aria-label="Accounts and roles">
         {/* Slots keyed by position: a keystroke that changes the rows updates the slots' DOM in
             place instead of unmounting and mounting 30 rows of buttons (rows with their own state,
             the MFA and edit forms, are keyed by their item). */}
         {visible.map((item, i) => (
           <div key={first + i} role="listitem" className="slot" style={{ transform: `translateY(${(first + i) * ROW_H}px)` }}>
-            <Row item={item} selected={item.type === 'profile' && item.profile.name === selected} />
+            <Row item={item} selected={item.type === 'profile' && item.profile.name === selected} hovered={item.type === 'profile' && item.profile.name === hover} onHover={setHover} />
           </div>
         ))}
       </div>

@@ -62,6 +62,9 @@ describe('SAML sign-in in the login window', () => {
     const { page, bodies } = await open();
     const saml = page.getByRole('complementary', { name: 'Sign-ins' }).getByRole('listitem', { name: 'corp, SAML' });
     await expect.poll(() => saml.textContent(), { timeout: 10_000 }).toContain('no live session: sign in again');
+    // No role yet: the list pane says what to do instead of staying blank.
+    const empty = page.getByRole('main', { name: 'Accounts and roles' }).getByRole('status');
+    expect(await empty.textContent()).toBe('No accounts or roles yet. Sign in to corp (on the left) to see the accounts and roles it gives you.');
 
     // Closed before the IdP posted: the column is back to "sign in again", with the reason in place.
     await saml.getByRole('button', { name: 'Sign in again to corp in the login window' }).click();
@@ -72,6 +75,7 @@ describe('SAML sign-in in the login window', () => {
 
     await saml.getByRole('button', { name: 'Sign in again to corp in the login window' }).click();
     await expect.poll(() => saml.textContent(), { timeout: 10_000 }).toContain('in the login window…');
+    expect(await empty.textContent()).toBe('No accounts or roles yet. Signing in to corp: its accounts and roles show here once that is done.');
     mkdirSync(shots, { recursive: true });
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
@@ -80,6 +84,7 @@ describe('SAML sign-in in the login window', () => {
     finish!('post');
     await expect.poll(() => saml.textContent(), { timeout: 20_000 }).toMatch(/roles live, (\d+h )?\d+m left/);
     await page.locator('.profile[data-profile="corp/SamlAdmin"]').first().waitFor();
+    expect(await empty.count()).toBe(0);
     expect(asked).toEqual(['corp', 'corp']);
     expect(captured).toHaveLength(1);
     // The paste stays for an assertion captured elsewhere.

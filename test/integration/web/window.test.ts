@@ -45,6 +45,11 @@ async function approveDialog(): Promise<void> {
 }
 
 const row = (name: string) => page.locator(`.profile[data-profile="${name}"]`).first();
+/** A row's actions besides Start/Refresh show on the row under the mouse (and the selected one), as a user finds them. */
+const rowAction = async (name: string, action: string) => {
+  await row(name).hover();
+  return row(name).getByRole('button', { name: `${action} ${name}` });
+};
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
@@ -154,7 +159,7 @@ describe('the window, through the web bridge', () => {
   });
 
   it('edits a profile in place: an alias shows at once, is searchable, and is kept', async () => {
-    await page.getByRole('button', { name: 'Edit acme-audit/ReadOnlyAccess' }).first().click();
+    await (await rowAction('acme-audit/ReadOnlyAccess', 'Edit')).click();
     const form = page.getByRole('form', { name: 'Edit acme-audit/ReadOnlyAccess' });
     await form.getByLabel('Alias').fill('auditors');
     await form.getByLabel('Region').fill('eu-west-1');
@@ -168,7 +173,7 @@ describe('the window, through the web bridge', () => {
     const saved = (await w.core.state.load()).profiles.find((p) => p.name === 'acme-audit/ReadOnlyAccess');
     expect(saved).toMatchObject({ alias: 'auditors', region: 'eu-west-1' });
     // A bad region is refused where it is typed, before the core sees it.
-    await page.getByRole('button', { name: 'Edit acme-audit/ReadOnlyAccess' }).first().click();
+    await (await rowAction('acme-audit/ReadOnlyAccess', 'Edit')).click();
     await form.getByLabel('Region').fill('Europe');
     await form.getByLabel('Region').press('Enter');
     expect(await form.getByLabel('Region').evaluate((el: HTMLInputElement) => el.validity.patternMismatch)).toBe(true);
@@ -176,7 +181,7 @@ describe('the window, through the web bridge', () => {
   });
 
   it('open console opens the sandbox console signed in as the role', async () => {
-    const [tab] = await Promise.all([ctx.waitForEvent('page'), page.getByRole('button', { name: 'Open console for acme-prod/PowerUserAccess' }).click()]);
+    const [tab] = await Promise.all([ctx.waitForEvent('page'), (await rowAction('acme-prod/PowerUserAccess', 'Open console for')).click()]);
     await tab!.waitForURL(/\/console\?session=/, { timeout: 20_000 });
     expect(await tab!.locator('#signed-in').textContent()).toMatch(/assumed-role\/AWSReservedSSO_PowerUserAccess_[0-9a-f]+\/|PowerUserAccess/);
     expect(await tab!.locator('#signed-in').textContent()).toContain('777788889999');
@@ -227,9 +232,9 @@ describe('the window, through the web bridge', () => {
 
   it('never had a secret in the page: not in any API answer, not in the DOM', async () => {
     // Copying env lines and the credential_process line from the page is among what it received.
-    await page.getByRole('button', { name: 'Copy env for acme-prod/ReadOnlyAccess' }).first().click();
+    await (await rowAction('acme-prod/ReadOnlyAccess', 'Copy env for')).click();
     await page.getByText(/^Copied the command that sets/).waitFor();
-    await page.getByRole('button', { name: 'Copy credential_process line for acme-prod/ReadOnlyAccess' }).first().click();
+    await (await rowAction('acme-prod/ReadOnlyAccess', 'Copy credential_process line for')).click();
     await page.getByText(/^Copied the credential_process line/).waitFor();
     const alice = w.org.users.find((u) => u.name === 'alice')!.accessKeys[0]!;
     const secrets = [alice.secretAccessKey];
