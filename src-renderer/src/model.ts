@@ -28,6 +28,7 @@ export interface Indexed {
 }
 
 const WORD_BREAK = /[\s/_-]+/;
+const HAS_BREAK = /[\s/_-]/;
 
 const built = new WeakMap<ProfileRow[], Indexed[]>();
 
@@ -74,6 +75,10 @@ function scoreTerms(haystack: string, terms: string[], words?: string[]): number
       total += 1000 - Math.min(at, 500) + (at === 0 || /[\s/_-]/.test(haystack[at - 1]!) ? 200 : 0);
       continue;
     }
+    // A loose match lies inside one word, so it is also one of the whole haystack, and it has no
+    // word break in it; nor is a single letter loose. These checks spare most profiles the
+    // word-by-word look (a cold one took 15 ms of a keystroke over 10,000 profiles).
+    if (term.length < 2 || HAS_BREAK.test(term) || subsequenceScore(haystack, term) < 0) return -1;
     let best = -1;
     for (const word of words ?? haystack.split(WORD_BREAK)) best = Math.max(best, subsequenceScore(word, term));
     if (best < 0) return -1;
@@ -146,35 +151,42 @@ export function groupedItems(profiles: ProfileRow[]): Item[] {
 
 /** With a query: the matching profiles, best first (ties in name order), each with its account shown. */
 export function searchItems(index: Indexed[], rawQuery: string, limit = Infinity): Item[] {
-  return toItems(rank(index, terms(rawQuery)), limit);
+  return ranked(matches(index, terms(rawQuery)), limit);
 }
 
 const terms = (q: string) => q.trim().toLowerCase().split(/\s+/).filter(Boolean);
 
-/** The matches in the candidates' (name) order; sorting them stays for the caller. */
-function matches(candidates: Indexed[], ts: string[]): { s: number; x: Indexed }[] {
-  const scored: { s: number; x: Indexed }[] = [];
+/**
+ * The matches in the candidates' (name) order, with their scores beside them: no object per
+ * match, as a search's first letter matches nearly all of 10,000 profiles.
+ */
+function matches(candidates: Indexed[], ts: string[]): { found: Indexed[]; scores: Int32Array } {
+  const found: Indexed[] = [];
+  const scores = new Int32Array(candidates.length);
   for (const x of candidates) {
     const s = scoreTerms(x.haystack, ts, x.words);
-    if (s >= 0) scored.push({ s, x });
+    if (s >= 0) scores[found.push(x) - 1] = s;
   }
-  return scored;
+  return { found, scores };
 }
 
-// Numbers only: the matches are in name order and the sort is stable, so ties stay in name order.
-// In place: every caller passes a fresh array of matches.
-const ranked = (scored: { s: number; x: Indexed }[]) => scored.sort((a, b) => b.s - a.s);
-
-function rank(candidates: Indexed[], ts: string[]): { s: number; x: Indexed }[] {
-  return ranked(matches(candidates, ts));
-}
-
-const toItems = (ranked: { s: number; x: Indexed }[], limit = Infinity): Item[] => {
-  const n = Math.min(limit, ranked.length);
+/**
+ * Their rows, best first, ties in name order (the matches come in name order). Scores are small
+ * integers (at most 1,200 per term), so a counting sort does it in two passes instead of a
+ * comparison sort of 10,000 matches (a third of a first letter's keystroke).
+ */
+function ranked({ found, scores }: { found: Indexed[]; scores: Int32Array }, limit = Infinity): Item[] {
+  const n = found.length;
+  let max = 0;
+  for (let i = 0; i < n; i++) if (scores[i]! > max) max = scores[i]!;
+  // starts[k]: where the matches of key k (max - score) begin; filled in name order, so stable.
+  const starts = new Uint32Array(max + 2);
+  for (let i = 0; i < n; i++) starts[max - scores[i]! + 1]!++;
+  for (let k = 1; k < starts.length; k++) starts[k]! += starts[k - 1]!;
   const out: Item[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = ranked[i]!.x.item;
-  return out;
-};
+  for (let i = 0; i < n; i++) out[starts[max - scores[i]!]!++] = found[i]!.item;
+  return limit < n ? out.slice(0, limit) : out;
+}
 
 /**
  * Search as you type: a query that extends the previous one (another character typed) can only
@@ -189,9 +201,9 @@ export function createSearch(indexed: Indexed[] | (() => Indexed[])): (rawQuery:
     // Narrowing is safe when every term of the old query is a prefix-extended term at the same place.
     const narrows = last && ts.length >= last.ts.length && last.ts.every((t, i) => (i === last!.ts.length - 1 ? ts[i]!.includes(t) : ts[i] === t));
     // Kept in name order (not rank order), so a narrowed search ranks ties as a fresh one does.
-    const found = matches(narrows ? last!.matched : all(), ts);
-    last = { text, ts, matched: found.map((r) => r.x) };
-    return toItems(ranked(found));
+    const m = matches(narrows ? last!.matched : all(), ts);
+    last = { text, ts, matched: m.found };
+    return ranked(m);
   };
 }
 

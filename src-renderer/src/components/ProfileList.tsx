@@ -8,7 +8,7 @@ import { actions, useStore, type RowError } from '../store';
 import { Countdown } from './Countdown';
 
 export const ROW_H = 36;
-const OVERSCAN = 4;
+const OVERSCAN = 2;
 
 export type ListItem = Item | { type: 'error'; key: string; name: string; error: RowError } | { type: 'edit'; key: string; profile: ProfileRow };
 

@@ -72,6 +72,33 @@ describe('search', () => {
   });
 });
 
+describe('search over many profiles', () => {
+  // The ranking is a counting sort by score: it must order as the plain rule says, here over 600.
+  const many = Array.from({ length: 600 }, (_, i) =>
+    row(`acct-${String(i % 60).padStart(2, '0')}/${['ReadOnly', 'Admin', 'Deploy', 'PowerUser', 'Billing'][i % 5]}-${Math.floor(i / 60)}`, {
+      accountId: String(100000000000 + (i % 60)),
+      accountName: `acct-${String(i % 60).padStart(2, '0')}`,
+      roleName: ['ReadOnly', 'Admin', 'Deploy', 'PowerUser', 'Billing'][i % 5]!,
+    }),
+  );
+  const index = indexProfiles(many);
+
+  it('ranks best first with ties in name order, as a stable sort by score does', () => {
+    for (const q of ['a', 'd', 'o', '1', 'acct', 'r', 'ad 0', 'pow']) {
+      const expected = index
+        .map((x) => ({ name: x.profile.name, s: matchScore(x.haystack, q, x.words) }))
+        .filter((x) => x.s >= 0)
+        .sort((a, b) => b.s - a.s || (a.name < b.name ? -1 : 1))
+        .map((x) => x.name);
+      const got = searchItems(index, q).map((i) => (i.type === 'profile' ? i.profile.name : ''));
+      expect(got.length).toBeGreaterThan(0);
+      expect(got).toEqual(expected);
+    }
+    expect(searchItems(index, 'a')).toHaveLength(600);
+    expect(searchItems(index, 'a', 5)).toEqual(searchItems(index, 'a').slice(0, 5));
+  });
+});
+
 describe('countdown tone and account color', () => {
   it('amber under 10 minutes, red under 2, then expired', () => {
     const at = (m: number) => new Date(NOW + m * 60_000).toISOString();
