@@ -151,6 +151,7 @@ export const ImportResult = z.object({ added: z.array(z.string()), addedSsoSessi
 
 /** Method name -> argument and result schemas; both sides validate with them. */
 export const RolecallApiContract = {
+  /** Every profile, in name order. */
   listProfiles: { args: z.tuple([]), result: z.array(ProfileRow) },
   listSignIns: { args: z.tuple([]), result: z.array(SignInView) },
   /** Device-code sign-in (the dialog shows the code through the deviceCode event); resolves once approved. */

@@ -6,7 +6,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProfileRow, ProfileView, RolecallApi, SettingsView, SignInView } from '../../src-shared/api';
-import type { AppState, Credentials, IamUserProfile, Profile } from '../../src-shared/profile';
+import type { AppState, Credentials, IamUserProfile, Profile, SsoSession } from '../../src-shared/profile';
 import { ApiEvents } from './api-events';
 import { chainOf, parentOf } from './chain';
 import type { Core } from './core';
@@ -154,11 +154,14 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
     const state = await core.state.load();
     const names = accountNames(state);
     const before = new Map(cached?.rows.map((r) => [r.name, r]));
-    const rows = state.profiles.map((p) => {
-      const row = profileRow(state, p, undefined, undefined, names);
-      const old = before.get(row.name);
-      return old && sameRow(old, row) ? old : Object.freeze(row);
-    });
+    // In name order: the window groups them in that order, and sorts nothing when it is already so.
+    const rows = state.profiles
+      .map((p) => {
+        const row = profileRow(state, p, undefined, undefined, names);
+        const old = before.get(row.name);
+        return old && sameRow(old, row) ? old : Object.freeze(row);
+      })
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     cached = { key, state, rows };
     return cached;
   };
@@ -225,12 +228,13 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
     const session = (await core.broker.sessions()).find((s) => s.profile === name);
     return profileRow(state, profile, session, lastUsed.get(name));
   };
-  const signInView = async (name: string): Promise<SignInView> => {
-    const session = (await core.sso.sessions()).find((s) => s.name === name);
+  /** `sessions`: the instances as the caller has just read them. */
+  const signInView = async (name: string, sessions?: readonly SsoSession[]): Promise<SignInView> => {
+    const session = (sessions ?? (await core.sso.sessions())).find((s) => s.name === name);
     if (!session) throw new RolecallError(`no Identity Center instance named '${name}'`, 'not-found');
     const base = { name, kind: 'identity-center' as const, detail: session.startUrl, region: session.region };
     if (signingIn.has(name)) return { ...base, state: 'signing-in', expiresAt: null };
-    const st = await core.sso.status(name);
+    const st = await core.sso.status(name, session);
     return { ...base, state: st.state, expiresAt: st.state === 'signed-in' ? st.expiresAt.toISOString() : null };
   };
   /** The latest end of the live sessions among these profiles: a SAML or aws-login sign-in lasts as long as they do. */
@@ -309,8 +313,10 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
       return list as ProfileRow[];
     },
     listSignIns: async () => {
-      const state = await core.state.load();
-      const sso = await Promise.all(state.ssoSessions.map((s) => signInView(s.name)));
+      // The listing's state, read once per change of the file: parsing 10,000 profiles for each
+      // instance's status took 120 ms, while the window was painting its list.
+      const { state } = await listing();
+      const sso = await Promise.all(state.ssoSessions.map((s) => signInView(s.name, state.ssoSessions)));
       const users: SignInView[] = state.profiles
         .filter((p): p is IamUserProfile => p.kind === 'iam-user')
         .map((p) => ({ name: p.name, kind: 'iam-user', state: 'keys', expiresAt: null, detail: p.mfaSerial ?? null, region: p.region ?? null }));

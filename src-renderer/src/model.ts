@@ -91,13 +91,16 @@ const RECENT = 5;
 
 /** The grouped list (no query): Favorites, Recent, then each account with its roles and chains. */
 export function groupedItems(profiles: ProfileRow[]): Item[] {
+  // In name order once, and every group below is made in that order: one sort of 10,000 (next to
+  // nothing, as the core lists them in name order) instead of one per account and per chain.
+  const sorted = [...profiles].sort(byName);
   const items: Item[] = [];
-  const favorites = profiles.filter((p) => p.favorite).sort(byName);
+  const favorites = sorted.filter((p) => p.favorite);
   if (favorites.length) {
     items.push({ type: 'section', key: 's:fav', label: 'Favorites' });
     for (const p of favorites) items.push({ type: 'profile', key: `fav:${p.name}`, profile: p, depth: 0, showAccount: true });
   }
-  const recent = profiles
+  const recent = sorted
     .filter((p) => p.lastUsedAt !== null && !p.favorite)
     .sort((a, b) => (b.lastUsedAt ?? 0) - (a.lastUsedAt ?? 0))
     .slice(0, RECENT);
@@ -106,22 +109,16 @@ export function groupedItems(profiles: ProfileRow[]): Item[] {
     for (const p of recent) items.push({ type: 'profile', key: `recent:${p.name}`, profile: p, depth: 0, showAccount: true });
   }
   // Chained profiles hang under their source; the rest group by account.
-  const names = new Set(profiles.map((p) => p.name));
+  const names = new Set(sorted.map((p) => p.name));
   const children = new Map<string, ProfileRow[]>();
-  const roots: ProfileRow[] = [];
-  for (const p of profiles) {
-    if (p.kind === 'assume-role' && p.source && names.has(p.source)) {
-      const list = children.get(p.source) ?? [];
-      list.push(p);
-      children.set(p.source, list);
-    } else roots.push(p);
-  }
   const accounts = new Map<string, ProfileRow[]>();
-  for (const p of roots) {
-    const key = p.accountId ?? `other:${p.kind === 'iam-user' ? 'IAM users' : 'Other'}`;
-    const list = accounts.get(key) ?? [];
-    list.push(p);
-    accounts.set(key, list);
+  for (const p of sorted) {
+    const parent = p.kind === 'assume-role' && p.source && names.has(p.source) ? p.source : undefined;
+    const key = parent ?? p.accountId ?? `other:${p.kind === 'iam-user' ? 'IAM users' : 'Other'}`;
+    const into = parent ? children : accounts;
+    const list = into.get(key);
+    if (list) list.push(p);
+    else into.set(key, [p]);
   }
   const label = (key: string, list: ProfileRow[]) => {
     if (key.startsWith('other:')) return key.slice(6);
@@ -132,20 +129,21 @@ export function groupedItems(profiles: ProfileRow[]): Item[] {
   const ordered = [...accounts.entries()]
     .map(([key, list]) => ({ key, list, label: label(key, list), sortKey: label(key, list).toLowerCase() }))
     .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
-  const visit = (p: ProfileRow, depth: number, seen: Set<string>) => {
+  const seen = new Set<string>();
+  const visit = (p: ProfileRow, depth: number) => {
     if (seen.has(p.name)) return;
     seen.add(p.name);
     items.push({ type: 'profile', key: `p:${p.name}`, profile: p, depth, showAccount: depth > 0 });
-    for (const c of (children.get(p.name) ?? []).sort(byName)) visit(c, depth + 1, seen);
+    const under = children.get(p.name);
+    if (under) for (const c of under) visit(c, depth + 1);
   };
-  const seen = new Set<string>();
   for (const { key, list, label: text } of ordered) {
     const accountId = key.startsWith('other:') ? null : key;
     items.push({ type: 'account', key: `a:${key}`, accountId, label: text, color: accountColor(accountId), count: list.length });
-    for (const p of list.sort(byName)) visit(p, 0, seen);
+    for (const p of list) visit(p, 0);
   }
   // Chains whose loop or missing source left them unvisited still show.
-  for (const p of profiles) if (!seen.has(p.name)) visit(p, 0, seen);
+  if (seen.size < sorted.length) for (const p of sorted) visit(p, 0);
   return items;
 }
 

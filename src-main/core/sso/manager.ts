@@ -125,9 +125,10 @@ export class SsoManager implements SsoAccessTokenSource {
     return sessions.map((s) => s.name);
   }
 
-  async status(name: string): Promise<SsoStatus> {
+  /** `known`: the instance as the caller has just read it from the state (a listing of 10,000 profiles need not be read again). */
+  async status(name: string, known?: SsoSession): Promise<SsoStatus> {
     if (this.flights.has(name)) return { state: 'refreshing' };
-    const session = await this.session(name);
+    const session = known?.name === name ? known : await this.session(name);
     const now = this.io.now();
     const r = await this.tokens.get(name);
     if (r && belongsTo(r, session) && (r.refreshToken || isUnexpired(r, now))) return { state: 'signed-in', expiresAt: expiresAtOf(r), source: 'rolecall' };

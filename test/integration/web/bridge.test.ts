@@ -124,10 +124,11 @@ describe('web bridge', () => {
       s.profiles.find((p) => p.name === 'dev/ReadOnly')!.region = 'eu-west-1';
     });
     const after = ProfileView.array().parse((await call('listProfiles', [])).json.result);
+    // In name order, wherever the new profile sits in the file.
     expect(after.map((v) => [v.name, v.region])).toEqual([
       ['alice', null],
-      ['dev/ReadOnly', 'eu-west-1'],
       ['dev/Admin', null],
+      ['dev/ReadOnly', 'eu-west-1'],
     ]);
   });
 
