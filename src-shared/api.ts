@@ -149,6 +149,9 @@ export const ImportPreview = z.object({
 export type ImportPreview = z.infer<typeof ImportPreview>;
 export const ImportResult = z.object({ added: z.array(z.string()), addedSsoSessions: z.array(z.string()), skipped: z.array(z.object({ name: z.string(), reason: z.string() })) });
 
+/** A new AWS sign-in (aws-login profile): its profile name and the region it signs in in. */
+export const AwsSignInAddRequest = z.object({ name: ProfileName, region: Region });
+
 /** Method name -> argument and result schemas; both sides validate with them. */
 export const RolecallApiContract = {
   /** Every profile, in name order. */
@@ -187,6 +190,8 @@ export const RolecallApiContract = {
    * the code that page shows.
    */
   startAwsSignIn: { args: z.tuple([ProfileName]), result: z.object({ url: z.string().url() }) },
+  /** The same for a new aws-login profile NAME, signing in in REGION: the profile is made once the sign-in ends (finishAwsSignIn). */
+  addAwsSignIn: { args: z.tuple([AwsSignInAddRequest]), result: z.object({ url: z.string().url() }) },
   finishAwsSignIn: { args: z.tuple([ProfileName, z.string().trim().min(1, 'paste the code the sign-in page shows').max(8192)]), result: SignInView },
   /** What this face offers: `demo` when it runs against the sandbox (npm run demo, demo:web); `samlLoginWindow` in the desktop app. */
   appInfo: { args: z.tuple([]), result: z.object({ demo: z.boolean(), samlLoginWindow: z.boolean() }) },

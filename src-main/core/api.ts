@@ -263,6 +263,34 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
     // The refresh token renews the session on use; without one the person must sign in again.
     return { name: p.name, kind: 'aws-login', state: secret ? 'signed-in' : 'sign-in-required', expiresAt: await lastEnd([p.name]), detail: secret ? accountOf(secret.loginSession) || null : null, region: p.region ?? null };
   };
+  /**
+   * Starts an AWS sign-in, cross device, for profile NAME (made or updated when it ends): answers
+   * the authorize address; finishAwsSignIn gives it the code that page shows.
+   */
+  const beginAwsSignIn = async (name: string, region: string, writeAwsLoginCache: boolean | undefined): Promise<{ url: string }> => {
+    const [{ signInWithAws }, { keepAwsSignIn }] = await Promise.all([import('./login/sign-in'), import('./login/manage')]);
+    const env = host.env ?? process.env;
+    // A new start replaces one left waiting.
+    awsSignIns.get(name)?.give('');
+    let url: (u: string) => void = () => undefined;
+    let failed: (e: unknown) => void = () => undefined;
+    const told = new Promise<string>((resolve, reject) => ((url = resolve), (failed = reject)));
+    let give: (code: string) => void = () => undefined;
+    const pasted = new Promise<string>((resolve) => (give = resolve));
+    const done = signInWithAws(
+      { name, region, env, remote: true },
+      {
+        tell: (line) => {
+          const m = /https?:\/\/\S+/.exec(line);
+          if (m) url(m[0]);
+        },
+        readCode: () => pasted,
+      },
+    ).then((signedIn) => keepAwsSignIn({ state: core.state, secrets: core.secrets, env, forgetProfile: (p) => core.broker.forget(p) }, { name, region, signedIn, writeAwsLoginCache }));
+    done.catch(failed);
+    awsSignIns.set(name, { give, done });
+    return { url: await told };
+  };
   const settingsView = (st: AppState): SettingsView => ({
     refreshAheadSeconds: st.settings.refreshAheadSeconds,
     consoleDurationSeconds: st.settings.consoleDurationSeconds ?? null,
@@ -383,29 +411,16 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
     startAwsSignIn: async (name) => {
       const { profile } = await find(name);
       if (profile.kind !== 'aws-login') throw new RolecallError(`profile '${name}' is not an AWS sign-in`, 'invalid-input');
-      const [{ signInWithAws }, { keepAwsSignIn }, { defaultRegion }] = await Promise.all([import('./login/sign-in'), import('./login/manage'), import('./aws/endpoints')]);
-      const env = host.env ?? process.env;
-      const region = profile.region ?? defaultRegion(env);
-      // A new start replaces one left waiting.
-      awsSignIns.get(name)?.give('');
-      let url: (u: string) => void = () => undefined;
-      let failed: (e: unknown) => void = () => undefined;
-      const told = new Promise<string>((resolve, reject) => ((url = resolve), (failed = reject)));
-      let give: (code: string) => void = () => undefined;
-      const pasted = new Promise<string>((resolve) => (give = resolve));
-      const done = signInWithAws(
-        { name, region, env, remote: true },
-        {
-          tell: (line) => {
-            const m = /https?:\/\/\S+/.exec(line);
-            if (m) url(m[0]);
-          },
-          readCode: () => pasted,
-        },
-      ).then((signedIn) => keepAwsSignIn({ state: core.state, secrets: core.secrets, env, forgetProfile: (p) => core.broker.forget(p) }, { name, region, signedIn, writeAwsLoginCache: profile.writeAwsLoginCache }));
-      done.catch(failed);
-      awsSignIns.set(name, { give, done });
-      return { url: await told };
+      const { defaultRegion } = await import('./aws/endpoints');
+      return beginAwsSignIn(name, profile.region ?? defaultRegion(host.env ?? process.env), profile.writeAwsLoginCache);
+    },
+    addAwsSignIn: async ({ name, region }) => {
+      const current = (await core.state.load()).profiles.find((p) => p.name === name);
+      // Said now, not after the trip to the sign-in page (saveAwsLogin would refuse it then).
+      if (current && current.kind !== 'aws-login') {
+        throw new RolecallError(`profile '${name}' already exists and is not an AWS sign-in (it is ${current.kind})`, 'conflict', 'choose another name');
+      }
+      return beginAwsSignIn(name, region, current?.kind === 'aws-login' ? current.writeAwsLoginCache : undefined);
     },
     finishAwsSignIn: async (name, code) => {
       const waiting = awsSignIns.get(name);
@@ -418,6 +433,8 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
       }
       const state = await core.state.load();
       const view = await awsLoginView(state.profiles.find((p) => p.name === name)!);
+      // A sign-in added from the window is a new profile.
+      events.emit('profilesChanged', {});
       events.emit('signInChanged', view);
       return view;
     },

@@ -1,9 +1,9 @@
-// The add forms for OIDC and SAML integrations, and the SAMLResponse paste. The web bridge has no
+// The add forms for OIDC and SAML integrations and AWS sign-ins, the SAMLResponse paste and the AWS sign-in code. The web bridge has no
 // login window to capture a SAML sign-in, so the person pastes the SAMLResponse their IdP posted
 // (as `rolecall login saml --saml-response-file` takes it): it goes to the core only, the field
 // is emptied once sent, and nothing of it comes back.
 import { useState } from 'react';
-import { OidcAddRequest, SamlAddRequest, SamlResponseText } from '../../../src-shared/api';
+import { AwsSignInAddRequest, OidcAddRequest, SamlAddRequest, SamlResponseText } from '../../../src-shared/api';
 import { useStore } from '../store';
 import { issueOf, messageOf, signInActions } from './sign-in-actions';
 
@@ -155,7 +155,6 @@ export function SamlPaste({ name, onDone }: { name: string; onDone: () => void }
  */
 export function AwsSignInAgain({ name, needs }: { name: string; needs: boolean }) {
   const [url, setUrl] = useState<string | null>(null);
-  const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const label = needs ? 'Sign in again' : 'Sign in';
@@ -188,6 +187,18 @@ export function AwsSignInAgain({ name, needs }: { name: string; needs: boolean }
       </>
     );
   }
+  return <AwsCodeForm name={name} url={url} onEnd={() => setUrl(null)} />;
+}
+
+/**
+ * The second half of an AWS sign-in: the link to the sign-in page and the code it shows. A code is
+ * good once, for its own sign-in: either way this one is spent (a refusal shows on the sign-in, or
+ * under the add form for a new one).
+ */
+function AwsCodeForm({ name, url, onEnd, onSignedIn = onEnd }: { name: string; url: string; onEnd: () => void; onSignedIn?: () => void }) {
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   return (
     <form
       className="add paste"
@@ -198,11 +209,10 @@ export function AwsSignInAgain({ name, needs }: { name: string; needs: boolean }
         if (!code.trim()) return setError('paste the code the sign-in page shows');
         setBusy(true);
         setError(null);
-        // Either way this sign-in is spent (a code is good once, for its own sign-in): a refusal shows on the sign-in, and Sign in again starts afresh.
-        void signInActions.finishAwsSignIn(name, code.trim()).then(() => {
+        void signInActions.finishAwsSignIn(name, code.trim()).then((ok) => {
           setBusy(false);
           setCode('');
-          setUrl(null);
+          (ok ? onSignedIn : onEnd)();
         });
       }}
     >
@@ -220,13 +230,66 @@ export function AwsSignInAgain({ name, needs }: { name: string; needs: boolean }
         <button type="submit" className="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
-        <button type="button" onClick={() => setUrl(null)}>
+        <button type="button" onClick={onEnd}>
           Cancel
         </button>
       </div>
       {error ? (
         <div className="error" role="alert">
           {error}
+        </div>
+      ) : null}
+    </form>
+  );
+}
+
+/** A new AWS sign-in (as `rolecall login aws NAME` does): the profile is made once it ends. */
+export function AddAwsSignIn({ onDone }: { onDone: () => void }) {
+  const [name, setName] = useState('');
+  const [region, setRegion] = useState('us-east-1');
+  const [url, setUrl] = useState<string | null>(null);
+  const [local, setLocal] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // A refused code of a sign-in not yet in the column shows here.
+  const refused = useStore((x) => (url ? null : x.signInErrors[name.trim()]));
+  if (url) return <AwsCodeForm name={name.trim()} url={url} onEnd={() => setUrl(null)} onSignedIn={onDone} />;
+  return (
+    <form
+      className="add"
+      aria-label="Add an AWS sign-in"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        const checked = AwsSignInAddRequest.safeParse({ name: name.trim(), region: region.trim() });
+        if (!checked.success) return setLocal(issueOf(checked.error, { name: 'Profile name', region: 'Region' }));
+        setLocal(null);
+        setBusy(true);
+        signInActions.addAwsSignIn(checked.data).then(
+          (u) => (setBusy(false), setUrl(u)),
+          (err) => (setBusy(false), setLocal(messageOf(err))),
+        );
+      }}
+    >
+      <label>
+        Profile name
+        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="my-account" />
+      </label>
+      <label>
+        Region
+        <input value={region} onChange={(e) => setRegion(e.target.value)} placeholder="us-east-1" />
+      </label>
+      <p className="hint-line">Signs in to an AWS account as its IAM user or root user, on the AWS sign-in page (as aws login does).</p>
+      <div className="buttons">
+        <button type="submit" className="primary" disabled={busy}>
+          Continue
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+      {local || refused ? (
+        <div className="error" role="alert">
+          {local ?? refused}
         </div>
       ) : null}
     </form>

@@ -2,7 +2,7 @@
 // profile and IAM user with its state in words and its own countdown, "sign in again" as a button
 // that does it, sync with progress, the add forms and settings; errors stay here.
 import { memo, useState } from 'react';
-import { AddOidc, AddSaml, AwsSignInAgain, SamlPaste } from './AddSignIn';
+import { AddAwsSignIn, AddOidc, AddSaml, AwsSignInAgain, SamlPaste } from './AddSignIn';
 import { ImportPanel } from './FirstRun';
 import { SettingsDialog } from './Settings';
 import { signInActions } from './sign-in-actions';
@@ -167,7 +167,7 @@ export function AddIdentityCenter({ onDone }: { onDone: () => void }) {
 /** Memoized: a keystroke in the search box re-renders the window, not this column. */
 /** The add forms in the column: one kind at a time, Identity Center first. */
 function AddSignIn({ onDone }: { onDone: () => void }) {
-  const [kind, setKind] = useState<'identity-center' | 'oidc' | 'saml'>('identity-center');
+  const [kind, setKind] = useState<'identity-center' | 'oidc' | 'saml' | 'aws-login'>('identity-center');
   return (
     <div className="add-signin">
       <div className="tabs" role="radiogroup" aria-label="Kind of sign-in">
@@ -176,6 +176,7 @@ function AddSignIn({ onDone }: { onDone: () => void }) {
             ['identity-center', 'Identity Center'],
             ['oidc', 'OIDC'],
             ['saml', 'SAML'],
+            ['aws-login', 'AWS sign-in'],
           ] as const
         ).map(([k, words]) => (
           <button key={k} type="button" role="radio" aria-checked={kind === k} className={kind === k ? 'on' : ''} onClick={() => setKind(k)}>
@@ -183,7 +184,15 @@ function AddSignIn({ onDone }: { onDone: () => void }) {
           </button>
         ))}
       </div>
-      {kind === 'identity-center' ? <AddIdentityCenter onDone={onDone} /> : kind === 'oidc' ? <AddOidc onDone={onDone} /> : <AddSaml onDone={onDone} />}
+      {kind === 'identity-center' ? (
+        <AddIdentityCenter onDone={onDone} />
+      ) : kind === 'oidc' ? (
+        <AddOidc onDone={onDone} />
+      ) : kind === 'saml' ? (
+        <AddSaml onDone={onDone} />
+      ) : (
+        <AddAwsSignIn onDone={onDone} />
+      )}
     </div>
   );
 }

@@ -47,6 +47,10 @@ export const signInActions = {
   /** OIDC device-code sign-in: the device-code dialog shows the code and the link. */
   signInOidc: (name: string) => onSignIn(name, () => get().api!.signInOidc(name), `Signed in to ${name}`),
   startAwsSignIn: async (name: string): Promise<string> => (await get().api!.startAwsSignIn(name)).url,
+  addAwsSignIn: async (req: { name: string; region: string }): Promise<string> => {
+    set({ signInErrors: without(get().signInErrors, req.name) });
+    return (await get().api!.addAwsSignIn(req)).url;
+  },
   finishAwsSignIn: (name: string, code: string) => onSignIn(name, () => get().api!.finishAwsSignIn(name, code), `Signed in to AWS as ${name}`),
   signInSaml: (name: string, samlResponse: string) => onSignIn(name, () => get().api!.signInSaml(name, samlResponse), `Signed in to ${name} with the SAMLResponse`),
   /** The desktop app's SAML login window: the IdP's post is captured there, never in the page. */

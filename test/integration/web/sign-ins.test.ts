@@ -3,8 +3,8 @@
 // preview writes nothing until confirmed; the demo's sandbox organization), an OIDC provider added
 // and signed in with the device code from the window's dialog and signed in again after its
 // sign-in was lost, a SAML integration signed in (and again) with a pasted SAMLResponse, an AWS
-// sign-in profile signed in again cross device with the code the sign-in page shows, and the
-// settings dialog. Screenshots light and dark go to
+// sign-in profile signed in again cross device with the code the sign-in page shows, a new one
+// added from the window the same way, and the settings dialog. Screenshots light and dark go to
 // test-results/screenshots.
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -271,6 +271,41 @@ describe('sign-ins, settings and first run in the window', () => {
     secrets.push(stored.refreshToken);
     expect(await me.textContent()).toContain('111122223333');
     await shoot('sign-ins-all');
+  });
+
+  it('adds an AWS sign-in from the window: a taken name or a bad region is refused in place, then the code from the sign-in page makes the profile', { timeout: 60_000 }, async () => {
+    await column().getByRole('button', { name: '+ Add sign-in' }).click();
+    await column().getByRole('radio', { name: 'AWS sign-in' }).click();
+    const form = page.getByRole('form', { name: 'Add an AWS sign-in' });
+    await form.getByLabel('Profile name').fill('root-acct');
+    await form.getByLabel('Region').fill('Virginia');
+    await form.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toBe('Region: a region looks like us-east-1');
+    // A profile of another kind keeps its name; said before the trip to the sign-in page.
+    await form.getByLabel('Profile name').fill('corp/SamlAdmin');
+    await form.getByLabel('Region').fill('us-east-1');
+    await form.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toBe("profile 'corp/SamlAdmin' already exists and is not an AWS sign-in (it is saml-role); choose another name");
+
+    await form.getByLabel('Profile name').fill('root-acct');
+    await form.getByRole('button', { name: 'Continue' }).click();
+    const code = column().getByRole('form', { name: 'Sign in to AWS as root-acct' });
+    const href = (await code.getByRole('link', { name: 'Open the AWS sign-in page' }).getAttribute('href'))!;
+    expect(new URL(href).pathname).toBe('/v1/authorize');
+    await shoot('aws-sign-in-add');
+    const { verificationCode } = await signInAt(href, DEMO_ROOT);
+    await code.getByLabel('Code from the sign-in page').fill(verificationCode!);
+    await code.getByRole('button', { name: 'Sign in' }).click();
+    const added = item('root-acct, AWS sign-in');
+    await expect.poll(() => added.textContent(), { timeout: 20_000 }).toContain('signed in (renews on use)');
+    // Its profile is in the list (found by search: the list shows only the rows on screen).
+    await page.getByLabel('Search accounts, roles, ids and aliases').fill('root-acct');
+    await page.locator('.profile[data-profile="root-acct"]').first().waitFor({ timeout: 10_000 });
+    await page.getByLabel('Search accounts, roles, ids and aliases').fill('');
+    expect((await w.core.state.load()).profiles.find((p) => p.name === 'root-acct')).toMatchObject({ kind: 'aws-login', region: 'us-east-1', loginSession: DEMO_ROOT_ARN });
+    const stored = JSON.parse((await w.core.secrets.get(awsLoginEntryName('root-acct')))!) as { refreshToken: string };
+    secrets.push(stored.refreshToken);
+    expect(await column().getByRole('form', { name: 'Add an AWS sign-in' }).count()).toBe(0);
   });
 
   it('settings: a bad value is refused in place; good ones land in the state file and show when reopened', async () => {
