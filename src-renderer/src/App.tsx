@@ -195,7 +195,7 @@ export function App() {
             </p>
           ) : null}
           {loaded && !profiles.length && !signIns.length && !error ? <FirstRun /> : null}
-          {loaded && !profiles.length && signIns.length && !error ? <NoProfiles signIns={signIns} /> : null}
+          {loaded && !profiles.length && signIns.length > 0 && !error ? <NoProfiles signIns={signIns} /> : null}
           {loaded && query.trim() && !base.length ? <p className="empty">No account or role matches “{query}”.</p> : null}
           <ProfileList items={items} selected={selected} query={deferred} />
         </main>

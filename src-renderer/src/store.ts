@@ -101,8 +101,12 @@ export async function loadAll(): Promise<void> {
   try {
     const profiles = (await takeEarlyProfiles(api)) ?? (await api.listProfiles());
     setProfiles(profiles, { loaded: true, error: null });
-    // Asked once the list is painted, so the core's work for it does not compete with that paint.
-    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    // Asked once the list is painted, so the core's work for it does not compete with that paint
+    // (or after 100 ms: a hidden window, started at login, paints no frames).
+    await new Promise((r) => {
+      requestAnimationFrame(() => setTimeout(r, 0));
+      setTimeout(r, 100);
+    });
     set({ signIns: await api.listSignIns() });
     if (!get().appInfo) set({ appInfo: await api.appInfo() });
   } catch (e) {

@@ -71,7 +71,7 @@ const Actions = memo(function Actions({ p, expanded }: { p: ProfileRow; expanded
   const busy = useStore((s) => s.busy[p.name]);
   const live = p.expiresAt !== null && Date.parse(p.expiresAt) > Date.now();
   return (
-    <span className={`actions${expanded ? ' expanded' : ''}`}>
+    <span className="actions">
       {busy ? (
         <span className="busy" role="status">
           {busy}…

@@ -112,6 +112,9 @@ describe('sign-ins, settings and first run in the window', () => {
     const doors = page.getByRole('region', { name: 'Get started' });
     await doors.getByRole('button', { name: /Use the sandbox organization/ }).waitFor();
     await doors.getByRole('button', { name: /Add IAM Identity Center/ }).waitFor();
+    // The doors alone: no stray text beside them in the list pane (once the sign-ins are read too).
+    await expect.poll(() => answers.length, { timeout: 10_000 }).toBeGreaterThan(2);
+    expect(await page.getByRole('main').evaluate((m) => [...m.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent))).toEqual([]);
     await shoot('first-run-doors');
 
     await doors.getByRole('button', { name: /Import from ~\/.aws\/config/ }).click();
