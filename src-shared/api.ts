@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { ProfileName, IntegrationName, Region, RoleArn } from './names';
 import { Profile, type ProfileKind } from './profile';
+import { eventMethodName, type RolecallEvent, type RolecallMethod } from './api-names';
+
+export { RolecallCallError, eventMethodName, rolecallEvents, rolecallMethods, type RolecallEvent, type RolecallMethod } from './api-names';
 
 /** Every kind of profile there is (the discriminator of Profile), so a new kind shows without a second list. */
 const profileKinds = Profile.options.map((o) => o.shape.kind.value) as [ProfileKind, ...ProfileKind[]];
@@ -197,7 +200,7 @@ export const RolecallApiContract = {
   appInfo: { args: z.tuple([]), result: z.object({ demo: z.boolean(), samlLoginWindow: z.boolean() }) },
   /** The demo only: signs in to the sandbox's Identity Center, syncs, adds its IAM user and chain. */
   useSandboxOrganization: { args: z.tuple([]), result: Message },
-} as const;
+} as const satisfies { [M in RolecallMethod]: { args: z.ZodType; result: z.ZodType } };
 
 /** Event name -> payload schema. Listeners get validated payloads only. */
 export const RolecallEventContract = {
@@ -211,12 +214,10 @@ export const RolecallEventContract = {
   /** Profiles were added or removed (a sync, an edit): reload the list. */
   profilesChanged: z.object({}),
   notice: Message,
-} as const;
+} as const satisfies { [E in RolecallEvent]: z.ZodType };
 
 type Contract = typeof RolecallApiContract;
 type Events = typeof RolecallEventContract;
-export type RolecallMethod = keyof Contract;
-export type RolecallEvent = keyof Events;
 export type RolecallEventPayload<E extends RolecallEvent> = z.infer<Events[E]>;
 export type RolecallMethods = {
   [K in RolecallMethod]: (...args: z.infer<Contract[K]['args']>) => Promise<z.infer<Contract[K]['result']>>;
@@ -227,26 +228,11 @@ export type RolecallEvents = {
 };
 export type RolecallApi = RolecallMethods & RolecallEvents;
 
-export const rolecallMethods = Object.keys(RolecallApiContract) as RolecallMethod[];
-export const rolecallEvents = Object.keys(RolecallEventContract) as RolecallEvent[];
-export const eventMethodName = <E extends RolecallEvent>(e: E) => `on${e[0]!.toUpperCase()}${e.slice(1)}` as `on${Capitalize<E>}`;
 
 /** IPC channel names: one per method, one per event, nothing else. */
 export const methodChannel = (m: RolecallMethod) => `rolecall:${m}`;
 export const eventChannel = (e: RolecallEvent) => `rolecall-event:${e}`;
 
-/** An error as it crosses a boundary: one line for people and the core's code (so the page can offer the fix). */
-export const ApiErrorBody = z.object({ error: z.string(), code: z.string().optional() });
-
-/** Thrown on the renderer side for a failed call, keeping the core's error code. */
-export class RolecallCallError extends Error {
-  constructor(
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
 
 /** Subscribes to an event by name on any RolecallApi. */
 export function subscribe<E extends RolecallEvent>(api: RolecallEvents, event: E, listener: (p: RolecallEventPayload<E>) => void): () => void {

@@ -323,7 +323,8 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
     listProfiles: async () => {
       watchState();
       const { state, rows } = await listing();
-      const sessions = await core.broker.sessions(state);
+      // The keychain is read behind the answer (what changed comes as sessionChanged): it was most of the first paint's wait.
+      const sessions = await core.broker.sessions(state, { readBehind: true });
       const live = new Map(sessions.map((x) => [x.profile, x]));
       // The same (frozen) answer while nothing changed, so a face may keep what it made of it (the web bridge its JSON).
       const key = sessions.map((x) => `${x.profile} ${x.expiration?.getTime()} ${x.refreshAt?.getTime()}`).join('\n') + `|${[...lastUsed].join(',')}`;

@@ -12,7 +12,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { RolecallApiContract, RolecallEventContract, rolecallEvents, subscribe, type RolecallApi, type RolecallMethod } from '../../src-shared/api';
+import { ProfileRow, RolecallApiContract, RolecallEventContract, rolecallEvents, subscribe, type RolecallApi, type RolecallMethod } from '../../src-shared/api';
+import { ROWS_MEDIA_TYPE, encodeRows } from '../../src-shared/rows-wire';
 import { RENDERER_CSP } from '../../src-shared/csp';
 import { describeIssue } from '../../src-shared/names';
 import { RolecallError, describeError, isRolecallError, type ErrorCode } from '../core/errors';
@@ -129,18 +130,23 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     const contract = RolecallApiContract[method];
     const args = contract.args.safeParse(raw);
     if (!args.success) throw new HttpError(400, describeIssue(args.error, `bad arguments for ${method}`));
+    // The window asks for the profile list in its compact form (src-shared/rows-wire.ts).
+    if (method === 'listProfiles' && (req.headers.accept ?? '').includes(ROWS_MEDIA_TYPE)) return sendText(res, 200, await profileRows(), {}, ROWS_MEDIA_TYPE);
     sendText(res, 200, await answer(method, args.data));
+  }
+
+  async function invoke(method: RolecallMethod, args: unknown[]): Promise<unknown> {
+    try {
+      return await (opts.api[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+    } catch (e) {
+      throw new HttpError(isRolecallError(e) ? (statusOf[e.code] ?? 500) : 500, describeError(e), {}, isRolecallError(e) ? e.code : undefined);
+    }
   }
 
   /** The JSON of a method's answer, checked against the contract: only what it describes leaves (zod drops unknown keys). */
   async function answer(method: RolecallMethod, args: unknown[]): Promise<string> {
     const contract = RolecallApiContract[method];
-    let result: unknown;
-    try {
-      result = await (opts.api[method] as (...a: unknown[]) => Promise<unknown>)(...args);
-    } catch (e) {
-      throw new HttpError(isRolecallError(e) ? (statusOf[e.code] ?? 500) : 500, describeError(e), {}, isRolecallError(e) ? e.code : undefined);
-    }
+    const result = await invoke(method, args);
     // The same frozen answer of frozen rows (the core's unchanged listing) gets the same bytes.
     const kept = typeof result === 'object' && result !== null ? answers.get(result) : undefined;
     if (kept?.schema === contract.result) return kept.text;
@@ -150,9 +156,21 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     return checked.text;
   }
 
-  // The listing's JSON is made when the profiles change (and at start), not when the window asks:
+  /** The profile list in the window's compact form, each row checked against the contract as for answer(). */
+  async function profileRows(): Promise<string> {
+    const result = await invoke('listProfiles', []);
+    const kept = typeof result === 'object' && result !== null ? rowAnswers.get(result) : undefined;
+    if (kept !== undefined) return kept;
+    const checked = checkRows(RolecallApiContract.listProfiles.result.element, result);
+    if (!checked) throw new HttpError(500, "the core's answer to listProfiles does not match the contract");
+    const text = JSON.stringify(encodeRows(checked.rows, PROFILE_ROW_COLUMNS));
+    if (checked.immutable) rowAnswers.set(result as object, text);
+    return text;
+  }
+
+  // The listing's answer is made when the profiles change (and at start), not when the window asks:
   // the first load after a change finds it ready. A failure here is the next request's to report.
-  const prepare = () => void answer('listProfiles', []).catch(() => undefined);
+  const prepare = () => void profileRows().catch(() => undefined);
   const offPrepare = subscribe(opts.api, 'profilesChanged', prepare);
 
   async function handleStatic(req: http.IncomingMessage, res: http.ServerResponse, urlPath: string): Promise<void> {
@@ -169,7 +187,17 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
       file = await readStatic(opts.rendererDir, urlPath);
     }
     if (!file) throw new HttpError(404, 'not found');
-    res.writeHead(200, { ...commonHeaders, ...(file.contentType.startsWith('text/html') ? { 'Content-Security-Policy': RENDERER_CSP } : {}), 'Content-Type': file.contentType, 'Content-Length': file.body.length });
+    // A script or style named by its content hash (Vite's name-HASH8.js) never changes: kept, the
+    // browser neither fetches nor compiles it again on a reload (V8 keeps the compiled code of cached scripts).
+    // The page itself names the current hashes, so it is never kept.
+    const hashed = /^\/assets\/[\w.-]+-[\w-]{8}\.(?:js|css)$/.test(urlPath);
+    res.writeHead(200, {
+      ...commonHeaders,
+      ...(hashed ? { 'Cache-Control': 'public, max-age=31536000, immutable' } : {}),
+      ...(file.contentType.startsWith('text/html') ? { 'Content-Security-Policy': RENDERER_CSP } : {}),
+      'Content-Type': file.contentType,
+      'Content-Length': file.body.length,
+    });
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }
 
@@ -243,6 +271,33 @@ const checkedElements = new WeakMap<Schema, WeakMap<object, string>>();
 /** The JSON sent for a frozen array of frozen rows: it cannot change, and its rows were checked. */
 const answers = new WeakMap<object, { schema: unknown; text: string }>();
 
+const PROFILE_ROW_COLUMNS = Object.keys(ProfileRow.shape);
+/** The compact answer of a frozen listing (frozen rows: it cannot change). */
+const rowAnswers = new WeakMap<object, string>();
+/** What the contract's check made of each frozen row. */
+const checkedRows = new WeakMap<object, Record<string, unknown>>();
+
+/** The rows as the contract's check gives them (unknown keys dropped), or undefined when one does not pass. */
+function checkRows(element: Schema, result: unknown): { rows: Record<string, unknown>[]; immutable: boolean } | undefined {
+  if (!Array.isArray(result)) return undefined;
+  let immutable = Object.isFrozen(result);
+  const rows: Record<string, unknown>[] = new Array(result.length);
+  for (let i = 0; i < result.length; i++) {
+    const x: unknown = result[i];
+    const frozen = typeof x === 'object' && x !== null && Object.isFrozen(x);
+    immutable &&= frozen;
+    let row = frozen ? checkedRows.get(x) : undefined;
+    if (row === undefined) {
+      const r = element.safeParse(x);
+      if (!r.success) return undefined;
+      row = r.data as Record<string, unknown>;
+      if (frozen) checkedRows.set(x, row);
+    }
+    rows[i] = row;
+  }
+  return { rows, immutable };
+}
+
 /** `{"result": ...}` of the checked result, as JSON.stringify would write it. */
 function checkResult(contractSchema: unknown, result: unknown): { success: true; text: string; immutable?: boolean } | { success: false } {
   const schema = contractSchema as Schema;
@@ -300,7 +355,7 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, heade
   sendText(res, status, JSON.stringify(body), headers);
 }
 
-function sendText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { ...commonHeaders, ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+function sendText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}, mediaType = 'application/json'): void {
+  res.writeHead(status, { ...commonHeaders, ...headers, 'Content-Type': `${mediaType}; charset=utf-8`, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -2,17 +2,10 @@
 // bridge over fetch (src-main/web), with the token from the URL fragment `#token=...` that
 // `rolecall serve --web` prints. Events come over one server-sent-events stream, read with fetch
 // (EventSource cannot send the token as a header, and a token in a query string ends up in logs).
-import {
-  ApiErrorBody,
-  RolecallCallError,
-  RolecallEventContract,
-  eventMethodName,
-  rolecallEvents,
-  rolecallMethods,
-  type RolecallApi,
-  type RolecallEvent,
-  type RolecallMethod,
-} from '../../src-shared/api';
+// Names only, no zod: this is on the first paint's path (the schemas load later, with the forms).
+import { RolecallCallError, eventMethodName, rolecallEvents, rolecallMethods, type RolecallEvent, type RolecallMethod } from '../../src-shared/api-names';
+import type { RolecallApi } from '../../src-shared/api';
+import { ROWS_MEDIA_TYPE, rowsOf } from '../../src-shared/rows-wire';
 import { bridgeToken } from './token';
 
 declare global {
@@ -43,14 +36,18 @@ export function webApi(token: string, base = ''): RolecallApi {
   const call = async (method: RolecallMethod, args: unknown[]): Promise<unknown> => {
     let res: Response;
     try {
-      res = await fetch(`${base}/api/${method}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify({ args }) });
+      // The profile list comes compact (src-shared/rows-wire.ts): 10,000 rows as objects were 3 MB.
+      const accept: Record<string, string> = method === 'listProfiles' ? { Accept: ROWS_MEDIA_TYPE } : {};
+      res = await fetch(`${base}/api/${method}`, { method: 'POST', headers: { ...headers, ...accept, 'Content-Type': 'application/json' }, body: JSON.stringify({ args }) });
     } catch {
       throw new RolecallCallError('Rolecall is not answering: is `rolecall serve --web` still running?', 'agent');
     }
+    if (res.ok && method === 'listProfiles') return rowsOf(res);
     const body: unknown = await res.json().catch(() => undefined);
     if (!res.ok) {
-      const e = ApiErrorBody.safeParse(body);
-      throw new RolecallCallError(e.success ? e.data.error : `the Rolecall bridge answered ${res.status}`, e.success ? e.data.code : undefined);
+      // {error, code?}, as web/server.ts sends it.
+      const e = (typeof body === 'object' && body !== null ? body : {}) as { error?: unknown; code?: unknown };
+      throw new RolecallCallError(typeof e.error === 'string' ? e.error : `the Rolecall bridge answered ${res.status}`, typeof e.code === 'string' ? e.code : undefined);
     }
     // The bridge checked the answer against the contract before sending it (a second check here took
     // most of the renderer's share of the first paint with 10,000 roles); the page trusts only its own bridge.
@@ -75,9 +72,12 @@ export function webApi(token: string, base = ''): RolecallApi {
           const parsed = parseSse(buffer + value);
           buffer = parsed.rest;
           for (const { event, data } of parsed.events) {
-            if (!(rolecallEvents as string[]).includes(event)) continue;
-            const checked = RolecallEventContract[event as RolecallEvent].safeParse(JSON.parse(data));
-            if (checked.success) listeners.get(event as RolecallEvent)?.forEach((l) => l(checked.data));
+            // The bridge checked each payload against the contract before sending it, as it does the answers.
+            const set = listeners.get(event as RolecallEvent);
+            if (set?.size) {
+              const payload: unknown = JSON.parse(data);
+              set.forEach((l) => l(payload));
+            }
           }
         }
       } catch {

@@ -2,6 +2,7 @@
 // asked for while the rest of the window's code is still starting, so the core's answer and the
 // script's start overlap instead of following each other.
 import type { ProfileRow, RolecallApi } from '../../src-shared/api';
+import { ROWS_MEDIA_TYPE, rowsOf } from '../../src-shared/rows-wire';
 import { bridgeToken } from './token';
 
 let early: { api: RolecallApi | 'web'; profiles: Promise<ProfileRow[] | undefined> } | undefined;
@@ -13,8 +14,8 @@ try {
     // The bridge checked the answer against the contract, as for every call (see api.ts); any failure
     // leaves the first load to ask again through the API, which reports it.
     const answer = token
-      ? fetch('/api/listProfiles', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: '{"args":[]}' })
-          .then(async (res) => (res.ok ? ((await res.json()) as { result?: ProfileRow[] }).result : undefined))
+      ? fetch('/api/listProfiles', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: ROWS_MEDIA_TYPE }, body: '{"args":[]}' })
+          .then((res) => (res.ok ? rowsOf<ProfileRow>(res) : undefined))
           .catch(() => undefined)
       : undefined;
     if (answer) early = { api: 'web', profiles: answer };

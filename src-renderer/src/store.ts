@@ -3,7 +3,8 @@
 import { create } from 'zustand';
 // (putProfile re-indexes, so an alias is searchable at once.)
 import type { DeviceCodeView, ProfileRow, RolecallApi, SignInView } from '../../src-shared/api';
-import { indexOf, searchItems } from './model';
+import { indexOf, indexSome, searchItems } from './model';
+import { loadForms } from './forms';
 import { takeEarlyProfiles } from './prefetch';
 
 export type RowError = { message: string; code?: string };
@@ -81,13 +82,17 @@ export function toast(text: string): void {
 /** New profiles on screen at once; their search index is built just after, off the first paint's path. */
 function setProfiles(profiles: ProfileRow[], more: Partial<State> = {}): void {
   set({ profiles, ...more });
-  // When the window is idle (10,000 rows take some 100 ms): a timer could fire between the list's
-  // render and its paint, or under the first keystroke; the first search builds it if it is not there yet.
-  // A throw-away search after it, so the first letter typed runs compiled code (cold, it took
-  // twice as long: 25-30 ms with 10,000 profiles).
-  const build = () => get().profiles === profiles && searchItems(indexOf(profiles), 'a rd', 1);
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(build, { timeout: 2000 });
-  else setTimeout(build, 50);
+  // In idle time, a slice at a time (a timer could fire between the list's render and its paint,
+  // or under the first keystroke); the first search builds what is left, if anything is.
+  // Then a throw-away search over part of it, so the first letter typed runs compiled code
+  // (cold, it took twice as long: 25-30 ms with 10,000 profiles).
+  const idle = (f: (d?: IdleDeadline) => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(f, { timeout: 2000 }) : setTimeout(f, 50));
+  const step = (deadline?: IdleDeadline) => {
+    if (get().profiles !== profiles) return;
+    if (!indexSome(profiles, () => !!deadline && deadline.timeRemaining() > 3)) return void idle(step);
+    searchItems(indexOf(profiles).slice(0, 2000), 'a rd', 1);
+  };
+  idle(step);
 }
 
 function putProfile(view: ProfileRow): void {
@@ -107,6 +112,9 @@ export async function loadAll(): Promise<void> {
       requestAnimationFrame(() => setTimeout(r, 0));
       setTimeout(r, 100);
     });
+    // The zod-checked forms in idle time: compiling them right after the paint held up the first keystrokes.
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => void loadForms().catch(() => undefined), { timeout: 500 });
+    else void loadForms().catch(() => undefined);
     set({ signIns: await api.listSignIns() });
     if (!get().appInfo) set({ appInfo: await api.appInfo() });
   } catch (e) {

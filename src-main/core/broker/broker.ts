@@ -15,7 +15,7 @@ import { profileNotFound } from '../profiles';
 import type { RolecallPaths } from '../paths';
 import { providerFor } from '../providers/registry';
 import type { OidcIdTokenSource, SsoAccessTokenSource, StepContext, StepResult } from '../providers/types';
-import { sessionScope } from '../secrets/keychain-layout';
+import { profileOfScope, sessionScope } from '../secrets/keychain-layout';
 import type { SecretStore } from '../secrets/secret-store';
 import { SingleFlight } from '../single-flight';
 import { DEFAULT_OUTAGE_RETRY, MANDATORY_REFRESH_MS, outageReason, retryDelay, serviceOf, validUntil, type OutageRetryOptions } from './outage';
@@ -105,6 +105,9 @@ export class Broker implements CredentialBroker {
   /** Keyed by sessionScope, like memory. */
   private readonly outages = new Map<string, Outage>();
   private readonly now: () => number;
+  /** The keychain's sessions as sessions() last read them, under one set of settings. */
+  private seen?: { key: string; stored: Map<string, LiveSession> };
+  private reading?: Promise<void>;
 
   constructor(private readonly o: BrokerOptions) {
     this.own = awsCallerSettings(o.env ?? process.env);
@@ -158,22 +161,73 @@ export class Broker implements CredentialBroker {
    * Live sessions under the broker's own settings: those its in-process callers (the app, the
    * web bridge, `rolecall list`) are served. Everyday that is the settings-free set every shell
    * shares; a session issued to a shell pointed elsewhere is that shell's, not the profile's.
+   *
+   * `readBehind` (the window's list): answer at once from the keychain as last read, and read it
+   * again behind the answer; what another process changed meanwhile comes through onSession. The
+   * keychain's answer took 35-110 ms while the window was loading, most of its first paint's wait.
    */
-  async sessions(loaded?: AppState): Promise<SessionInfo[]> {
+  async sessions(loaded?: AppState, opts: { readBehind?: boolean } = {}): Promise<SessionInfo[]> {
     // A caller that has just read the state passes it, so 10,000 profiles are not parsed twice.
     const state = loaded ?? (await this.o.state.load());
     const key = awsSettingsKey(this.own);
-    const now = this.now();
     const names = state.profiles.map((p) => p.name);
-    const remembered = (n: string) => this.memory.get(sessionScope(n, key));
-    // What another process refreshed since this one last looked is in the keychain.
-    const stored = await readCachedSessions(this.o.secrets, names.filter((n) => !((remembered(n)?.refreshAt.getTime() ?? 0) > now)), key);
+    const seen = this.seen?.key === key ? this.seen : undefined;
+    if (opts.readBehind && seen) {
+      void this.readAgain(names, key);
+      return this.live(names, key, seen.stored);
+    }
+    return this.live(names, key, await this.readStored(names, key));
+  }
+
+  /** The sessions of these profiles, from the keychain as read (`stored`) and this process's memory: the later of the two. */
+  private live(names: string[], key: string, stored: Map<string, LiveSession>): SessionInfo[] {
+    const mine = this.remembered(key);
+    if (!stored.size && !mine.size) return [];
+    const now = this.now();
     const out: SessionInfo[] = [];
     for (const name of names) {
-      const s = stored.get(name) ?? remembered(name);
+      const a = stored.get(name);
+      const b = mine.get(name);
+      const s = a && b ? (b.result.expiration.getTime() > a.result.expiration.getTime() ? b : a) : (a ?? b);
       if (s && s.result.expiration.getTime() > now) out.push({ profile: name, expiration: s.result.expiration, refreshAt: s.refreshAt });
     }
     return out;
+  }
+
+  /** This process's sessions under one set of settings, by profile: the few there are, not a scope made for each of 10,000 profiles. */
+  private remembered(key: string): Map<string, LiveSession> {
+    const out = new Map<string, LiveSession>();
+    for (const [scope, s] of this.memory) {
+      const profile = profileOfScope(scope, key);
+      if (profile !== undefined) out.set(profile, s);
+    }
+    return out;
+  }
+
+  private async readStored(names: string[], key: string): Promise<Map<string, LiveSession>> {
+    const now = this.now();
+    const mine = this.remembered(key);
+    // What another process refreshed since this one last looked is in the keychain.
+    const stored = await readCachedSessions(this.o.secrets, mine.size ? names.filter((n) => !((mine.get(n)?.refreshAt.getTime() ?? 0) > now)) : names, key);
+    this.seen = { key, stored };
+    return stored;
+  }
+
+  /** One read behind the answers at a time; each session it finds changed is told to onSession. */
+  private readAgain(names: string[], key: string): Promise<void> {
+    this.reading ??= (async () => {
+      const told = new Map(this.live(names, key, this.seen?.stored ?? new Map()).map((x) => [x.profile, x]));
+      const now = new Map(this.live(names, key, await this.readStored(names, key)).map((x) => [x.profile, x]));
+      for (const name of new Set([...told.keys(), ...now.keys()])) {
+        const s = now.get(name);
+        if (s?.expiration?.getTime() !== told.get(name)?.expiration?.getTime()) this.o.onSession?.(name, s ?? { profile: name });
+      }
+    })()
+      .catch(() => {
+        this.seen = undefined; // the next answer reads the keychain itself, and says what failed
+      })
+      .finally(() => (this.reading = undefined));
+    return this.reading;
   }
 
   /** Forgets the profile's sessions and those of every profile built on it, under every caller's settings. */
@@ -184,6 +238,7 @@ export class Broker implements CredentialBroker {
         this.memory.delete(sessionScope(name, key));
         this.endOutage(sessionScope(name, key));
       }
+      this.seen?.stored.delete(name);
       await deleteCachedSessions(this.o.secrets, name, this.settingsSeen);
       this.o.onSession?.(name, { profile: name });
     }

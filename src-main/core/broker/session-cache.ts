@@ -3,7 +3,7 @@
 // Each caller's AWS settings have their own entries: a session issued through one endpoint is
 // never served to a caller of another. `refreshAt` is written by the broker so every reader
 // agrees on when a session is stale.
-import { CachedSession, SESSION_ENTRY_PREFIX, sessionEntryName, sessionVariantsPrefix } from '../secrets/keychain-entries';
+import { CachedSession, SESSION_ENTRY_PREFIX, profileOfSessionEntry, sessionEntryName, sessionVariantsPrefix } from '../secrets/keychain-entries';
 import { readJsonSecret, type SecretStore } from '../secrets/secret-store';
 import type { StepResult } from '../providers/types';
 
@@ -55,9 +55,11 @@ export async function readCachedSessions(secrets: SecretStore, profiles: string[
     return out;
   }
   const raw = await secrets.entries(SESSION_ENTRY_PREFIX);
-  for (const p of profiles) {
-    const text = raw.get(sessionEntryName(p, settingsKey));
-    if (text === undefined) continue;
+  // The few entries there are, not the 10,000 profiles asked about (a name made for each took 5 ms).
+  const wanted = new Set(profiles);
+  for (const [entry, text] of raw) {
+    const p = profileOfSessionEntry(entry, settingsKey);
+    if (p === undefined || !wanted.has(p)) continue;
     let parsed;
     try {
       parsed = CachedSession.safeParse(JSON.parse(text));

@@ -25,6 +25,13 @@ export function sessionScope(profile: string, settingsKey: string): string {
   return settingsKey ? `${profile}#${settingsHash(settingsKey)}` : profile;
 }
 
+/** The profile of a scope made under these settings, or undefined when it was made under others. */
+export function profileOfScope(scope: string, settingsKey: string): string | undefined {
+  if (!settingsKey) return scope.includes('#') ? undefined : scope;
+  const suffix = `#${settingsHash(settingsKey)}`;
+  return scope.endsWith(suffix) ? scope.slice(0, -suffix.length) : undefined;
+}
+
 // A process sees one or two sets of settings, and listing 10,000 profiles' sessions asks for each.
 let lastSettings: { key: string; hash: string } | undefined;
 function settingsHash(settingsKey: string): string {
@@ -35,6 +42,8 @@ function settingsHash(settingsKey: string): string {
 export const SESSION_ENTRY_PREFIX = 'session/';
 export const sessionEntryName = (profile: string, settingsKey = '') => `${SESSION_ENTRY_PREFIX}${sessionScope(profile, settingsKey)}`;
 /** The prefix every session of the profile (under any settings) shares besides the everyday entry. */
+/** The profile whose session an entry of that name holds under these settings, else undefined. */
+export const profileOfSessionEntry = (entry: string, settingsKey = '') => (entry.startsWith(SESSION_ENTRY_PREFIX) ? profileOfScope(entry.slice(SESSION_ENTRY_PREFIX.length), settingsKey) : undefined);
 export const sessionVariantsPrefix = (profile: string) => `${SESSION_ENTRY_PREFIX}${profile}#`;
 export const iamUserEntryName = (profile: string) => `iam-user/${profile}`;
 /** A harmless entry written or read only to check that the keychain can be reached and keep secrets. */

@@ -2,9 +2,8 @@
 // profile and IAM user with its state in words and its own countdown, "sign in again" as a button
 // that does it, sync with progress, the add forms and settings; errors stay here.
 import { memo, useState } from 'react';
-import { AddAwsSignIn, AddOidc, AddSaml, AwsSignInAgain, SamlPaste } from './AddSignIn';
+import { AddAwsSignIn, AddOidc, AddSaml, AwsSignInAgain, SamlPaste, SettingsDialog } from './LazyForms';
 import { ImportPanel } from './FirstRun';
-import { SettingsDialog } from './Settings';
 import { signInActions } from './sign-in-actions';
 import type { SignInView } from '../../../src-shared/api';
 import { formatRemaining } from '../../../src-shared/countdown';

@@ -2,7 +2,7 @@
 // it lists, forget (a profile and everything built on it), the session events the app's
 // countdowns follow, the MFA prompt, the region of each hop, doctor's hop-by-hop trace, and the
 // messages for chains that cannot be walked.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AssumeRoleProfile, Profile } from '../../../src-shared/profile';
 import type { SessionInfo } from '../../../src-main/core/broker/types';
 import { mfaCode } from '../../helpers/harness';
@@ -43,6 +43,64 @@ describe('sessions', () => {
     // An entry past its expiry is not a live session.
     h.secrets.data.set(key!, JSON.stringify({ ...entry, expiration: new Date(Date.now() - 1000).toISOString(), refreshAt: new Date(Date.now() - 2000).toISOString() }));
     expect(await h.newBroker().sessions()).toEqual([]);
+  });
+});
+
+describe("the window's list: the keychain read behind the answer", () => {
+  it('answers from the keychain as last read at once, and tells what another process changed once it has looked again', async () => {
+    const events: [string, SessionInfo][] = [];
+    const broker = h.newBroker({ onSession: (p, s) => events.push([p, s]) });
+    await h.addProfiles(alice, readOnly, reports);
+    const list = async () => (await broker.sessions(undefined, { readBehind: true })).map((s) => [s.profile, s.expiration]);
+    expect(await list()).toEqual([]);
+    // Another process starts dev/ReadOnly: the next answer is the last read's, the read behind it tells.
+    const fresh = await h.newBroker().credentials('dev/ReadOnly');
+    expect(await list()).toEqual([]);
+    await vi.waitFor(() => expect(events).toEqual([['dev/ReadOnly', { profile: 'dev/ReadOnly', expiration: fresh.expiration, refreshAt: expect.any(Date) }]]));
+    expect(await list()).toEqual([['dev/ReadOnly', fresh.expiration]]);
+    // It stops it there: told once the keychain has been read again, as an ended session.
+    await h.newBroker().forget('dev/ReadOnly');
+    events.length = 0;
+    await list();
+    await vi.waitFor(() => expect(events).toEqual([['dev/ReadOnly', { profile: 'dev/ReadOnly' }]]));
+    expect(await list()).toEqual([]);
+  });
+
+  it("shows this process's own starts and stops in the very next answer", async () => {
+    await h.addProfiles(alice, readOnly, reports);
+    const list = async () => (await h.broker.sessions(undefined, { readBehind: true })).map((s) => s.profile);
+    expect(await list()).toEqual([]);
+    await h.broker.credentials('prod/Reports');
+    expect(await list()).toEqual(['dev/ReadOnly', 'prod/Reports']);
+    await h.broker.forget('prod/Reports');
+    expect(await list()).toEqual(['dev/ReadOnly']);
+    // The last read saw a session due for refresh; this process has refreshed it since: the new one is listed.
+    const [key] = [...h.secrets.data.keys()].filter((k) => k.startsWith('session/dev/ReadOnly'));
+    const entry = JSON.parse(h.secrets.data.get(key!)!);
+    const older = new Date(Date.now() + 20 * 60_000);
+    h.secrets.data.set(key!, JSON.stringify({ ...entry, expiration: older.toISOString(), refreshAt: new Date(Date.now() - 1000).toISOString() }));
+    const other = h.newBroker();
+    expect((await other.sessions(undefined, { readBehind: true })).map((s) => s.expiration)).toEqual([older]);
+    const again = await other.credentials('dev/ReadOnly');
+    expect(again.expiration!.getTime()).toBeGreaterThan(older.getTime());
+    expect((await other.sessions(undefined, { readBehind: true })).map((s) => s.expiration)).toEqual([again.expiration]);
+  });
+
+  it('reads the keychain itself, and says what failed, after a read behind failed', async () => {
+    await h.addProfiles(alice, readOnly);
+    await h.broker.sessions(undefined, { readBehind: true });
+    const entries = h.secrets.entries.bind(h.secrets);
+    let fail = true;
+    h.secrets.entries = async (prefix: string) => {
+      if (fail) throw new Error('The OS keychain is locked');
+      return entries(prefix);
+    };
+    // This answer is the last read's; the read behind it fails.
+    expect(await h.broker.sessions(undefined, { readBehind: true })).toEqual([]);
+    await vi.waitFor(() => expect(h.broker.sessions(undefined, { readBehind: true })).rejects.toThrow('The OS keychain is locked'));
+    fail = false;
+    const fresh = await h.newBroker().credentials('dev/ReadOnly');
+    expect((await h.broker.sessions(undefined, { readBehind: true })).map((s) => s.expiration)).toEqual([fresh.expiration]);
   });
 });
 

@@ -10,6 +10,7 @@ import { ProfileView } from '../../../src-shared/api';
 import { RENDERER_CSP } from '../../../src-shared/csp';
 import type { Profile } from '../../../src-shared/profile';
 import { createRolecallApi } from '../../../src-main/core/api';
+import { ROWS_MEDIA_TYPE, decodeRows, type RowsWire } from '../../../src-shared/rows-wire';
 import { startWebBridge, type WebBridge } from '../../../src-main/web/server';
 import { demoOrg, startHarness, type Harness } from '../../helpers/harness';
 
@@ -83,6 +84,7 @@ beforeEach(async () => {
   await writeFile(path.join(rendererDir, 'index.html'), '<!doctype html><html><head><title>Rolecall</title></head><body><div id="root"></div></body></html>');
   await writeFile(path.join(rendererDir, 'assets', 'index-abc.js'), 'console.log("hi");');
   await writeFile(path.join(rendererDir, 'assets', 'index-abc.css'), 'body{}');
+  await writeFile(path.join(rendererDir, 'assets', 'start-Bx_3k-9Q.js'), 'export {};');
   await writeFile(path.join(tmp, 'secret.txt'), OUTSIDE);
   await symlink(path.join(tmp, 'secret.txt'), path.join(rendererDir, 'assets', 'link.txt'));
   bridge = await startWebBridge({ api: createRolecallApi(h.core), rendererDir });
@@ -166,9 +168,30 @@ describe('web bridge', () => {
       expect(r.status).toBe(200);
       expect(r.text).not.toContain('EXAMPLE');
       expect((r.json.result as { name: string }[]).map((x) => x.name)).toEqual([row.name, 'plain']);
+      // The window's compact form is checked the same way.
+      const compact = await call('listProfiles', [], { Accept: ROWS_MEDIA_TYPE });
+      expect([compact.status, compact.headers['content-type']]).toEqual([200, `${ROWS_MEDIA_TYPE}; charset=utf-8`]);
+      expect(compact.text).not.toContain('EXAMPLE');
+      expect(decodeRows(compact.json as unknown as RowsWire)).toEqual(r.json.result);
     }
     answer = [leaky, Object.freeze({ ...row, chainDepth: -1 })];
     expect((await call('listProfiles', [])).status).toBe(500);
+    expect((await call('listProfiles', [], { Accept: ROWS_MEDIA_TYPE })).status).toBe(500);
+  });
+
+  it('sends the window the profile list compact, each account and role said once, decoding to the same rows', async () => {
+    // 10,000 rows as objects were 3 MB: most of the window's first paint went to receiving and parsing them.
+    const many = Array.from({ length: 200 }, (_x, i) =>
+      Object.freeze({ name: `acme-${Math.floor(i / 10)}/Role${i % 10}`, kind: 'sso-role', accountId: String(444400000000 + Math.floor(i / 10)), roleName: `Role${i % 10}`, roleArn: null, region: i === 3 ? 'eu-west-1' : null, source: 'acme', favorite: i === 7, expiresAt: null, accountName: `acme-${Math.floor(i / 10)}`, alias: null, isDefault: false, refreshAt: null, chainDepth: 0, lastUsedAt: i === 5 ? 1_700_000_000_000 : null }),
+    );
+    await bridge.close();
+    bridge = await startWebBridge({ api: { ...createRolecallApi(h.core), listProfiles: async () => Object.freeze(many) as never }, rendererDir });
+    port = Number(new URL(bridge.url).port);
+    const plain = await call('listProfiles', []);
+    const compact = await call('listProfiles', [], { Accept: `${ROWS_MEDIA_TYPE}, application/json` });
+    expect(decodeRows(compact.json as unknown as RowsWire)).toEqual(plain.json.result);
+    expect(decodeRows(compact.json as unknown as RowsWire)).toEqual(many);
+    expect(compact.text.length).toBeLessThan(plain.text.length / 2);
   });
 
   it('starts a session: the profile view with an expiresAt, and the list shows it', async () => {
@@ -264,6 +287,12 @@ describe('web bridge', () => {
     expect((await request({ path: '/assets/missing.js' })).status).toBe(404);
     expect((await request({ path: '/assets' })).status).toBe(404);
     expect((await request({ path: '/api' })).status).toBe(404);
+  });
+
+  it('lets the browser keep a script named by its content hash, never the page that names it', async () => {
+    // A reload then neither fetches nor compiles the window's code again; a rebuilt renderer has new names.
+    expect((await request({ path: '/assets/start-Bx_3k-9Q.js' })).headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    for (const p of ['/', '/index.html', '/assets/index-abc.js']) expect((await request({ path: p })).headers['cache-control'], p).toBe('no-store');
   });
 
   it('refuses directory traversal in every spelling, and symlinks that point out', async () => {

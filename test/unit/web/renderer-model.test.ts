@@ -2,7 +2,7 @@
 // favorites and recent on top, the fuzzy search (and its as-you-type narrowing), countdown tones.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accountColor, createSearch, groupedItems, indexProfiles, matchScore, searchItems, toneOf, type Item } from '../../../src-renderer/src/model';
+import { accountColor, createSearch, groupedItems, indexOf, indexProfiles, indexSome, matchScore, searchItems, toneOf, type Item } from '../../../src-renderer/src/model';
 import { NOW, row } from '../app/fixtures';
 
 const names = (items: Item[]) => items.map((i) => (i.type === 'profile' ? `${'  '.repeat(i.depth)}${i.profile.name}` : `[${i.label}]`));
@@ -96,6 +96,20 @@ describe('search over many profiles', () => {
     }
     expect(searchItems(index, 'a')).toHaveLength(600);
     expect(searchItems(index, 'a', 5)).toEqual(searchItems(index, 'a').slice(0, 5));
+  });
+
+  it('builds the index a slice at a time in idle time, and a search before the end finishes it', () => {
+    const list = [...many].reverse();
+    let slices = 0;
+    // No time left in this idle period: one slice of 500, not the whole list.
+    expect(indexSome(list, () => false)).toBe(false);
+    expect(indexSome(list, () => ++slices < 1)).toBe(true);
+    expect(indexOf(list).map((x) => x.haystack)).toEqual(index.map((x) => x.haystack));
+    // Another list, cut short after its first slice, is finished by the first search.
+    const other = many.slice(0, 550);
+    expect(indexSome(other, () => false)).toBe(false);
+    expect(searchItems(indexOf(other), 'acct')).toHaveLength(550);
+    expect(indexSome(other, () => false)).toBe(true);
   });
 });
 

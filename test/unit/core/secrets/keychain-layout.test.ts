@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { awsCallerSettings, awsSettingsKey } from '../../../../src-main/core/aws/caller-settings';
 import {
-  CachedSession, iamUserEntryName, parseSessionEntry, sessionEntryName, sessionVariantsPrefix, ssoClientEntryName, ssoTokenEntryName,
+  CachedSession, iamUserEntryName, parseSessionEntry, profileOfSessionEntry, sessionEntryName, sessionVariantsPrefix, ssoClientEntryName, ssoTokenEntryName,
 } from '../../../../src-main/core/secrets/keychain-entries';
 
 const settingsKey = (env: NodeJS.ProcessEnv) => awsSettingsKey(awsCallerSettings(env));
@@ -32,6 +32,18 @@ describe('entry names', () => {
     for (const n of names.slice(1)) expect(n.startsWith(sessionVariantsPrefix('dev'))).toBe(true);
     // Same settings, same entry, whatever else the environment holds.
     expect(sessionEntryName('dev', settingsKey({ AWS_REGION: 'eu-west-1', TERM: 'xterm' }))).toBe(names[4]);
+  });
+
+  it('read back to their profile only under the settings they were made with', () => {
+    const eu = settingsKey({ AWS_REGION: 'eu-west-1' });
+    const us = settingsKey({ AWS_REGION: 'us-east-1' });
+    expect(profileOfSessionEntry(sessionEntryName('dev/Admin'))).toBe('dev/Admin');
+    expect(profileOfSessionEntry(sessionEntryName('dev/Admin', eu), eu)).toBe('dev/Admin');
+    // Another caller's session, or an everyday one asked for under settings, is not this caller's.
+    expect(profileOfSessionEntry(sessionEntryName('dev/Admin', eu), us)).toBeUndefined();
+    expect(profileOfSessionEntry(sessionEntryName('dev/Admin', eu))).toBeUndefined();
+    expect(profileOfSessionEntry(sessionEntryName('dev/Admin'), eu)).toBeUndefined();
+    expect(profileOfSessionEntry(iamUserEntryName('dev/Admin'))).toBeUndefined();
   });
 
   it("cannot confuse one profile's settings entry with another profile's everyday one", () => {
