@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ProfileRow, RolecallApiContract, RolecallEventContract, rolecallEvents, subscribe, type RolecallApi, type RolecallMethod } from '../../src-shared/api';
-import { ROWS_MEDIA_TYPE, encodeRows } from '../../src-shared/rows-wire';
+import { ROWS_MEDIA_TYPE, rowJson, rowsJson } from '../../src-shared/rows-wire';
 import { RENDERER_CSP } from '../../src-shared/csp';
 import { describeIssue } from '../../src-shared/names';
 import { RolecallError, describeError, isRolecallError, type ErrorCode } from '../core/errors';
@@ -163,7 +163,7 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     if (kept !== undefined) return kept;
     const checked = checkRows(RolecallApiContract.listProfiles.result.element, result);
     if (!checked) throw new HttpError(500, "the core's answer to listProfiles does not match the contract");
-    const text = JSON.stringify(encodeRows(checked.rows, PROFILE_ROW_COLUMNS));
+    const text = rowsJson(PROFILE_ROW_COLUMNS, checked.rows);
     if (checked.immutable) rowAnswers.set(result as object, text);
     return text;
   }
@@ -274,14 +274,14 @@ const answers = new WeakMap<object, { schema: unknown; text: string }>();
 const PROFILE_ROW_COLUMNS = Object.keys(ProfileRow.shape);
 /** The compact answer of a frozen listing (frozen rows: it cannot change). */
 const rowAnswers = new WeakMap<object, string>();
-/** What the contract's check made of each frozen row. */
-const checkedRows = new WeakMap<object, Record<string, unknown>>();
+/** Each frozen row's compact JSON, made from what the contract's check gave. */
+const checkedRows = new WeakMap<object, string>();
 
-/** The rows as the contract's check gives them (unknown keys dropped), or undefined when one does not pass. */
-function checkRows(element: Schema, result: unknown): { rows: Record<string, unknown>[]; immutable: boolean } | undefined {
+/** The rows' compact JSON, checked against the contract (unknown keys dropped), or undefined when one does not pass. */
+function checkRows(element: Schema, result: unknown): { rows: string[]; immutable: boolean } | undefined {
   if (!Array.isArray(result)) return undefined;
   let immutable = Object.isFrozen(result);
-  const rows: Record<string, unknown>[] = new Array(result.length);
+  const rows: string[] = new Array(result.length);
   for (let i = 0; i < result.length; i++) {
     const x: unknown = result[i];
     const frozen = typeof x === 'object' && x !== null && Object.isFrozen(x);
@@ -290,7 +290,7 @@ function checkRows(element: Schema, result: unknown): { rows: Record<string, unk
     if (row === undefined) {
       const r = element.safeParse(x);
       if (!r.success) return undefined;
-      row = r.data as Record<string, unknown>;
+      row = rowJson(r.data as Record<string, unknown>, PROFILE_ROW_COLUMNS);
       if (frozen) checkedRows.set(x, row);
     }
     rows[i] = row;

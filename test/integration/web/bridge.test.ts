@@ -179,7 +179,7 @@ describe('web bridge', () => {
     expect((await call('listProfiles', [], { Accept: ROWS_MEDIA_TYPE })).status).toBe(500);
   });
 
-  it('sends the window the profile list compact, each account and role said once, decoding to the same rows', async () => {
+  it('sends the window the profile list compact, the keys said once, decoding to the same rows', async () => {
     // 10,000 rows as objects were 3 MB: most of the window's first paint went to receiving and parsing them.
     const many = Array.from({ length: 200 }, (_x, i) =>
       Object.freeze({ name: `acme-${Math.floor(i / 10)}/Role${i % 10}`, kind: 'sso-role', accountId: String(444400000000 + Math.floor(i / 10)), roleName: `Role${i % 10}`, roleArn: null, region: i === 3 ? 'eu-west-1' : null, source: 'acme', favorite: i === 7, expiresAt: null, accountName: `acme-${Math.floor(i / 10)}`, alias: null, isDefault: false, refreshAt: null, chainDepth: 0, lastUsedAt: i === 5 ? 1_700_000_000_000 : null }),
@@ -191,7 +191,7 @@ describe('web bridge', () => {
     const compact = await call('listProfiles', [], { Accept: `${ROWS_MEDIA_TYPE}, application/json` });
     expect(decodeRows(compact.json as unknown as RowsWire)).toEqual(plain.json.result);
     expect(decodeRows(compact.json as unknown as RowsWire)).toEqual(many);
-    expect(compact.text.length).toBeLessThan(plain.text.length / 2);
+    expect(compact.text.length).toBeLessThan(plain.text.length * 0.6);
   });
 
   it('starts a session: the profile view with an expiresAt, and the list shows it', async () => {
