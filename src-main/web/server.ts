@@ -277,25 +277,34 @@ const rowAnswers = new WeakMap<object, string>();
 /** Each frozen row's compact JSON, made from what the contract's check gave. */
 const checkedRows = new WeakMap<object, string>();
 
-/** The rows' compact JSON, checked against the contract (unknown keys dropped), or undefined when one does not pass. */
-function checkRows(element: Schema, result: unknown): { rows: string[]; immutable: boolean } | undefined {
-  if (!Array.isArray(result)) return undefined;
+/**
+ * Each element checked against `element` (unknown keys dropped) and written by `write`; a frozen
+ * element's text is kept in `kept`, so it is checked and written once. Undefined when one does not pass.
+ */
+function checkedParts(element: Schema, result: unknown[], kept: WeakMap<object, string>, write: (checked: unknown) => string): { parts: string[]; immutable: boolean } | undefined {
   let immutable = Object.isFrozen(result);
-  const rows: string[] = new Array(result.length);
+  const parts: string[] = new Array(result.length);
   for (let i = 0; i < result.length; i++) {
     const x: unknown = result[i];
     const frozen = typeof x === 'object' && x !== null && Object.isFrozen(x);
     immutable &&= frozen;
-    let row = frozen ? checkedRows.get(x) : undefined;
-    if (row === undefined) {
+    let out = frozen ? kept.get(x) : undefined;
+    if (out === undefined) {
       const r = element.safeParse(x);
       if (!r.success) return undefined;
-      row = rowJson(r.data as Record<string, unknown>, PROFILE_ROW_COLUMNS);
-      if (frozen) checkedRows.set(x, row);
+      out = write(r.data);
+      if (frozen) kept.set(x, out);
     }
-    rows[i] = row;
+    parts[i] = out;
   }
-  return { rows, immutable };
+  return { parts, immutable };
+}
+
+/** The rows' compact JSON, checked against the contract, or undefined when one does not pass. */
+function checkRows(element: Schema, result: unknown): { rows: string[]; immutable: boolean } | undefined {
+  if (!Array.isArray(result)) return undefined;
+  const checked = checkedParts(element, result, checkedRows, (row) => rowJson(row as Record<string, unknown>, PROFILE_ROW_COLUMNS));
+  return checked && { rows: checked.parts, immutable: checked.immutable };
 }
 
 /** `{"result": ...}` of the checked result, as JSON.stringify would write it. */
@@ -306,25 +315,11 @@ function checkResult(contractSchema: unknown, result: unknown): { success: true;
     const r = schema.safeParse(result);
     return r.success ? { success: true, text: JSON.stringify({ result: r.data }) } : { success: false };
   }
-  let immutable = Object.isFrozen(result);
   let seen = checkedElements.get(element);
   if (!seen) checkedElements.set(element, (seen = new WeakMap()));
-  const parts: string[] = new Array(result.length);
-  for (let i = 0; i < result.length; i++) {
-    const x: unknown = result[i];
-    const frozen = typeof x === 'object' && x !== null && Object.isFrozen(x);
-    immutable &&= frozen;
-    let out = frozen ? seen.get(x) : undefined;
-    if (out === undefined) {
-      const r = element.safeParse(x);
-      if (!r.success) return { success: false };
-      // An array's JSON is its elements' JSON between commas (undefined would be null, as there).
-      out = JSON.stringify(r.data) ?? 'null';
-      if (frozen) seen.set(x, out);
-    }
-    parts[i] = out;
-  }
-  return { success: true, text: `{"result":[${parts.join(',')}]}`, immutable };
+  // An array's JSON is its elements' JSON between commas (undefined would be null, as there).
+  const checked = checkedParts(element, result, seen, (x) => JSON.stringify(x) ?? 'null');
+  return checked ? { success: true, text: `{"result":[${checked.parts.join(',')}]}`, immutable: checked.immutable } : { success: false };
 }
 
 function decodeURIComponentOr(s: string): string {
