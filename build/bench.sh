@@ -10,5 +10,7 @@ bash build/with-keyring.sh node_modules/.bin/tsx bench/credential-process.ts "$@
 node_modules/.bin/tsx bench/sync.ts
 # 100 concurrent credential-process runs for 60 s through the autostarted agent (bench/load.ts).
 bash build/with-keyring.sh node_modules/.bin/tsx bench/load.ts
+# Work over all profiles at 1,000 and 10,000 (listing, `rolecall list`, `config write`), as ratios (bench/scale.ts).
+bash build/with-keyring.sh node_modules/.bin/tsx bench/scale.ts
 # The window with 10,000 roles in headless Chromium: first paint, keystroke-to-paint p95, JS gzipped (bench/ui.ts).
 npx electron-vite build >/dev/null && bash build/with-keyring.sh node_modules/.bin/tsx bench/ui.ts

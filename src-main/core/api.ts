@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { ProfileRow, ProfileView, RolecallApi, SettingsView, SignInView } from '../../src-shared/api';
 import type { AppState, Credentials, IamUserProfile, Profile, SsoSession } from '../../src-shared/profile';
 import { ApiEvents } from './api-events';
-import { chainOf, parentOf } from './chain';
+import { chainOf, indexProfiles, parentOf, type ProfileIndex } from './chain';
 import type { Core } from './core';
 import { RolecallError } from './errors';
 
@@ -50,6 +50,7 @@ export function profileRow(
   session: { expiration?: Date; refreshAt?: Date } | undefined,
   lastUsedAt: number | undefined,
   names: Map<string, string> = accountNames(state),
+  profiles: ProfileIndex | readonly Profile[] = state.profiles,
 ): ProfileRow {
   const view = profileView(p, session?.expiration);
   return {
@@ -67,7 +68,7 @@ export function profileRow(
     alias: p.alias ?? null,
     isDefault: state.settings.defaultProfile === p.name,
     refreshAt: session?.refreshAt ? session.refreshAt.toISOString() : null,
-    chainDepth: p.kind === 'assume-role' ? Math.max(0, chainOf(state.profiles, p.name).hops.filter((h) => h.profile.kind === 'assume-role').length - 1) : 0,
+    chainDepth: p.kind === 'assume-role' ? Math.max(0, chainOf(profiles, p.name).hops.filter((h) => h.profile.kind === 'assume-role').length - 1) : 0,
     lastUsedAt: lastUsedAt ?? null,
   };
 }
@@ -153,11 +154,12 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
   const build = async (key: string): Promise<Listing> => {
     const state = await core.state.load();
     const names = accountNames(state);
+    const index = indexProfiles(state.profiles);
     const before = new Map(cached?.rows.map((r) => [r.name, r]));
     // In name order: the window groups them in that order, and sorts nothing when it is already so.
     const rows = state.profiles
       .map((p) => {
-        const row = profileRow(state, p, undefined, undefined, names);
+        const row = profileRow(state, p, undefined, undefined, names, index);
         const old = before.get(row.name);
         return old && sameRow(old, row) ? old : Object.freeze(row);
       })

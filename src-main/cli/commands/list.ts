@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { ProfileView } from '../../../src-shared/api';
 import type { Profile } from '../../../src-shared/profile';
 import { profileView } from '../../core/api';
-import { chainOf } from '../../core/chain';
+import { chainOf, indexProfiles, type ProfileIndex } from '../../core/chain';
 import type { SessionInfo } from '../../core/broker/types';
 import type { CliContext } from '../context';
 
@@ -22,7 +22,8 @@ export function registerList(program: Command, ctx: CliContext): void {
       const rows = listProfiles(state.profiles, sessions);
       if (o.json) return ctx.print(JSON.stringify(rows, null, 2));
       if (!rows.length) return ctx.print('No profiles yet: rolecall config import, rolecall iam-user add, or rolecall login sso then rolecall sync');
-      ctx.print(table(rows.map((r) => ({ ...r, region: shownRegion(state.profiles, r.name) }))));
+      const index = indexProfiles(state.profiles);
+      ctx.print(table(rows.map((r) => ({ ...r, region: shownRegion(index, r.name) }))));
     });
 }
 
@@ -35,7 +36,7 @@ export function listProfiles(profiles: Profile[], sessions: SessionInfo[], now =
 }
 
 /** The region a profile's STS calls really use: its own, else its nearest source's, which is then named. */
-function shownRegion(profiles: Profile[], name: string): string | null {
+function shownRegion(profiles: ProfileIndex, name: string): string | null {
   const hops = chainOf(profiles, name).hops;
   const own = hops.at(-1);
   if (own?.profile.name !== name) return null;

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { IntegrationName, ProfileName } from '../../../src-shared/names';
 import { Profile, SsoSession } from '../../../src-shared/profile';
 import { oneLine, quoted } from '../../../src-shared/untrusted-text';
-import { chainOf } from '../chain';
+import { chainOf, indexProfiles } from '../chain';
 import { checkIniSyntax, configProfileNames, findManagedBlock, isSpecialSection, parseAwsFiles } from './aws-ini';
 
 export interface AwsConfigImport {
@@ -95,8 +95,9 @@ export async function importAwsConfig(
     result.profiles.push(profile.data);
   }
   // Profiles whose source_profile chain loops can never be resolved: said here, in the file's words.
+  const index = indexProfiles(result.profiles);
   const looping = new Map(result.profiles.flatMap((p) => {
-    const { problem } = chainOf(result.profiles, p.name);
+    const { problem } = chainOf(index, p.name);
     return problem?.kind === 'loop' ? [[p.name, problem.path] as const] : [];
   }));
   for (const [name, path] of looping) skip(name, `source_profile forms a loop (${path.join(' -> ')})`);

@@ -2,7 +2,7 @@
 // does after a change when AWS config writing is on. The install that runs the CLI (a Node.js and
 // the rolecall script, or the packaged app's Electron as Node) is the caller's to say.
 import path from 'node:path';
-import { regionOf } from '../chain';
+import { indexProfiles, regionOf } from '../chain';
 import { withFileLock } from '../lock';
 import type { RolecallPaths } from '../paths';
 import { credentialProcessCommand, launcherCommand, profilesOutsideBlock, renderManagedBlock, writeManagedBlock } from './aws-config';
@@ -30,7 +30,8 @@ export async function writeManagedBlockFromState(paths: RolecallPaths, install: 
   // Two runs at once (the app and a terminal) must not each write from a stale read.
   return withFileLock(path.join(paths.locksDir, 'aws-config.lock'), async () => {
     const state = await new StateStore(paths).load();
-    const entry = (name: string, profile: string) => ({ name, region: regionOf(state.profiles, profile), credentialProcess: credentialProcessLine(paths, install, profile) });
+    const index = indexProfiles(state.profiles);
+    const entry = (name: string, profile: string) => ({ name, region: regionOf(index, profile), credentialProcess: credentialProcessLine(paths, install, profile) });
     const entries = state.profiles.map((p) => entry(p.name, p.name));
     // The profile made the default (settings.defaultProfile) also serves [default], unless the
     // user has a [default] of their own outside the block: that one is never overwritten.

@@ -3,7 +3,7 @@
 // each hop's region its own or its nearest ancestor's), and the profiles built on it.
 import { describe, expect, it } from 'vitest';
 import type { Profile } from '../../../src-shared/profile';
-import { chainOf, dependentsOf, descendantsOf, parentOf, regionOf } from '../../../src-main/core/chain';
+import { chainOf, dependentsOf, descendantsOf, indexProfiles, parentOf, regionOf } from '../../../src-main/core/chain';
 
 const user = (name: string, region?: string): Profile => ({ kind: 'iam-user', name, accessKeyId: 'AKIAEXAMPLEEXAMPLE12', ...(region ? { region } : {}) });
 const role = (name: string, sourceProfile: string, region?: string): Profile => ({
@@ -39,6 +39,8 @@ describe('chainOf', () => {
     const chain = chainOf(profiles, name);
     expect(names(chain)).toEqual(hops);
     expect(chain.problem).toEqual(problem);
+    // The same walk over an index made once for the list (the listing, `list`, `config write`).
+    expect(chainOf(indexProfiles(profiles), name)).toEqual(chain);
   });
 
   it.each<[string, Profile[], (string | undefined)[]]>([
@@ -64,6 +66,7 @@ describe('regionOf', () => {
     ['loop1', 'ca-central-1'],
   ])('%s -> %s', (name, region) => {
     expect(regionOf(profiles, name)).toBe(region);
+    expect(regionOf(indexProfiles(profiles), name)).toBe(region);
   });
 });
 
