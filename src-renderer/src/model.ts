@@ -28,6 +28,8 @@ export interface Indexed {
 }
 
 const WORD_BREAK = /[\s/_-]+/;
+/** A character of WORD_BREAK, by code: a first letter's search asks it of nearly 10,000 profiles. */
+const isBreak = (c: number) => (c < 128 ? c === 32 || c === 47 || c === 95 || c === 45 || (c >= 9 && c <= 13) : /\s/.test(String.fromCharCode(c)));
 const HAS_BREAK = /[\s/_-]/;
 
 const built = new WeakMap<ProfileRow[], Indexed[]>();
@@ -92,7 +94,7 @@ function scoreTerms(haystack: string, terms: string[], words?: string[]): number
   for (const term of terms) {
     const at = haystack.indexOf(term);
     if (at >= 0) {
-      total += 1000 - Math.min(at, 500) + (at === 0 || /[\s/_-]/.test(haystack[at - 1]!) ? 200 : 0);
+      total += 1000 - Math.min(at, 500) + (at === 0 || isBreak(haystack.charCodeAt(at - 1)) ? 200 : 0);
       continue;
     }
     // A loose match lies inside one word, so it is also one of the whole haystack, and it has no

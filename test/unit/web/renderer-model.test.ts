@@ -59,6 +59,13 @@ describe('search', () => {
     expect(matchScore('acme-prod readonlyaccess', 'read')).toBeGreaterThan(matchScore('acme-prod readonlyaccess', 'rdnly'));
   });
 
+  it('ranks a match at the start of a word (after a space, /, _, - or any Unicode space) above one inside a word', () => {
+    for (const sep of [' ', '/', '_', '-', '\t', '\u00a0', '\u3000']) {
+      expect(matchScore(`xx${sep}prod`, 'prod'), JSON.stringify(sep)).toBe(matchScore('prod', 'prod') - 3);
+    }
+    expect(matchScore('xx.prod', 'prod')).toBe(matchScore('prod', 'prod') - 3 - 200);
+  });
+
   it('as you type gives exactly what a fresh search gives, whatever is typed or deleted', () => {
     const alphabet = fc.constantFrom('a', 'c', 'm', 'e', '-', 'p', 'r', 'o', 'd', ' ', '7', 'x', 'i');
     fc.assert(
