@@ -73,10 +73,15 @@ export function profileRow(
   };
 }
 
-/** Two rows of plain values with the same fields and values. */
+/** Two rows of plain values with the same fields and values (no key lists made: 10,000 rows are compared on every change). */
 function sameRow(a: ProfileRow, b: ProfileRow): boolean {
-  for (const k of Object.keys(b) as (keyof ProfileRow)[]) if (a[k] !== b[k]) return false;
-  return Object.keys(a).length === Object.keys(b).length;
+  let n = 0;
+  for (const k in b) {
+    if (a[k as keyof ProfileRow] !== b[k as keyof ProfileRow]) return false;
+    n++;
+  }
+  for (const _k in a) n--;
+  return n === 0;
 }
 
 export async function listProfileViews(core: Pick<Core, 'state' | 'broker'>, state?: AppState): Promise<ProfileView[]> {
@@ -154,7 +159,8 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
   const build = async (key: string): Promise<Listing> => {
     const state = await core.state.load();
     const names = accountNames(state);
-    const index = indexProfiles(state.profiles);
+    // Only assumed roles walk their chain (for their depth).
+    const index = state.profiles.some((p) => p.kind === 'assume-role') ? indexProfiles(state.profiles) : state.profiles;
     const before = new Map(cached?.rows.map((r) => [r.name, r]));
     // In name order: the window groups them in that order, and sorts nothing when it is already so.
     const rows = state.profiles

@@ -134,6 +134,22 @@ describe('web bridge', () => {
     ]);
   });
 
+  it('keeps every unchanged row the same object when another process changes one profile, and gives the changed one anew', async () => {
+    // The bridge checks and writes a row's JSON once per row object: an unchanged row kept is work not redone, a changed row kept would be stale.
+    const api = createRolecallApi(h.core);
+    const first = await api.listProfiles();
+    await (await h.newCore()).state.update((s) => {
+      s.profiles.find((p) => p.name === 'dev/ReadOnly')!.alias = 'read-only';
+    });
+    const second = await api.listProfiles();
+    expect(second).not.toBe(first);
+    expect(second.find((r) => r.name === 'alice')).toBe(first.find((r) => r.name === 'alice'));
+    const changed = second.find((r) => r.name === 'dev/ReadOnly')!;
+    expect(changed).not.toBe(first.find((r) => r.name === 'dev/ReadOnly'));
+    expect(changed.alias).toBe('read-only');
+    expect(Object.isFrozen(changed)).toBe(true);
+  });
+
   it('tells the window when another process changed the state file, and the listing it then asks for shows the change', async () => {
     const api = createRolecallApi(h.core);
     await bridge.close();
