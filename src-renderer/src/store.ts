@@ -82,8 +82,9 @@ export function toast(text: string): void {
 /** New profiles on screen at once; their search index is built just after, off the first paint's path. */
 function setProfiles(profiles: ProfileRow[], more: Partial<State> = {}): void {
   set({ profiles, ...more });
-  // In idle time, a slice at a time (a timer could fire between the list's render and its paint,
-  // or under the first keystroke); the first search builds what is left, if anything is.
+  // After the list's paint, then in idle time, a slice at a time (a timer could fire between the
+  // list's render and its paint, or under the first keystroke; and the browser may find idle time
+  // before React has even rendered); the first search builds what is left, if anything is.
   // Then a throw-away search over part of it, so the first letter typed runs compiled code
   // (cold, it took twice as long: 25-30 ms with 10,000 profiles).
   const idle = (f: (d?: IdleDeadline) => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(f, { timeout: 2000 }) : setTimeout(f, 50));
@@ -92,8 +93,15 @@ function setProfiles(profiles: ProfileRow[], more: Partial<State> = {}): void {
     if (!indexSome(profiles, () => !!deadline && deadline.timeRemaining() > 3)) return void idle(step);
     searchItems(indexOf(profiles).slice(0, 2000), 'a rd', 1);
   };
-  idle(step);
+  void afterPaint().then(() => idle(step));
 }
+
+/** Once the next frame is painted, or after 100 ms: a hidden window (started at login) paints no frames. */
+const afterPaint = () =>
+  new Promise<void>((r) => {
+    requestAnimationFrame(() => setTimeout(r, 0));
+    setTimeout(r, 100);
+  });
 
 function putProfile(view: ProfileRow): void {
   setProfiles(get().profiles.map((p) => (p.name === view.name ? view : p)));
@@ -106,12 +114,8 @@ export async function loadAll(): Promise<void> {
   try {
     const profiles = (await takeEarlyProfiles(api)) ?? (await api.listProfiles());
     setProfiles(profiles, { loaded: true, error: null });
-    // Asked once the list is painted, so the core's work for it does not compete with that paint
-    // (or after 100 ms: a hidden window, started at login, paints no frames).
-    await new Promise((r) => {
-      requestAnimationFrame(() => setTimeout(r, 0));
-      setTimeout(r, 100);
-    });
+    // Asked once the list is painted, so the core's work for it does not compete with that paint.
+    await afterPaint();
     // The zod-checked forms in idle time: compiling them right after the paint held up the first keystrokes.
     if (typeof requestIdleCallback === 'function') requestIdleCallback(() => void loadForms().catch(() => undefined), { timeout: 500 });
     else void loadForms().catch(() => undefined);
