@@ -161,9 +161,10 @@ export async function startWebBridge(opts: WebBridgeOptions): Promise<WebBridge>
     const result = await invoke('listProfiles', []);
     const kept = typeof result === 'object' && result !== null ? rowAnswers.get(result) : undefined;
     if (kept !== undefined) return kept;
-    const checked = checkRows(RolecallApiContract.listProfiles.result.element, result);
+    const write = (row: unknown) => rowJson(row as Record<string, unknown>, PROFILE_ROW_COLUMNS);
+    const checked = Array.isArray(result) ? checkedParts(RolecallApiContract.listProfiles.result.element, result, checkedRows, write) : undefined;
     if (!checked) throw new HttpError(500, "the core's answer to listProfiles does not match the contract");
-    const text = rowsJson(PROFILE_ROW_COLUMNS, checked.rows);
+    const text = rowsJson(PROFILE_ROW_COLUMNS, checked.parts);
     if (checked.immutable) rowAnswers.set(result as object, text);
     return text;
   }
@@ -298,13 +299,6 @@ function checkedParts(element: Schema, result: unknown[], kept: WeakMap<object, 
     parts[i] = out;
   }
   return { parts, immutable };
-}
-
-/** The rows' compact JSON, checked against the contract, or undefined when one does not pass. */
-function checkRows(element: Schema, result: unknown): { rows: string[]; immutable: boolean } | undefined {
-  if (!Array.isArray(result)) return undefined;
-  const checked = checkedParts(element, result, checkedRows, (row) => rowJson(row as Record<string, unknown>, PROFILE_ROW_COLUMNS));
-  return checked && { rows: checked.parts, immutable: checked.immutable };
 }
 
 /** `{"result": ...}` of the checked result, as JSON.stringify would write it. */

@@ -49,6 +49,7 @@ export function indexOf(profiles: ProfileRow[]): Indexed[] {
 export function indexSome(profiles: ProfileRow[], more: () => boolean): boolean {
   if (built.has(profiles)) return true;
   let b = building.get(profiles);
+  // In name order, so a stable sort by score alone keeps ties in name order.
   if (!b) building.set(profiles, (b = { sorted: [...profiles].sort(byName), done: [] }));
   const { sorted, done } = b;
   do {
@@ -59,9 +60,6 @@ export function indexSome(profiles: ProfileRow[], more: () => boolean): boolean 
   building.delete(profiles);
   return true;
 }
-
-/** In name order, so a stable sort by score alone keeps ties in name order. */
-export const indexProfiles = (profiles: ProfileRow[]): Indexed[] => [...profiles].sort(byName).map(indexed);
 
 function indexed(p: ProfileRow): Indexed {
   const haystack = [p.accountName, p.accountId, p.roleName, p.alias, p.name].filter(Boolean).join(' ').toLowerCase();

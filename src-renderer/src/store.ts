@@ -87,13 +87,18 @@ function setProfiles(profiles: ProfileRow[], more: Partial<State> = {}): void {
   // before React has even rendered); the first search builds what is left, if anything is.
   // Then a throw-away search over part of it, so the first letter typed runs compiled code
   // (cold, it took twice as long: 25-30 ms with 10,000 profiles).
-  const idle = (f: (d?: IdleDeadline) => void) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(f, { timeout: 2000 }) : setTimeout(f, 50));
   const step = (deadline?: IdleDeadline) => {
     if (get().profiles !== profiles) return;
-    if (!indexSome(profiles, () => !!deadline && deadline.timeRemaining() > 3)) return void idle(step);
+    if (!indexSome(profiles, () => !!deadline && deadline.timeRemaining() > 3)) return whenIdle(step, 2000);
     searchItems(indexOf(profiles).slice(0, 2000), 'a rd', 1);
   };
-  void afterPaint().then(() => idle(step));
+  void afterPaint().then(() => whenIdle(step, 2000));
+}
+
+/** In idle time, or after `timeoutMs` at the latest (without requestIdleCallback: soon). */
+function whenIdle(f: (deadline?: IdleDeadline) => void, timeoutMs: number): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(f, { timeout: timeoutMs });
+  else setTimeout(f, 50);
 }
 
 /** Once the next frame is painted, or after 100 ms: a hidden window (started at login) paints no frames. */
@@ -117,8 +122,7 @@ export async function loadAll(): Promise<void> {
     // Asked once the list is painted, so the core's work for it does not compete with that paint.
     await afterPaint();
     // The zod-checked forms in idle time: compiling them right after the paint held up the first keystrokes.
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => void loadForms().catch(() => undefined), { timeout: 500 });
-    else void loadForms().catch(() => undefined);
+    whenIdle(() => void loadForms().catch(() => undefined), 500);
     set({ signIns: await api.listSignIns() });
     if (!get().appInfo) set({ appInfo: await api.appInfo() });
   } catch (e) {

@@ -173,8 +173,9 @@ export class Broker implements CredentialBroker {
     const names = state.profiles.map((p) => p.name);
     const seen = this.seen?.key === key ? this.seen : undefined;
     if (opts.readBehind && seen) {
-      void this.readAgain(names, key);
-      return this.live(names, key, seen.stored);
+      const answer = this.live(names, key, seen.stored);
+      void this.readAgain(names, key, answer);
+      return answer;
     }
     return this.live(names, key, await this.readStored(names, key));
   }
@@ -213,10 +214,10 @@ export class Broker implements CredentialBroker {
     return stored;
   }
 
-  /** One read behind the answers at a time; each session it finds changed is told to onSession. */
-  private readAgain(names: string[], key: string): Promise<void> {
+  /** One read behind the answers at a time; each session it finds changed since `answer` is told to onSession. */
+  private readAgain(names: string[], key: string, answer: SessionInfo[]): Promise<void> {
     this.reading ??= (async () => {
-      const told = new Map(this.live(names, key, this.seen?.stored ?? new Map()).map((x) => [x.profile, x]));
+      const told = new Map(answer.map((x) => [x.profile, x]));
       const now = new Map(this.live(names, key, await this.readStored(names, key)).map((x) => [x.profile, x]));
       for (const name of new Set([...told.keys(), ...now.keys()])) {
         const s = now.get(name);

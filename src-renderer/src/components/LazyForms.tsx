@@ -1,9 +1,7 @@
 // The zod-checked forms (forms.ts) as components the eager part of the window can render: each
 // waits for its module, and a module that cannot load says so in place instead of blanking the window.
 import { Component, lazy, Suspense, type ComponentType, type ReactNode } from 'react';
-import { loadForms } from '../forms';
-
-type Forms = Awaited<ReturnType<typeof loadForms>>;
+import { loadForms, type Forms } from '../forms';
 
 class LoadFailed extends Component<{ children: ReactNode }, { failed: boolean }> {
   override state = { failed: false };

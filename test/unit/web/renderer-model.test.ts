@@ -2,7 +2,7 @@
 // favorites and recent on top, the fuzzy search (and its as-you-type narrowing), countdown tones.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { accountColor, createSearch, groupedItems, indexOf, indexProfiles, indexSome, matchScore, searchItems, toneOf, type Item } from '../../../src-renderer/src/model';
+import { accountColor, createSearch, groupedItems, indexOf, indexSome, matchScore, searchItems, toneOf, type Item } from '../../../src-renderer/src/model';
 import { NOW, row } from '../app/fixtures';
 
 const names = (items: Item[]) => items.map((i) => (i.type === 'profile' ? `${'  '.repeat(i.depth)}${i.profile.name}` : `[${i.label}]`));
@@ -41,7 +41,7 @@ describe('groupedItems', () => {
 });
 
 describe('search', () => {
-  const index = indexProfiles(profiles);
+  const index = indexOf(profiles);
   const found = (q: string) => names(searchItems(index, q));
 
   it('matches account name, id, role and alias, each term, best first', () => {
@@ -88,7 +88,7 @@ describe('search over many profiles', () => {
       roleName: ['ReadOnly', 'Admin', 'Deploy', 'PowerUser', 'Billing'][i % 5]!,
     }),
   );
-  const index = indexProfiles(many);
+  const index = indexOf(many);
 
   it('ranks best first with ties in name order, as a stable sort by score does', () => {
     for (const q of ['a', 'd', 'o', '1', 'acct', 'r', 'ad 0', 'pow']) {
