@@ -146,18 +146,17 @@ async function seed(w: UiWorld, accounts: number): Promise<void> {
 }
 
 /**
- * The same first load with ten roles, in a fresh browser and a world of its own: what a new
- * Chromium and code not yet compiled cost whatever the list, beside which the 10,000 roles' own
- * part of the cold load shows.
+ * A world of its own (sandbox, core, bridge) with `accounts` accounts of ten roles, and a fresh
+ * browser on it; both closed when fn ends.
  */
-async function coldLoadOfTenRoles(): Promise<{ paint: number; renderer: number; detail: string }> {
+async function inFreshBrowser<T>(accounts: number, fn: (w: UiWorld, page: Page) => Promise<T>): Promise<T> {
   const w = await startUiWorld();
   const userDir = await mkdtemp(path.join(os.tmpdir(), 'rolecall-bench-ui-'));
   try {
-    await seed(w, 1);
+    await seed(w, accounts);
     const { ctx, page } = await launch(userDir);
     try {
-      return await load(page, w.url);
+      return await fn(w, page);
     } finally {
       await ctx.close();
     }
@@ -168,17 +167,13 @@ async function coldLoadOfTenRoles(): Promise<{ paint: number; renderer: number; 
 }
 
 async function main(): Promise<void> {
-  const w = await startUiWorld();
-  const userDir = await mkdtemp(path.join(os.tmpdir(), 'rolecall-bench-ui-'));
-  try {
-    await seed(w, ACCOUNTS);
-    const { ctx, page } = await launch(userDir);
+  const loads: { kind: string; paint: number; renderer: number }[] = [];
+  const record = (kind: string, r: { paint: number; renderer: number; detail: string }) => {
+    loads.push({ kind, ...r });
+    if (debug) console.log(`${kind}: ${r.detail}`);
+  };
+  const { rows, typed } = await inFreshBrowser(ACCOUNTS, async (w, page) => {
     const url = w.url.replace(/#.*/, '');
-    const loads: { kind: string; paint: number; renderer: number }[] = [];
-    const record = (kind: string, r: { paint: number; renderer: number; detail: string }) => {
-      loads.push({ kind, ...r });
-      if (debug) console.log(`${kind}: ${r.detail}`);
-    };
     record('first load after the state was written', await load(page, w.url));
     for (let i = 0; i < 2; i++) record('opened again (scripts cached)', await load(page, url));
     // Another process changes the state file (as `rolecall` would: a favorite), and the window opens at once.
@@ -190,38 +185,35 @@ async function main(): Promise<void> {
         });
       record('right after a change of the state file', await load(page, url, change));
     }
-    const rows = await page.locator('.profile').count();
-    const typed = await typeQueries(page);
-    await ctx.close();
-    const ten = await coldLoadOfTenRoles();
-    if (debug) console.log(`first load of ten roles in a fresh browser: ${ten.detail}`);
-    if (debug) console.log(`keystrokes (painted/work/frames): ${typed.keys.map((k) => `${k.painted.toFixed(0)}/${k.work.toFixed(0)}/${k.frames}`).join(' ')}`);
+    return { rows: await page.locator('.profile').count(), typed: await typeQueries(page) };
+  });
+  // The same first load with ten roles: what a new Chromium and code not yet compiled cost
+  // whatever the list, beside which the 10,000 roles' own part of the cold load shows.
+  const ten = await inFreshBrowser(1, (w, page) => load(page, w.url));
+  if (debug) console.log(`first load of ten roles in a fresh browser: ${ten.detail}`);
+  if (debug) console.log(`keystrokes (painted/work/frames): ${typed.keys.map((k) => `${k.painted.toFixed(0)}/${k.work.toFixed(0)}/${k.frames}`).join(' ')}`);
 
-    const assets = path.join(rendererDir, 'assets');
-    const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
-    const gz = js.reduce((n, f) => n + gzipSync(readFileSync(path.join(assets, f)), { level: 9 }).length, 0);
-    const keystrokes = QUERIES.join('').length;
-    const paints = (kind?: string) => loads.filter((l) => !kind || l.kind === kind).map((l) => Math.round(l.paint));
-    console.log(`UI with ${ACCOUNTS * ROLES.length} roles (headless Chromium, web bridge; ${rows} rows on screen of a virtualized list)`);
-    console.log(`  first paint of the list:   ${Math.round(Math.max(...paints()))} ms worst of ${loads.length} loads, from navigation (target < 300 ms)`);
-    for (const kind of new Set(loads.map((l) => l.kind))) console.log(`    ${kind}: ${paints(kind).join(', ')} ms`);
-    const cold = loads[0]!.paint;
-    console.log(`    the same first load with 10 roles instead (a fresh browser, as above): ${Math.round(ten.paint)} ms; 10,000 roles / 10 roles = ${(cold / ten.paint).toFixed(2)}`);
-    console.log(`    of which the renderer:   ${Math.round(Math.min(...loads.map((l) => l.renderer)))}–${Math.round(Math.max(...loads.map((l) => l.renderer)))} ms (the listProfiles answer in, to the list painted); the rest is the script's arrival, the core and the bridge`);
-    const work = typed.keys.map((k) => k.work);
-    const painted = typed.keys.map((k) => k.painted);
-    const late = typed.keys.filter((k) => k.frames > 1).length;
-    // Judged: keydown to its result painted, less only the idle wait for headless Chromium's 60 Hz clock (our work and Chromium's rendering count); and no result a frame late.
-    console.log(`  keystroke to painted result: p50 ${pct(work, 50).toFixed(1)} ms, p95 ${pct(work, 95).toFixed(1)} ms over ${typed.keys.length} of ${keystrokes} real keystrokes, without the idle wait for the next 60 Hz frame (target p95 < 16 ms)`);
-    console.log(`    results a frame late: ${late} of ${typed.keys.length} missed the first frame after their keystroke (target 0)`);
-    console.log(`    at 60 Hz, the wait for the frame included: p50 ${pct(painted, 50).toFixed(1)} ms, p95 ${pct(painted, 95).toFixed(1)} ms`);
-    console.log(`    Chromium's Event Timing: ${typed.eventTiming.length} keydowns (of ${typed.keys.length} keystrokes) took >= 16 ms to the next paint (worst ${Math.max(0, ...typed.eventTiming)} ms)`);
-    console.log(`  load average during the run: ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
-    console.log(`  renderer JavaScript:       ${(gz / 1024).toFixed(1)} KB gzipped in ${js.length} file(s) (target <= 250 KB)`);
-  } finally {
-    await rm(userDir, { recursive: true, force: true });
-    await w.close();
-  }
+  const assets = path.join(rendererDir, 'assets');
+  const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
+  const gz = js.reduce((n, f) => n + gzipSync(readFileSync(path.join(assets, f)), { level: 9 }).length, 0);
+  const keystrokes = QUERIES.join('').length;
+  const paints = (kind?: string) => loads.filter((l) => !kind || l.kind === kind).map((l) => Math.round(l.paint));
+  console.log(`UI with ${ACCOUNTS * ROLES.length} roles (headless Chromium, web bridge; ${rows} rows on screen of a virtualized list)`);
+  console.log(`  first paint of the list:   ${Math.round(Math.max(...paints()))} ms worst of ${loads.length} loads, from navigation (target < 300 ms)`);
+  for (const kind of new Set(loads.map((l) => l.kind))) console.log(`    ${kind}: ${paints(kind).join(', ')} ms`);
+  const cold = loads[0]!.paint;
+  console.log(`    the same first load with 10 roles instead (a fresh browser, as above): ${Math.round(ten.paint)} ms; 10,000 roles / 10 roles = ${(cold / ten.paint).toFixed(2)}`);
+  console.log(`    of which the renderer:   ${Math.round(Math.min(...loads.map((l) => l.renderer)))}–${Math.round(Math.max(...loads.map((l) => l.renderer)))} ms (the listProfiles answer in, to the list painted); the rest is the script's arrival, the core and the bridge`);
+  const work = typed.keys.map((k) => k.work);
+  const painted = typed.keys.map((k) => k.painted);
+  const late = typed.keys.filter((k) => k.frames > 1).length;
+  // Judged: keydown to its result painted, less only the idle wait for headless Chromium's 60 Hz clock (our work and Chromium's rendering count); and no result a frame late.
+  console.log(`  keystroke to painted result: p50 ${pct(work, 50).toFixed(1)} ms, p95 ${pct(work, 95).toFixed(1)} ms over ${typed.keys.length} of ${keystrokes} real keystrokes, without the idle wait for the next 60 Hz frame (target p95 < 16 ms)`);
+  console.log(`    results a frame late: ${late} of ${typed.keys.length} missed the first frame after their keystroke (target 0)`);
+  console.log(`    at 60 Hz, the wait for the frame included: p50 ${pct(painted, 50).toFixed(1)} ms, p95 ${pct(painted, 95).toFixed(1)} ms`);
+  console.log(`    Chromium's Event Timing: ${typed.eventTiming.length} keydowns (of ${typed.keys.length} keystrokes) took >= 16 ms to the next paint (worst ${Math.max(0, ...typed.eventTiming)} ms)`);
+  console.log(`  load average during the run: ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
+  console.log(`  renderer JavaScript:       ${(gz / 1024).toFixed(1)} KB gzipped in ${js.length} file(s) (target <= 250 KB)`);
 }
 
 main().catch((err: unknown) => {
