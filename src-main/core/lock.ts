@@ -128,9 +128,9 @@ async function breakStale(lockPath: string, staleMs: number): Promise<void> {
   const guard = `${lockPath}.break`;
   const guardToken = randomBytes(12).toString('hex');
   if (!(await tryCreate(guard, guardToken))) {
-    // A breaker that crashed inside this millisecond-long window leaves its guard behind.
-    const st = await stat(guard).catch(() => null);
-    if (st && Date.now() - st.mtimeMs > staleMs) await unlink(guard).catch(() => undefined);
+    // A breaker killed inside this millisecond-long window leaves its guard behind. Judged like
+    // any lock, so a dead breaker's guard goes at once instead of holding everyone for staleMs.
+    if (await isStale(guard, staleMs)) await unlink(guard).catch(() => undefined);
     await sleep(5);
     return;
   }

@@ -35,6 +35,18 @@ async function timedRun(args: string[]) {
   return { ...r, ms: Date.now() - started };
 }
 
+// A lock that blocks holds the next run for its stale time (10 s) or the 30 s timeout. A run that
+// only has to clear abandoned locks takes about as long as the same command with nothing left
+// behind, run just after on this host: compared with that, not with a fixed time, because a
+// loaded CI host makes every run slower (a plain config write took 7 s on one).
+const HELD_UP_MS = 8_000;
+async function expectNotHeldUp(run: { ms: number; stderr: string }, args: string[]): Promise<void> {
+  expect(run.stderr).toBe('');
+  const clean = await timedRun(args);
+  expect(clean.code).toBe(0);
+  expect(run.ms - clean.ms, `${run.ms} ms against ${clean.ms} ms with no locks left`).toBeLessThan(HELD_UP_MS);
+}
+
 /** The config is the user's text, byte for byte, plus at most one whole managed block. */
 function checkConfig(text: string, known: Set<string>): void {
   expect(text.startsWith(USER_TEXT)).toBe(true);
@@ -86,11 +98,9 @@ it(`${KILLS} SIGKILLs at random moments of config write and profile add leave ol
 
   // Whatever the kills left in the locks directory blocks nobody: both commands run at once.
   const write = await timedRun(['config', 'write']);
-  expect(write.stderr).toBe('');
-  expect(write.ms).toBeLessThan(5_000);
+  await expectNotHeldUp(write, ['config', 'write']);
   const add = await timedRun(['profile', 'add', 'final', '--source', 'alice', '--role-arn', ROLE]);
-  expect(add.stderr).toBe('');
-  expect(add.ms).toBeLessThan(5_000);
+  await expectNotHeldUp(add, ['profile', 'add', 'final-2', '--source', 'alice', '--role-arn', ROLE]);
   const again = await timedRun(['config', 'write']);
   expect(again.code).toBe(0);
   expect(await readFile(configFile, 'utf8')).toContain('[profile final]\n');
@@ -99,7 +109,7 @@ it(`${KILLS} SIGKILLs at random moments of config write and profile add leave ol
   expect(litter).toEqual([]);
 }, 120_000);
 
-it('locks abandoned by a killed run (empty, or naming a dead process) do not hold up config write or profile add', async () => {
+it('locks abandoned by a killed run (empty, naming a dead process, or a breaker\'s guard) do not hold up config write or profile add', async () => {
   const locks = h().core.paths.locksDir;
   await mkdir(locks, { recursive: true });
   const dead = await new Promise<number>((resolve) => {
@@ -111,12 +121,13 @@ it('locks abandoned by a killed run (empty, or naming a dead process) do not hol
   const old = new Date(Date.now() - 2_000);
   await utimes(path.join(locks, 'aws-config.lock'), old, old);
   // Killed while holding it: a whole lock file naming a process that is gone.
-  await writeFile(path.join(locks, 'state.lock'), JSON.stringify({ pid: dead, host: (await import('node:os')).hostname(), token: 't', time: new Date().toISOString() }));
+  const deadOwner = JSON.stringify({ pid: dead, host: (await import('node:os')).hostname(), token: 't', time: new Date().toISOString() });
+  await writeFile(path.join(locks, 'state.lock'), deadOwner);
+  // Killed while breaking it: the guard a breaker holds for a moment around the delete.
+  await writeFile(path.join(locks, 'state.lock.break'), deadOwner);
   const write = await timedRun(['config', 'write']);
-  expect(write.stderr).toBe('');
-  expect(write.ms).toBeLessThan(5_000);
   const add = await timedRun(['profile', 'add', 'after-kill', '--source', 'alice', '--role-arn', ROLE]);
-  expect(add.stderr).toBe('');
-  expect(add.ms).toBeLessThan(5_000);
   expect(await readdir(locks)).toEqual([]);
+  await expectNotHeldUp(write, ['config', 'write']);
+  await expectNotHeldUp(add, ['profile', 'add', 'after-kill-2', '--source', 'alice', '--role-arn', ROLE]);
 }, 60_000);
