@@ -157,7 +157,7 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
     return st ? `${st.ino}:${st.mtimeNs}:${st.size}` : '';
   };
   const build = async (key: string): Promise<Listing> => {
-    const state = await core.state.load();
+    const state = await core.state.read();
     const names = accountNames(state);
     // Only assumed roles walk their chain (for their depth).
     const index = state.profiles.some((p) => p.kind === 'assume-role') ? indexProfiles(state.profiles) : state.profiles;

@@ -41,7 +41,9 @@ describe('StateStore.load', () => {
     const store = new StateStore(paths);
     await store.update(() => undefined); // creates the directories
     await writeFile(paths.stateFile, text);
-    await expect(store.load()).rejects.toMatchObject({ name: 'RolecallError', code: 'file', message: expect.stringMatching(message), hint: 'fix or move the file; Rolecall has left it as it was' });
+    const refused = { name: 'RolecallError', code: 'file', message: expect.stringMatching(message), hint: 'fix or move the file; Rolecall has left it as it was' };
+    await expect(store.load()).rejects.toMatchObject(refused);
+    await expect(store.read()).rejects.toMatchObject(refused);
     await expect(store.update((s) => void s.profiles.push(role('x')))).rejects.toMatchObject({ code: 'file' });
     expect(await readFile(paths.stateFile, 'utf8')).toBe(text);
   });
@@ -51,6 +53,63 @@ describe('StateStore.load', () => {
     await mkdir(paths.stateFile, { recursive: true });
     await expect(store.load()).rejects.toMatchObject({ name: 'RolecallError', code: 'file', message: `Cannot read ${paths.stateFile}: EISDIR` });
     await expect(store.update((s) => void s.profiles.push(role('x')))).rejects.toMatchObject({ code: 'file' });
+  });
+});
+
+describe('StateStore.read', () => {
+  const edit = async (fn: (s: { profiles: Record<string, unknown>[] }) => void) => {
+    const json = JSON.parse(await readFile(paths.stateFile, 'utf8'));
+    fn(json);
+    await writeFile(paths.stateFile, JSON.stringify(json));
+  };
+
+  it('gives what load() gives after another process changes one profile, and the same objects for the profiles it did not change', async () => {
+    const store = new StateStore(paths);
+    await store.update((s) => void s.profiles.push(role('a'), role('b'), { ...role('c'), region: 'eu-west-1' }));
+    const first = await store.read();
+    // Another process: a new store on the same file.
+    await new StateStore(paths).update((s) => {
+      s.profiles[1]!.region = 'us-west-2';
+      s.profiles.push(role('d'));
+    });
+    const second = await store.read();
+    expect(second).toEqual(await store.load());
+    expect(second.profiles.map((p) => [p.name, p.region])).toEqual([['a', undefined], ['b', 'us-west-2'], ['c', 'eu-west-1'], ['d', undefined]]);
+    expect(second.profiles[0]).toBe(first.profiles[0]);
+    expect(second.profiles[1]).not.toBe(first.profiles[1]);
+    expect(second.profiles[2]).toBe(first.profiles[2]);
+  });
+
+  it('refuses a profile edited by hand into a bad one, though a good profile of that name was read before, naming the field', async () => {
+    const store = new StateStore(paths);
+    await store.update((s) => void s.profiles.push(role('a'), role('b')));
+    await store.read();
+    await edit((s) => (s.profiles[1]!.accountId = '12345'));
+    await expect(store.read()).rejects.toMatchObject({ code: 'file', message: expect.stringMatching(/state\.json \(profiles\.1\.accountId\)/) });
+  });
+
+  it('drops unknown keys and fills defaults as load() does, and sees a profile whose only change is an added or removed key', async () => {
+    const store = new StateStore(paths);
+    await store.update((s) => void s.profiles.push(role('a')));
+    await store.read();
+    await edit((s) => (s.profiles[0]!.favorite = true));
+    expect((await store.read()).profiles[0]!.favorite).toBe(true);
+    await edit((s) => Object.assign(s.profiles[0]!, { fromTheFuture: 1 }));
+    const read = await store.read();
+    expect(read).toEqual(await store.load());
+    expect(read.profiles[0]).not.toHaveProperty('fromTheFuture');
+    await edit((s) => delete s.profiles[0]!.favorite);
+    expect((await store.read()).profiles[0]!.favorite).toBeUndefined();
+  });
+
+  it('hands out frozen profiles, so a reader that changes one fails at once instead of changing the next read', async () => {
+    const store = new StateStore(paths);
+    await store.update((s) => void s.profiles.push(role('a')));
+    const read = await store.read();
+    expect(() => {
+      (read.profiles[0] as { region?: string }).region = 'eu-west-1';
+    }).toThrow(TypeError);
+    expect((await store.read()).profiles[0]!.region).toBeUndefined();
   });
 });
 
