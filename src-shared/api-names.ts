@@ -28,6 +28,7 @@ export const rolecallMethods = [
   'addAwsSignIn',
   'finishAwsSignIn',
   'appInfo',
+  'installCli',
   'useSandboxOrganization',
 ] as const;
 export type RolecallMethod = (typeof rolecallMethods)[number];

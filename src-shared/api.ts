@@ -196,8 +196,14 @@ export const RolecallApiContract = {
   /** The same for a new aws-login profile NAME, signing in in REGION: the profile is made once the sign-in ends (finishAwsSignIn). */
   addAwsSignIn: { args: z.tuple([AwsSignInAddRequest]), result: z.object({ url: z.string().url() }) },
   finishAwsSignIn: { args: z.tuple([ProfileName, z.string().trim().min(1, 'paste the code the sign-in page shows').max(8192)]), result: SignInView },
-  /** What this face offers: `demo` when it runs against the sandbox (npm run demo, demo:web); `samlLoginWindow` in the desktop app. */
-  appInfo: { args: z.tuple([]), result: z.object({ demo: z.boolean(), samlLoginWindow: z.boolean() }) },
+  /**
+   * What this face offers: `demo` when it runs against the sandbox (npm run demo, demo:web);
+   * `samlLoginWindow` in the desktop app; `cliLink` when installCli can link this install's
+   * `rolecall` command.
+   */
+  appInfo: { args: z.tuple([]), result: z.object({ demo: z.boolean(), samlLoginWindow: z.boolean(), cliLink: z.boolean() }) },
+  /** Links the installed app's own `rolecall` command into a directory on PATH; says where, and how to reach it if that directory is not on PATH. */
+  installCli: { args: z.tuple([]), result: Message },
   /** The demo only: signs in to the sandbox's Identity Center, syncs, adds its IAM user and chain. */
   useSandboxOrganization: { args: z.tuple([]), result: Message },
 } as const satisfies { [M in RolecallMethod]: { args: z.ZodType; result: z.ZodType } };

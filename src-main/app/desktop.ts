@@ -65,6 +65,18 @@ export function appInstall(o: { packaged: boolean; resourcesPath: string; appRoo
 }
 
 /**
+ * The command this install can put on PATH (Settings, "Install the rolecall command"): the
+ * packaged launcher <resources>/cli/rolecall, or why there is none to link.
+ */
+export function cliToLink(o: { packaged: boolean; resourcesPath: string; platform: NodeJS.Platform; env: NodeJS.ProcessEnv }): { target: string } | { unavailable: string } {
+  if (!o.packaged) return { unavailable: 'a development run has no packaged rolecall command: use node dist/cli/rolecall.cjs (npm run build:cli)' };
+  if (o.platform === 'win32') return { unavailable: 'on Windows the rolecall command is not linked yet; AWS tools reach Rolecall through the credential_process lines it writes' };
+  // An AppImage is mounted at a new temporary path at every start: a link to it would break.
+  if (o.platform === 'linux' && o.env.APPIMAGE) return { unavailable: 'an AppImage mounts itself somewhere new at every start, so a link to its command would break: install the .deb package to link it' };
+  return { target: path.join(o.resourcesPath, 'cli', 'rolecall') };
+}
+
+/**
  * Runs `task` after each burst of triggers, never two at once: a trigger while it runs asks for
  * one more run afterwards (a sync emits many changes; the block is written once or twice, not
  * once per change, and never from a stale read).

@@ -16,7 +16,7 @@ import { credentialProcessLine, writeManagedBlockFromState } from '../core/files
 import { findSamlIntegration } from '../core/saml/sign-in';
 import { launchOpener } from '../core/sso/open-browser';
 import { isRefreshFailure, NoticeGate, parseDeepLink, refreshFailureNotice, resumePlan, signInNotices, type Notice } from './attention';
-import { appInstall, Coalescer, consoleOpener, loginItemSettings, startsHidden, trayImageDir, trayImageFile } from './desktop';
+import { appInstall, cliToLink, Coalescer, consoleOpener, loginItemSettings, startsHidden, trayImageDir, trayImageFile } from './desktop';
 import { answerCall } from './ipc';
 import { captureSamlResponse } from './saml-window';
 import { trayKey, trayTemplate, type TrayAction, type TrayItem } from './tray';
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     writeClipboard: (text) => clipboard.writeText(text),
     // The login window captures the IdP's post to AWS; the SAMLResponse goes to the core only.
     captureSamlResponse: async (name) => (await captureSamlResponse(findSamlIntegration((await core.state.load()).samlIntegrations, name))).samlResponse,
+    cli: cliToLink({ packaged: app.isPackaged, resourcesPath: process.resourcesPath, platform: process.platform, env: process.env }),
     credentialProcess: (profile) => {
       const line = credentialProcessLine(core.paths, install, profile);
       // The line names the data dir's launcher: made here if config write never made it (the one

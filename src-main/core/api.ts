@@ -4,6 +4,7 @@
 // through the host functions.
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { ProfileRow, ProfileView, RolecallApi, SettingsView, SignInView } from '../../src-shared/api';
 import type { AppState, Credentials, IamUserProfile, Profile, SsoSession } from '../../src-shared/profile';
@@ -105,6 +106,10 @@ export interface ApiHost {
   demo?: () => Promise<string>;
   /** Electron's SAML login window: the SAMLResponse the IdP posts to AWS for this integration. Absent: the page pastes one. */
   captureSamlResponse?: (integration: string) => Promise<string>;
+  /** The installed app's `rolecall` launcher to link on PATH (installCli), or why this install has none. Absent: a face without one (the web bridge). */
+  cli?: { target: string } | { unavailable: string };
+  /** Where installCli links it (cliLinkDir by default). */
+  cliLinkDir?: () => Promise<string>;
 }
 
 export type CoreApi = RolecallApi & { events: ApiEvents };
@@ -447,7 +452,15 @@ export function createRolecallApi(core: ApiCore, host: ApiHost = {}, events = ne
       events.emit('signInChanged', view);
       return view;
     },
-    appInfo: async () => ({ demo: !!host.demo, samlLoginWindow: !!host.captureSamlResponse }),
+    appInfo: async () => ({ demo: !!host.demo, samlLoginWindow: !!host.captureSamlResponse, cliLink: !!host.cli && 'target' in host.cli }),
+    installCli: async () => {
+      const cli = host.cli ?? { unavailable: 'this face (the web bridge) has no command of its own to link: it already runs as rolecall' };
+      if (!('target' in cli)) throw new RolecallError(`Cannot link the rolecall command: ${cli.unavailable}`, 'invalid-input');
+      const { cliLinkDir, cliLinkMessage, linkCli } = await import('./files/cli-link');
+      const env = host.env ?? process.env;
+      const dir = await (host.cliLinkDir ?? (() => cliLinkDir(process.platform, env.HOME ?? os.homedir())))();
+      return { message: cliLinkMessage(await linkCli(cli.target, dir, env.PATH)) };
+    },
     useSandboxOrganization: async () => {
       if (!host.demo) throw new RolecallError('the sandbox organization is only there in the demo', 'invalid-input', 'run: npm run demo (or demo:web)');
       const message = await host.demo();

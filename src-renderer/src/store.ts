@@ -36,7 +36,7 @@ interface State {
   /** The profile whose edit row is open. */
   editing: string | null;
   /** What this face offers (appInfo), once known. */
-  appInfo: { demo: boolean; samlLoginWindow: boolean } | null;
+  appInfo: { demo: boolean; samlLoginWindow: boolean; cliLink: boolean } | null;
 }
 
 export const useStore = create<State>(() => ({

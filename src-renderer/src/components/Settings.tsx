@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { SettingsEdit, type SettingsView } from '../../../src-shared/api';
 import { issueOf, messageOf, signInActions } from './sign-in-actions';
-import { toast } from '../store';
+import { toast, useStore } from '../store';
 
 const LABELS = {
   refreshAheadSeconds: 'Refresh margin',
@@ -24,6 +24,9 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const [writeConfig, setWriteConfig] = useState(true);
   const [launch, setLaunch] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Only an installed app has a command of its own to put on PATH.
+  const cliLink = useStore((x) => x.appInfo?.cliLink ?? false);
+  const [cli, setCli] = useState<{ text: string; failed: boolean } | null>(null);
   const show = (v: SettingsView) => {
     setView(v);
     setMargin(String(v.refreshAheadSeconds / 60));
@@ -106,6 +109,25 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         ) : error ? null : (
           <p className="muted">Loading…</p>
         )}
+        {view && cliLink ? (
+          <div className="cli-link">
+            <button
+              type="button"
+              aria-describedby="cli-link-result"
+              onClick={() =>
+                signInActions.installCli().then(
+                  (text) => setCli({ text, failed: false }),
+                  (e) => setCli({ text: messageOf(e), failed: true }),
+                )
+              }
+            >
+              Install the rolecall command
+            </button>
+            <span id="cli-link-result" className={cli?.failed ? 'error' : 'muted'} role={cli?.failed ? 'alert' : 'status'}>
+              {cli?.text ?? 'Links this app\'s command line tool into a folder on PATH, for use in a terminal.'}
+            </span>
+          </div>
+        ) : null}
         {error ? (
           <div className="error" role="alert">
             {error}

@@ -84,6 +84,7 @@ export const signInActions = {
 
   getSettings: (): Promise<SettingsView> => get().api!.getSettings(),
   saveSettings: (edit: SettingsEdit): Promise<SettingsView> => get().api!.saveSettings(edit),
+  installCli: async (): Promise<string> => (await get().api!.installCli()).message,
 
   previewImport: (): Promise<ImportPreview> => get().api!.previewImport(),
   async importConfig(): Promise<string> {

@@ -97,9 +97,9 @@ describe('SAML sign-in in the login window', () => {
 
   it('the web bridge has no login window: it says so, and its window offers the paste', async () => {
     const bridgeApi = createRolecallApi(w.core, { env: w.env });
-    expect(await bridgeApi.appInfo()).toEqual({ demo: false, samlLoginWindow: false });
+    expect(await bridgeApi.appInfo()).toEqual({ demo: false, samlLoginWindow: false, cliLink: false });
     await expect(bridgeApi.signInSamlWindow('corp')).rejects.toMatchObject({ code: 'invalid-input', message: "the SAML login window is the desktop app's" });
-    expect(await w.api.appInfo()).toEqual({ demo: false, samlLoginWindow: true });
+    expect(await w.api.appInfo()).toEqual({ demo: false, samlLoginWindow: true, cliLink: false });
     await expect(w.api.signInSamlWindow('nope')).rejects.toMatchObject({ code: 'not-found' });
     expect(asked).toEqual(['corp', 'corp']);
   });

@@ -3,7 +3,7 @@
 // coalesced AWS config writes.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appInstall, Coalescer, consoleOpener, HIDDEN_ARG, loginItemSettings, startsHidden, trayImageDir, trayImageFile } from '../../../src-main/app/desktop';
+import { appInstall, cliToLink, Coalescer, consoleOpener, HIDDEN_ARG, loginItemSettings, startsHidden, trayImageDir, trayImageFile } from '../../../src-main/app/desktop';
 import { credentialProcessLine } from '../../../src-main/core/files/managed-block';
 
 const URL = 'http://127.0.0.1:4567/console/abc';
@@ -75,6 +75,19 @@ describe("the app's CLI", () => {
     expect(dev).toEqual({ nodePath: '/src/rc/node_modules/electron/dist/electron', script: '/src/rc/dist/cli/rolecall.cjs', electronAsNode: true });
     const win = appInstall({ packaged: true, resourcesPath: 'C:\\\\R\\\\resources', appRoot: 'C:\\\\R', execPath: 'C:\\\\R\\\\Rolecall.exe', platform: 'win32', exists: () => true });
     expect(win.helper).toBeUndefined();
+  });
+});
+
+describe('the rolecall command to link on PATH', () => {
+  const packaged = (platform: NodeJS.Platform, env: NodeJS.ProcessEnv = {}) => cliToLink({ packaged: true, resourcesPath: '/opt/Rolecall/resources', platform, env });
+  it('is the packaged launcher on macOS and in the .deb', () => {
+    expect(packaged('linux')).toEqual({ target: '/opt/Rolecall/resources/cli/rolecall' });
+    expect(cliToLink({ packaged: true, resourcesPath: '/Applications/Rolecall.app/Contents/Resources', platform: 'darwin', env: {} })).toEqual({ target: '/Applications/Rolecall.app/Contents/Resources/cli/rolecall' });
+  });
+  it('is none, with the reason, in an AppImage (mounted anew at every start), on Windows and in development', () => {
+    expect(packaged('linux', { APPIMAGE: '/home/ann/Rolecall.AppImage' })).toEqual({ unavailable: expect.stringMatching(/^an AppImage mounts itself somewhere new at every start/) });
+    expect(packaged('win32')).toEqual({ unavailable: expect.stringMatching(/^on Windows the rolecall command is not linked yet/) });
+    expect(cliToLink({ packaged: false, resourcesPath: '/e/resources', platform: 'linux', env: {} })).toEqual({ unavailable: expect.stringMatching(/^a development run/) });
   });
 });
 
