@@ -252,25 +252,24 @@ describe('withFileLock, taking over and leaving alone', () => {
     expect(await readdir(d)).toEqual([]);
   });
 
-  it('removes at once the break guard of a breaker that was killed (its process is gone) and takes over', async () => {
+  // A fresh guard judged by its age alone would hold every waiter for the 10 s stale time, past
+  // the 5 s timeout here.
+  it.each([
+    ['at once, of a breaker that was killed (its process is gone)', async (guard: string) => writeFile(guard, await lockOf(await deadPid()))],
+    [
+      'of a live process not touched for staleMs (a reused pid)',
+      async (guard: string) => {
+        await writeFile(guard, await lockOf(process.pid, os.hostname(), 'breaker'));
+        const old = new Date(Date.now() - 20_000);
+        await utimes(guard, old, old);
+      },
+    ],
+  ])('removes the break guard %s and takes over', async (_what, leave) => {
     const d = await fresh();
     const lockPath = path.join(d, 'dead.lock');
     await writeFile(lockPath, await lockOf(await deadPid()));
-    // Fresh: judged by its age alone, it would hold every waiter for the 10 s stale time, past
-    // this 5 s timeout.
-    await writeFile(`${lockPath}.break`, await lockOf(await deadPid()));
+    await leave(`${lockPath}.break`);
     await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 5_000 })).resolves.toBe('ok');
-    expect(await readdir(d)).toEqual([]);
-  });
-
-  it('removes the break guard of a live process not touched for staleMs (a reused pid) and takes over', async () => {
-    const d = await fresh();
-    const lockPath = path.join(d, 'dead.lock');
-    await writeFile(lockPath, await lockOf(await deadPid()));
-    await writeFile(`${lockPath}.break`, await lockOf(process.pid, os.hostname(), 'breaker'));
-    const old = new Date(Date.now() - 20_000);
-    await utimes(`${lockPath}.break`, old, old);
-    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 2_000 })).resolves.toBe('ok');
     expect(await readdir(d)).toEqual([]);
   });
 
