@@ -75,32 +75,3 @@ export function cliToLink(o: { packaged: boolean; resourcesPath: string; platfor
   if (o.platform === 'linux' && o.env.APPIMAGE) return { unavailable: 'an AppImage mounts itself somewhere new at every start, so a link to its command would break: install the .deb package to link it' };
   return { target: path.join(o.resourcesPath, 'cli', 'rolecall') };
 }
-
-/**
- * Runs `task` after each burst of triggers, never two at once: a trigger while it runs asks for
- * one more run afterwards (a sync emits many changes; the block is written once or twice, not
- * once per change, and never from a stale read).
- */
-export class Coalescer {
-  private running?: Promise<void>;
-  private again = false;
-  constructor(private readonly task: () => Promise<void>) {}
-
-  trigger(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.task();
-        } while (this.again);
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
-  }
-}

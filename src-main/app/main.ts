@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { eventChannel, methodChannel, rolecallEvents, rolecallMethods, subscribe, type ProfileRow, type SignInView } from '../../src-shared/api';
 import { createRolecallApi, type ApiHost, type CoreApi } from '../core/api';
+import { keepAwsConfigWritten } from '../core/aws-config-follow';
 import { ApiEvents, brokerEvents } from '../core/api-events';
 import { createCore } from '../core/core';
 import { describeError, RolecallError } from '../core/errors';
@@ -16,7 +17,7 @@ import { credentialProcessLine, writeManagedBlockFromState } from '../core/files
 import { findSamlIntegration } from '../core/saml/sign-in';
 import { launchOpener } from '../core/sso/open-browser';
 import { isRefreshFailure, NoticeGate, parseDeepLink, refreshFailureNotice, resumePlan, signInNotices, type Notice } from './attention';
-import { appInstall, cliToLink, Coalescer, consoleOpener, loginItemSettings, startsHidden, trayImageDir, trayImageFile } from './desktop';
+import { appInstall, cliToLink, consoleOpener, loginItemSettings, startsHidden, trayImageDir, trayImageFile } from './desktop';
 import { answerCall } from './ipc';
 import { captureSamlResponse } from './saml-window';
 import { trayKey, trayTemplate, type TrayAction, type TrayItem } from './tray';
@@ -174,27 +175,22 @@ async function main(): Promise<void> {
   const applyLoginItem = (launchAtLogin: boolean) => {
     if (app.isPackaged) app.setLoginItemSettings(loginItemSettings(launchAtLogin, process.platform));
   };
-  const configWriter = new Coalescer(async () => {
-    if (!(await api.getSettings()).writeAwsConfig) return;
-    await writeManagedBlockFromState(core.paths, install).catch((err: unknown) =>
-      notify([{ key: `aws-config:${describeError(err)}`, title: 'Rolecall: AWS config not written', body: describeError(err) }]),
-    );
-  });
+  keepAwsConfigWritten(
+    api,
+    () => writeManagedBlockFromState(core.paths, install),
+    (err) => notify([{ key: `aws-config:${describeError(err)}`, title: 'Rolecall: AWS config not written', body: describeError(err) }]),
+  );
   const saveSettings = api.saveSettings;
   api.saveSettings = async (edit) => {
     const view = await saveSettings(edit);
     if (edit.launchAtLogin !== undefined) applyLoginItem(view.launchAtLogin);
-    if (edit.writeAwsConfig) void configWriter.trigger();
     return view;
   };
   applyLoginItem((await api.getSettings()).launchAtLogin);
 
   api.onSessionChanged(() => void refresh());
   api.onSignInChanged(() => void refresh());
-  api.onProfilesChanged(() => {
-    void refresh();
-    void configWriter.trigger();
-  });
+  api.onProfilesChanged(() => void refresh());
   api.onNotice(({ message }) => {
     if (isRefreshFailure(message)) notify([refreshFailureNotice(message)]);
   });

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import type { Install } from '../../core/files/launcher';
 import type { CliContext } from '../context';
 
 /**
@@ -24,6 +25,13 @@ export function nativeHelper(script: string, platform: NodeJS.Platform = process
   return existsSync(helper) ? helper : undefined;
 }
 
+/** This CLI as the credential_process lines name it. */
+export function cliInstall(): Install {
+  const script = entryScript(path.resolve(process.argv[1] ?? ''));
+  // The packaged app's CLI runs on the app's own runtime (Electron as Node).
+  return { nodePath: process.execPath, script, helper: nativeHelper(script), electronAsNode: Boolean(process.versions.electron) };
+}
+
 export function registerConfigWrite(config: Command, ctx: CliContext): void {
   config
     .command('write')
@@ -34,10 +42,7 @@ export function registerConfigWrite(config: Command, ctx: CliContext): void {
 /** Writes the managed block from the state (config write, and the commands that change profiles when config writing is on). */
 export async function writeAwsConfig(ctx: CliContext): Promise<void> {
   const { writeManagedBlockFromState } = await import('../../core/files/managed-block');
-  const script = entryScript(path.resolve(process.argv[1] ?? ''));
-  // The packaged app's CLI runs on the app's own runtime (Electron as Node).
-  const install = { nodePath: process.execPath, script, helper: nativeHelper(script), electronAsNode: Boolean(process.versions.electron) };
-  const { changed, count, file, keptDefault } = await writeManagedBlockFromState(ctx.paths, install);
+  const { changed, count, file, keptDefault } = await writeManagedBlockFromState(ctx.paths, cliInstall());
   const n = `${count} profile${count === 1 ? '' : 's'}`;
   ctx.print(changed ? `Wrote ${n} to ${file}` : `${file} is up to date (${n})`);
   if (keptDefault) ctx.print(`Kept your own [default] in ${file}: Rolecall's default profile '${keptDefault}' is not written there (remove that section to use it, or run with AWS_PROFILE=${keptDefault})`);

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { RolecallError, isRolecallError } from '../../core/errors';
+import { describeError, RolecallError, isRolecallError } from '../../core/errors';
 import type { WebBridge } from '../../web/server';
 import type { CliContext } from '../context';
 import { wholeSeconds } from '../validate';
@@ -76,10 +76,24 @@ export function registerServe(program: Command, ctx: CliContext): void {
       let bridge: WebBridge | undefined;
       if (o.web) {
         try {
-          const [{ startWebBridge }, { createRolecallApi }] = await Promise.all([import('../../web/server'), import('../../core/api')]);
+          const [{ startWebBridge }, { createRolecallApi }, { keepAwsConfigWritten }, { writeManagedBlockFromState }, { cliInstall }] = await Promise.all([
+            import('../../web/server'),
+            import('../../core/api'),
+            import('../../core/aws-config-follow'),
+            import('../../core/files/managed-block'),
+            import('./config-write'),
+          ]);
           const rendererDir = findRendererDir();
+          const api = createRolecallApi(core, {}, events);
+          // As the desktop app does: the page's changes (and the CLI's) reach ~/.aws/config while writeAwsConfig is on.
+          const install = cliInstall();
+          keepAwsConfigWritten(api, () => writeManagedBlockFromState(core.paths, install), (e) => {
+            const message = `AWS config not written: ${describeError(e)}`;
+            ctx.notice(message);
+            events!.emit('notice', { message });
+          });
           // The token reaches the page only through the printed address's fragment, not the page itself.
-          bridge = await startWebBridge({ api: createRolecallApi(core, {}, events), rendererDir, port });
+          bridge = await startWebBridge({ api, rendererDir, port });
           if (!rendererDir) ctx.notice('no built renderer (out/renderer) found: serving the API only; build it with: npm run build');
         } catch (e) {
           await server.close();

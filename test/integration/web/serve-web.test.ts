@@ -2,6 +2,7 @@
 // prints the address with the token in its fragment only; the page itself carries no token.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +62,41 @@ describe('rolecall serve --web', () => {
       expect(stdout).toBe('');
       expect(stderr.split(token!).length - 1).toBe(1);
       expect(stderr).toContain(`rolecall: agent listening on ${h().core.paths.agentSocket} (Ctrl-C to stop)\n`);
+    } finally {
+      s.kill();
+    }
+  });
+
+  it('keeps ~/.aws/config following the profiles the page changes while writeAwsConfig is on, as the app does, and writes at once when it is turned on again', async () => {
+    const s = serve(['--web'], /web UI on (http:\/\/127\.0\.0\.1:\d+\/)#token=([0-9a-f]{64}) /);
+    try {
+      const [, url, token] = await s.started;
+      const post = async (method: string, args: unknown[]) => {
+        const r = await fetch(new URL(`api/${method}`, url), { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ args }) });
+        expect(r.status, `${method}: ${await r.clone().text()}`).toBe(200);
+        return ((await r.json()) as { result: unknown }).result;
+      };
+      const config = h().env.AWS_CONFIG_FILE!;
+      const regionOf = async () => (await h().run('/usr/bin/aws', ['configure', 'get', 'region', '--profile', 'dev/ReadOnly'])).stdout.trim();
+      await post('listProfiles', []);
+      await post('editProfile', ['dev/ReadOnly', { region: 'eu-west-1' }]);
+      await expect.poll(regionOf, { timeout: 15_000 }).toBe('eu-west-1');
+      // A real AWS client runs the line written there and gets the role.
+      const aws = await h().run('/usr/bin/aws', ['--profile', 'dev/ReadOnly', 'sts', 'get-caller-identity', '--endpoint-url', h().sandbox.url, '--query', 'Arn', '--output', 'text']);
+      expect(aws.stdout.trim()).toMatch(/^arn:aws:sts::444455556666:assumed-role\/ReadOnly\//);
+
+      await post('saveSettings', [{ writeAwsConfig: false }]);
+      await post('editProfile', ['dev/ReadOnly', { region: 'us-west-2' }]);
+      expect((await post('listProfiles', [])) as { name: string; region: string | null }[]).toContainEqual(expect.objectContaining({ name: 'dev/ReadOnly', region: 'us-west-2' }));
+      const before = await readFile(config, 'utf8');
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(await readFile(config, 'utf8')).toBe(before);
+      expect(await regionOf()).toBe('eu-west-1');
+      await post('saveSettings', [{ writeAwsConfig: true }]);
+      await expect.poll(regionOf, { timeout: 15_000 }).toBe('us-west-2');
+      expect(s.output().stderr).not.toContain('AWS config not written');
+      expect((await h().rolecall(['agent', 'stop'])).code).toBe(0);
+      expect(await s.exited).toBe(0);
     } finally {
       s.kill();
     }

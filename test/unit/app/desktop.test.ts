@@ -3,7 +3,7 @@
 // coalesced AWS config writes.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appInstall, cliToLink, Coalescer, consoleOpener, HIDDEN_ARG, loginItemSettings, startsHidden, trayImageDir, trayImageFile } from '../../../src-main/app/desktop';
+import { appInstall, cliToLink, consoleOpener, HIDDEN_ARG, loginItemSettings, startsHidden, trayImageDir, trayImageFile } from '../../../src-main/app/desktop';
 import { credentialProcessLine } from '../../../src-main/core/files/managed-block';
 
 const URL = 'http://127.0.0.1:4567/console/abc';
@@ -88,34 +88,5 @@ describe('the rolecall command to link on PATH', () => {
     expect(packaged('linux', { APPIMAGE: '/home/ann/Rolecall.AppImage' })).toEqual({ unavailable: expect.stringMatching(/^an AppImage mounts itself somewhere new at every start/) });
     expect(packaged('win32')).toEqual({ unavailable: expect.stringMatching(/^on Windows the rolecall command is not linked yet/) });
     expect(cliToLink({ packaged: false, resourcesPath: '/e/resources', platform: 'linux', env: {} })).toEqual({ unavailable: expect.stringMatching(/^a development run/) });
-  });
-});
-
-describe('Coalescer', () => {
-  it('runs once per burst, never two at once, and once more for a trigger that came while it ran', async () => {
-    let running = 0;
-    let most = 0;
-    let runs = 0;
-    let release: () => void = () => undefined;
-    const c = new Coalescer(async () => {
-      running++;
-      most = Math.max(most, running);
-      runs++;
-      await new Promise<void>((r) => (release = r));
-      running--;
-    });
-    const first = c.trigger();
-    for (let i = 0; i < 10; i++) void c.trigger();
-    release();
-    await new Promise((r) => setTimeout(r, 10));
-    release();
-    await first;
-    expect(runs).toBe(2);
-    expect(most).toBe(1);
-    // After the burst, a new trigger runs again.
-    const later = c.trigger();
-    release();
-    await later;
-    expect(runs).toBe(3);
   });
 });
