@@ -1,16 +1,17 @@
 // Cross-process mutual exclusion on the local file system, so the app, the agent and any number
 // of CLI processes can read-modify-write the same file without losing updates.
 //
-// The lock is a file created with O_EXCL ('wx') holding {pid, host, token, time}. While held, its
-// mtime is refreshed, so "stale" means: the owner's pid is dead (same host), the file is still
-// empty or unreadable a moment after it was made (its maker was killed between create and write),
-// or nobody has touched it for staleMs (a stopped or crashed owner, a reused pid). A lock that
-// could not be written (disk full) is removed at once, so it blocks nobody.
+// The lock is a file holding {pid, host, token, time}, made whole in a file of its own and then
+// hard-linked into place (link fails if the lock exists), so nobody ever sees it empty. While
+// held, its mtime is refreshed, so "stale" means: the owner's pid is dead (same host), or nobody
+// has touched it for staleMs (a stopped or crashed owner, a reused pid, or a lock without an owner
+// in it). No rule looks at how long a lock has been empty: on a loaded machine a maker may take
+// seconds between creating a file and writing it, and judging it abandoned let two in at once.
 //
 // Not proper-lockfile: it knows no owner, so every abandoned lock would block for its full stale
 // time, where a dead owner's pid frees this one at once.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileErrorText, RolecallError } from './errors';
@@ -24,9 +25,6 @@ export interface FileLockOptions {
   /** First wait between attempts; later waits grow (with jitter) to at most 10x. */
   pollMs?: number;
 }
-
-/** An empty or unreadable lock older than this was abandoned between create and write. */
-const UNWRITTEN_GRACE_MS = 1_000;
 
 interface LockInfo {
   pid: number;
@@ -74,25 +72,58 @@ async function acquire(lockPath: string, o: Required<FileLockOptions>): Promise<
   }
 }
 
+/** File systems without hard links (FAT, some network shares): the lock is created in place. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+/** A lock written whole lives milliseconds before it is linked; one this old was left by a killed maker. */
+const LEFTOVER_MS = 60_000;
+const WHOLE_SUFFIX = '.new';
+
 async function tryCreate(lockPath: string, token: string): Promise<boolean> {
+  const info: LockInfo = { pid: process.pid, host: os.hostname(), token, time: new Date().toISOString() };
+  const whole = `${lockPath}.${token}${WHOLE_SUFFIX}`;
+  await writeNew(whole, JSON.stringify(info), lockPath);
+  try {
+    await link(whole, lockPath);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    // ENOENT: swept as a leftover while this maker stalled; it tries again with a new one.
+    if (code === 'EEXIST' || code === 'ENOENT') return false;
+    if (NO_HARD_LINKS.has(code)) return createInPlace(lockPath, JSON.stringify(info));
+    throw new RolecallError(`Cannot create the lock file ${lockPath}: ${fileErrorText(e)}`, 'file', undefined, { cause: e });
+  } finally {
+    await unlink(whole).catch(() => undefined);
+  }
+}
+
+/** Writes a file that must not exist yet; on failure nothing is left of it. */
+async function writeNew(file: string, text: string, lockPath: string): Promise<void> {
   let handle;
   try {
-    handle = await open(lockPath, 'wx', 0o600);
+    handle = await open(file, 'wx', 0o600);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new RolecallError(`Cannot create the lock file ${lockPath}: ${fileErrorText(e)}`, 'file', undefined, { cause: e });
   }
   try {
-    const info: LockInfo = { pid: process.pid, host: os.hostname(), token, time: new Date().toISOString() };
-    await handle.writeFile(JSON.stringify(info));
+    await handle.writeFile(text);
   } catch (e) {
-    // An empty lock left behind would block every later caller until judged abandoned.
+    // A part-written file left behind would be a lock without an owner in it.
     await handle.close().catch(() => undefined);
-    await unlink(lockPath).catch(() => undefined);
+    await unlink(file).catch(() => undefined);
     throw new RolecallError(`Cannot write the lock file ${lockPath}: ${fileErrorText(e)}`, 'file', undefined, { cause: e });
   }
   await handle.close();
-  return true;
+}
+
+/** open('wx') then write: for a moment the lock is empty, which isStale judges by age alone. */
+async function createInPlace(lockPath: string, text: string): Promise<boolean> {
+  try {
+    await writeNew(lockPath, text, lockPath);
+    return true;
+  } catch (e) {
+    if (((e as Error).cause as NodeJS.ErrnoException | undefined)?.code === 'EEXIST') return false;
+    throw e;
+  }
 }
 
 async function readLock(lockPath: string): Promise<{ info: LockInfo | null; mtimeMs: number } | null> {
@@ -103,7 +134,7 @@ async function readLock(lockPath: string): Promise<{ info: LockInfo | null; mtim
       const parsed = JSON.parse(text) as Partial<LockInfo> | null;
       if (parsed && typeof parsed.token === 'string') info = parsed as LockInfo;
     } catch {
-      // Empty or partial: its owner is between open('wx') and write, or died there; judge by age.
+      // Empty or partial (made in place, or not by us): judged by age alone.
     }
     return { info, mtimeMs: st.mtimeMs };
   } catch {
@@ -114,10 +145,9 @@ async function readLock(lockPath: string): Promise<{ info: LockInfo | null; mtim
 async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
   const lock = await readLock(lockPath);
   if (!lock) return false;
-  const age = Date.now() - lock.mtimeMs;
-  if (age > staleMs) return true;
+  if (Date.now() - lock.mtimeMs > staleMs) return true;
   const info = lock.info;
-  if (!info) return age > UNWRITTEN_GRACE_MS;
+  if (!info) return false;
   return info.host === os.hostname() && typeof info.pid === 'number' && !processExists(info.pid);
 }
 
@@ -135,9 +165,24 @@ async function breakStale(lockPath: string, staleMs: number): Promise<void> {
     return;
   }
   try {
-    if (await isStale(lockPath, staleMs)) await unlink(lockPath).catch(() => undefined);
+    if (await isStale(lockPath, staleMs)) {
+      await unlink(lockPath).catch(() => undefined);
+      await sweepLeftovers(lockPath);
+    }
   } finally {
     await release(guard, guardToken);
+  }
+}
+
+/** A dead owner was found, so others may have died too, between writing a lock whole and linking it. */
+async function sweepLeftovers(lockPath: string): Promise<void> {
+  const dir = path.dirname(lockPath);
+  const prefix = `${path.basename(lockPath)}.`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith(WHOLE_SUFFIX))) {
+    const file = path.join(dir, name);
+    const st = await stat(file).catch(() => null);
+    if (st && Date.now() - st.mtimeMs > LEFTOVER_MS) await unlink(file).catch(() => undefined);
   }
 }
 

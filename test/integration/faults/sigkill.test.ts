@@ -109,20 +109,22 @@ it(`${KILLS} SIGKILLs at random moments of config write and profile add leave ol
   expect(litter).toEqual([]);
 }, 120_000);
 
-it('locks abandoned by a killed run (empty, naming a dead process, or a breaker\'s guard) do not hold up config write or profile add', async () => {
+it('locks abandoned by a killed run (naming a dead process, a breaker\'s guard, a lock written but not linked) do not hold up config write or profile add', async () => {
   const locks = h().core.paths.locksDir;
   await mkdir(locks, { recursive: true });
   const dead = await new Promise<number>((resolve) => {
     const c = spawn(process.execPath, ['-e', '']);
     c.once('exit', () => resolve(c.pid!));
   });
-  // Killed between create and write: empty, a moment old.
-  await writeFile(path.join(locks, 'aws-config.lock'), '');
-  const old = new Date(Date.now() - 2_000);
-  await utimes(path.join(locks, 'aws-config.lock'), old, old);
   // Killed while holding it: a whole lock file naming a process that is gone.
   const deadOwner = JSON.stringify({ pid: dead, host: (await import('node:os')).hostname(), token: 't', time: new Date().toISOString() });
+  await writeFile(path.join(locks, 'aws-config.lock'), deadOwner);
   await writeFile(path.join(locks, 'state.lock'), deadOwner);
+  // Killed between writing a lock whole and linking it into place: the file it wrote, long ago.
+  const leftover = path.join(locks, 'state.lock.0123456789abcdef01234567.new');
+  await writeFile(leftover, deadOwner);
+  const old = new Date(Date.now() - 120_000);
+  await utimes(leftover, old, old);
   // Killed while breaking it: the guard a breaker holds for a moment around the delete.
   await writeFile(path.join(locks, 'state.lock.break'), deadOwner);
   const write = await timedRun(['config', 'write']);

@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withFileLock } from '../../../src-main/core/lock';
 import { describeError } from '../../../src-main/core/errors';
 
-// open() passes through to the real one; one test makes the lock's write fail as on a full disk.
+// open() and link() pass through to the real ones; tests make the lock's write fail as on a full
+// disk, and link() fail as on a file system without hard links.
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof import('node:fs/promises')>();
-  return { ...real, open: vi.fn(real.open) };
+  return { ...real, open: vi.fn(real.open), link: vi.fn(real.link) };
 });
 
 const lockSource = fileURLToPath(new URL('../../../src-main/core/lock.ts', import.meta.url));
@@ -145,21 +146,48 @@ describe('withFileLock', () => {
     expect(order).toEqual(['first-in', 'first-out', 'second']);
   });
 
-  it('takes over at once an empty lock left by a process killed between create and write', async () => {
+  // Its maker may be between creating and writing it, which on a loaded machine can take
+  // seconds: taking it over then let two processes in at once (two MFA calls, one refused).
+  it('leaves an empty lock alone until nobody has touched it for staleMs, however long it has been empty', async () => {
     const lockPath = path.join(dir, 'empty.lock');
     await writeFile(lockPath, '');
-    const old = new Date(Date.now() - 2_000);
+    const old = new Date(Date.now() - 3_000);
     await utimes(lockPath, old, old);
+    const err = await withFileLock(lockPath, async () => 'never', { timeoutMs: 300 }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'timeout' });
     const started = Date.now();
-    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 5_000 })).resolves.toBe('ok');
+    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 5_000, staleMs: 2_000 })).resolves.toBe('ok');
     expect(Date.now() - started).toBeLessThan(500);
   });
 
-  it('leaves a just-created empty lock to its maker for a moment (it is about to write it)', async () => {
-    const lockPath = path.join(dir, 'fresh-empty.lock');
-    await writeFile(lockPath, '');
-    const err = await withFileLock(lockPath, async () => 'never', { timeoutMs: 300 }).catch((e) => e);
-    expect(err).toMatchObject({ code: 'timeout' });
+  it('is never seen empty or part-written by another process while it is being taken', async () => {
+    const lockPath = path.join(dir, 'whole.lock');
+    // A reader in a process of its own, so it truly runs between this one's steps.
+    const WATCHER = `
+      const fs = require('node:fs');
+      const [lockPath] = process.argv.slice(1);
+      const seen = new Set();
+      const until = Date.now() + 10000;
+      process.stdout.write('ready\\n');
+      process.stdin.once('data', () => { process.stdout.write(JSON.stringify([...seen])); process.exit(0); });
+      (function loop() {
+        for (let i = 0; i < 200; i++) {
+          let text;
+          try { text = fs.readFileSync(lockPath, 'utf8'); } catch { continue; }
+          seen.add(/"token":"[0-9a-f]+"/.test(text) ? 'whole' : JSON.stringify(text));
+        }
+        if (Date.now() < until) setImmediate(loop);
+      })();
+    `;
+    const watcher = spawn(process.execPath, ['-e', WATCHER, lockPath], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    watcher.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise<void>((resolve) => watcher.stdout.once('data', () => resolve()));
+    for (let i = 0; i < 500; i++) await withFileLock(lockPath, async () => undefined);
+    const exited = new Promise((resolve) => watcher.once('exit', resolve));
+    watcher.stdin.end('stop\n');
+    await exited;
+    expect(JSON.parse(out.slice(out.indexOf('\n') + 1))).toEqual(['whole']);
   });
 
   it('removes a lock it could not write (disk full) and says which file and why', async () => {
@@ -172,11 +200,34 @@ describe('withFileLock', () => {
     });
     const err = await withFileLock(lockPath, async () => 'never').catch((e) => e);
     expect(describeError(err)).toBe(`Cannot write the lock file ${lockPath}: the disk is full (ENOSPC)`);
-    expect(await readdir(dir)).not.toContain('full.lock');
+    expect((await readdir(dir)).filter((f) => f.startsWith('full.lock'))).toEqual([]);
     // The next caller is not blocked by what the failed one left.
     const started = Date.now();
     await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 5_000 })).resolves.toBe('ok');
     expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('creates the lock in place where the file system has no hard links, and still keeps a second taker out', async () => {
+    const d = await mkdtemp(path.join(dir, 'nolink-'));
+    const lockPath = path.join(d, 'fat.lock');
+    const realLink = (await vi.importActual<typeof import('node:fs/promises')>('node:fs/promises')).link;
+    const noLink = () => Promise.reject(Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM' }));
+    vi.mocked(fsp.link).mockImplementation(noLink);
+    try {
+      const order: string[] = [];
+      const first = withFileLock(lockPath, async () => {
+        order.push('first-in');
+        await new Promise((r) => setTimeout(r, 100));
+        order.push('first-out');
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      const second = withFileLock(lockPath, async () => void order.push('second'), { pollMs: 5 });
+      await Promise.all([first, second]);
+      expect(order).toEqual(['first-in', 'first-out', 'second']);
+      expect(await readdir(d)).toEqual([]);
+    } finally {
+      vi.mocked(fsp.link).mockImplementation(realLink);
+    }
   });
 
   it('takes over from a stopped holder (SIGSTOP) within the default stale time, well inside a 30 s budget', async () => {
@@ -228,13 +279,13 @@ describe('withFileLock, taking over and leaving alone', () => {
     expect(await readFile(lockPath, 'utf8')).toBe(theirs);
   });
 
-  it('takes over a lock file that holds JSON but no lock (no token) once it is a second old', async () => {
+  it('takes over a lock file that holds JSON but no lock (no token) once nobody has touched it for staleMs', async () => {
     const lockPath = path.join(await fresh(), 'foreign.lock');
     await writeFile(lockPath, '{}');
-    const old = new Date(Date.now() - 2_000);
+    const old = new Date(Date.now() - 3_000);
     await utimes(lockPath, old, old);
     const started = Date.now();
-    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 5_000 })).resolves.toBe('ok');
+    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 5_000, staleMs: 2_000 })).resolves.toBe('ok');
     expect(Date.now() - started).toBeLessThan(500);
   });
 
