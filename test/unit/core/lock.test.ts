@@ -303,6 +303,31 @@ describe('withFileLock, taking over and leaving alone', () => {
     expect(await readdir(d)).toEqual([]);
   });
 
+  it('sweeps what killed makers of this lock left (a lock written whole, never linked) once a minute old, and nothing else', async () => {
+    const d = await fresh();
+    const lockPath = path.join(d, 'dead.lock');
+    await writeFile(lockPath, await lockOf(await deadPid()));
+    const leftover = path.join(d, 'dead.lock.0123456789abcdef01234567.new');
+    const atWork = path.join(d, 'dead.lock.89abcdef0123456789abcdef.new');
+    const otherLocks = path.join(d, 'other.lock.0123456789abcdef01234567.new');
+    const notOurs = path.join(d, 'dead.lock.notes');
+    for (const f of [leftover, atWork, otherLocks, notOurs]) await writeFile(f, await lockOf(process.pid));
+    const old = new Date(Date.now() - 120_000);
+    for (const f of [leftover, otherLocks, notOurs]) await utimes(f, old, old);
+    await expect(withFileLock(lockPath, async () => 'ok', { timeoutMs: 2_000 })).resolves.toBe('ok');
+    expect((await readdir(d)).sort()).toEqual([atWork, notOurs, otherLocks].map((f) => path.basename(f)).sort());
+  });
+
+  it('says which lock it cannot link into place and why, and leaves nothing behind', async () => {
+    const d = await fresh();
+    const lockPath = path.join(d, 'denied-link.lock');
+    vi.mocked(fsp.link).mockImplementationOnce(() => Promise.reject(Object.assign(new Error('EACCES: permission denied, link'), { code: 'EACCES' })));
+    const err = await withFileLock(lockPath, async () => 'never', { timeoutMs: 5_000 }).catch((e) => e);
+    expect(describeError(err)).toBe(`Cannot create the lock file ${lockPath}: permission denied (EACCES)`);
+    expect(err).toMatchObject({ code: 'file', cause: { code: 'EACCES' } });
+    expect(await readdir(d)).toEqual([]);
+  });
+
   // A fresh guard judged by its age alone would hold every waiter for the 10 s stale time, past
   // the 5 s timeout here.
   it.each([
