@@ -38,9 +38,8 @@ export class Coalescer {
  * Keeps the block written through `write` (writeManagedBlockFromState with the face's install)
  * while the setting is on; a failed write goes to `onError` (a notification, a notice), and the
  * next change tries again. Wraps api.saveSettings, so turning the setting on writes at once.
- * Returns the writer, whose trigger() a face may also call.
  */
-export function keepAwsConfigWritten(api: CoreApi, write: () => Promise<unknown>, onError: (e: unknown) => void): Coalescer {
+export function keepAwsConfigWritten(api: CoreApi, write: () => Promise<unknown>, onError: (e: unknown) => void): void {
   const writer = new Coalescer(async () => {
     if (!(await api.getSettings()).writeAwsConfig) return;
     await write().catch(onError);
@@ -52,5 +51,4 @@ export function keepAwsConfigWritten(api: CoreApi, write: () => Promise<unknown>
     return view;
   };
   api.onProfilesChanged(() => void writer.trigger());
-  return writer;
 }

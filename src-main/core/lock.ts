@@ -11,7 +11,7 @@
 // Not proper-lockfile: it knows no owner, so every abandoned lock would block for its full stale
 // time, where a dead owner's pid frees this one at once.
 import { createHash, randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
+import { link, lstat, mkdir, open, readdir, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileErrorText, RolecallError } from './errors';
@@ -79,9 +79,11 @@ const LEFTOVER_MS = 60_000;
 const WHOLE_SUFFIX = '.new';
 
 async function tryCreate(lockPath: string, token: string): Promise<boolean> {
-  const info: LockInfo = { pid: process.pid, host: os.hostname(), token, time: new Date().toISOString() };
+  // A waiter polls here for as long as a sign-in may take: it writes nothing while the lock is held.
+  if (await lstat(lockPath).then(() => true, () => false)) return false;
+  const text = JSON.stringify({ pid: process.pid, host: os.hostname(), token, time: new Date().toISOString() } satisfies LockInfo);
   const whole = `${lockPath}.${token}${WHOLE_SUFFIX}`;
-  await writeNew(whole, JSON.stringify(info), lockPath);
+  await writeNew(whole, text, lockPath);
   try {
     await link(whole, lockPath);
     return true;
@@ -89,19 +91,21 @@ async function tryCreate(lockPath: string, token: string): Promise<boolean> {
     const code = (e as NodeJS.ErrnoException).code ?? '';
     // ENOENT: swept as a leftover while this maker stalled; it tries again with a new one.
     if (code === 'EEXIST' || code === 'ENOENT') return false;
-    if (NO_HARD_LINKS.has(code)) return createInPlace(lockPath, JSON.stringify(info));
+    // In place, the lock is empty for a moment, which isStale judges by age alone.
+    if (NO_HARD_LINKS.has(code)) return writeNew(lockPath, text, lockPath);
     throw new RolecallError(`Cannot create the lock file ${lockPath}: ${fileErrorText(e)}`, 'file', undefined, { cause: e });
   } finally {
     await unlink(whole).catch(() => undefined);
   }
 }
 
-/** Writes a file that must not exist yet; on failure nothing is left of it. */
-async function writeNew(file: string, text: string, lockPath: string): Promise<void> {
+/** Writes a file that must not exist yet (false if it does); on failure nothing is left of it. */
+async function writeNew(file: string, text: string, lockPath: string): Promise<boolean> {
   let handle;
   try {
     handle = await open(file, 'wx', 0o600);
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new RolecallError(`Cannot create the lock file ${lockPath}: ${fileErrorText(e)}`, 'file', undefined, { cause: e });
   }
   try {
@@ -113,17 +117,7 @@ async function writeNew(file: string, text: string, lockPath: string): Promise<v
     throw new RolecallError(`Cannot write the lock file ${lockPath}: ${fileErrorText(e)}`, 'file', undefined, { cause: e });
   }
   await handle.close();
-}
-
-/** open('wx') then write: for a moment the lock is empty, which isStale judges by age alone. */
-async function createInPlace(lockPath: string, text: string): Promise<boolean> {
-  try {
-    await writeNew(lockPath, text, lockPath);
-    return true;
-  } catch (e) {
-    if (((e as Error).cause as NodeJS.ErrnoException | undefined)?.code === 'EEXIST') return false;
-    throw e;
-  }
+  return true;
 }
 
 async function readLock(lockPath: string): Promise<{ info: LockInfo | null; mtimeMs: number } | null> {
