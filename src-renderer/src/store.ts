@@ -112,13 +112,34 @@ function putProfile(view: ProfileRow): void {
   setProfiles(get().profiles.map((p) => (p.name === view.name ? view : p)));
 }
 
+let primed: Promise<boolean> | undefined;
+
+/**
+ * The list's early answer (prefetch.ts) put in the store before the window's first render, if it
+ * comes within `withinMs`: the first render, layout and frame are then the list's, instead of an
+ * empty window's followed by the list's (cold, each took 20-30 ms, and the list's waited for the
+ * empty window's frame). loadAll takes what this brings.
+ */
+export async function primeProfiles(api: RolecallApi, withinMs: number): Promise<void> {
+  // The first render's components may call the API from their effects, which run before App's.
+  set({ api });
+  primed ??= takeEarlyProfiles(api).then((profiles) => {
+    if (profiles) setProfiles(profiles, { loaded: true, error: null });
+    return !!profiles;
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([primed, new Promise((r) => (timer = setTimeout(r, withinMs)))]);
+  clearTimeout(timer);
+}
+
 export async function loadAll(): Promise<void> {
   const api = get().api!;
   // Profiles first, alone: the list paints as soon as they are in (the core answers one call at a
   // time), the sign-ins column a moment later.
   try {
-    const profiles = (await takeEarlyProfiles(api)) ?? (await api.listProfiles());
-    setProfiles(profiles, { loaded: true, error: null });
+    const early = primed;
+    primed = undefined;
+    if (!(await early)) setProfiles((await takeEarlyProfiles(api)) ?? (await api.listProfiles()), { loaded: true, error: null });
     // Asked once the list is painted, so the core's work for it does not compete with that paint.
     await afterPaint();
     // The zod-checked forms in idle time: compiling them right after the paint held up the first keystrokes.

@@ -1,7 +1,7 @@
 // The accounts-and-roles list, virtualized (only the rows on screen exist, so 10,000 roles cost
 // what 30 do): fixed-height rows, errors and the MFA prompt as rows of their own under the
 // profile they belong to.
-import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import type { ProfileRow } from '../../../src-shared/api';
 import type { Item } from '../model';
 import { actions, useStore, type RowError } from '../store';
@@ -200,13 +200,15 @@ const Row = memo(function Row({ item, selected, hovered, onHover }: { item: List
 export function ProfileList({ items, selected, query }: { items: ListItem[]; selected: string | null; query: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const [top, setTop] = useState(0);
-  const [height, setHeight] = useState(600);
+  // The window's height until the list's own is known: enough rows for any list in it. The list's
+  // height comes from the ResizeObserver, which reports it after the first frame's layout; asked
+  // for at mount, it forced that first (cold) layout inside React's render, and again in the frame.
+  const [height, setHeight] = useState(() => window.innerHeight);
   const [hover, setHover] = useState<string | null>(null);
-  useLayoutEffect(() => {
+  useEffect(() => {
     const el = ref.current!;
     const ro = new ResizeObserver(() => setHeight(el.clientHeight));
     ro.observe(el);
-    setHeight(el.clientHeight);
     return () => ro.disconnect();
   }, []);
   // Keep the selected row in view as the keyboard moves it.

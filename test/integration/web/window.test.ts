@@ -73,8 +73,8 @@ describe('the window, through the web bridge', () => {
   it('first run: signs in to Identity Center with a device code from the window, then syncs', async () => {
     await page.goto(w.url);
     await page.getByRole('button', { name: /Add IAM Identity Center/ }).first().waitFor();
-    // The token left the address bar once read.
-    expect(page.url()).not.toContain('token=');
+    // The token leaves the address bar once the page is idle (and is kept for a reload).
+    await expect.poll(() => page.url(), { timeout: 5_000 }).not.toContain('token=');
     await shoot('first-run');
     await page.getByRole('button', { name: /Add IAM Identity Center/ }).first().click();
     const form = page.getByRole('form', { name: 'Add IAM Identity Center' });
