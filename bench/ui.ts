@@ -202,11 +202,12 @@ async function main(): Promise<void> {
       for (let i = 0; i < 2; i++) record('opened again (scripts cached)', await load(page, url));
       // Another process changes the state file (as `rolecall` would: a favorite), and the window opens at once.
       for (let i = 0; i < 2; i++) {
-        const change = () =>
-          w.core.state.update((s) => {
+        const change = async () => {
+          await w.core.state.update((s) => {
             const p = s.profiles[i * 37]!;
             p.favorite = !p.favorite;
           });
+        };
         record('right after a change of the state file', await load(page, url, change));
       }
       return { rows: await page.locator('.profile').count(), typed: await typeQueries(page) };
