@@ -31,6 +31,8 @@ async function coldLoad(url: string): Promise<Load> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const page = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
+    // tsx names functions with a __name helper that the page does not have; give it one.
+    await page.addInitScript('globalThis.__name = (f) => f');
     await page.addInitScript((DONE) => {
       const g = globalThis as unknown as { __load?: Partial<Load> };
       const load: Partial<Load> = (g.__load = {});
