@@ -123,10 +123,13 @@ let primed: Promise<boolean> | undefined;
 export async function primeProfiles(api: RolecallApi, withinMs: number): Promise<void> {
   // The first render's components may call the API from their effects, which run before App's.
   set({ api });
-  primed ??= takeEarlyProfiles(api).then((profiles) => {
-    if (profiles) setProfiles(profiles, { loaded: true, error: null });
-    return !!profiles;
-  });
+  // Whatever goes wrong here, loadAll asks again through the API, which reports it.
+  primed ??= takeEarlyProfiles(api)
+    .then((profiles) => {
+      if (profiles) setProfiles(profiles, { loaded: true, error: null });
+      return !!profiles;
+    })
+    .catch(() => false);
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([primed, new Promise((r) => (timer = setTimeout(r, withinMs)))]);
   clearTimeout(timer);
