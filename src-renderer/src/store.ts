@@ -5,6 +5,7 @@ import { create } from 'zustand';
 import type { DeviceCodeView, ProfileRow, RolecallApi, SignInView } from '../../src-shared/api';
 import { indexOf, indexSome, searchItems } from './model';
 import { loadForms } from './forms';
+import { whenIdle } from './idle';
 import { takeEarlyProfiles } from './prefetch';
 
 export type RowError = { message: string; code?: string };
@@ -93,12 +94,6 @@ function setProfiles(profiles: ProfileRow[], more: Partial<State> = {}): void {
     searchItems(indexOf(profiles).slice(0, 2000), 'a rd', 1);
   };
   void afterPaint().then(() => whenIdle(step, 2000));
-}
-
-/** In idle time, or after `timeoutMs` at the latest (without requestIdleCallback: soon). */
-function whenIdle(f: (deadline?: IdleDeadline) => void, timeoutMs: number): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(f, { timeout: timeoutMs });
-  else setTimeout(f, 50);
 }
 
 /** Once the next frame is painted, or after 100 ms: a hidden window (started at login) paints no frames. */

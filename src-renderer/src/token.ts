@@ -1,4 +1,6 @@
 // The web bridge's token, without the rest of the API (no zod): prefetch.ts needs it before anything else loads.
+import { whenIdle } from './idle';
+
 const TOKEN_KEY = 'rolecall-token';
 
 let known: string | undefined;
@@ -16,8 +18,7 @@ export function bridgeToken(): string | undefined {
       window.sessionStorage.setItem(TOKEN_KEY, fromHash);
       window.history.replaceState(null, '', window.location.pathname + window.location.search);
     };
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(keep, { timeout: 1000 });
-    else setTimeout(keep, 0);
+    whenIdle(keep, 1000);
     return fromHash;
   }
   return (known = window.sessionStorage.getItem(TOKEN_KEY) ?? undefined);
