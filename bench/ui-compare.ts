@@ -15,8 +15,8 @@ import { chromium } from 'playwright-core';
 import { startWebBridge } from '../src-main/web/server';
 import { CHROMIUM_ARGS } from '../test/helpers/chromium';
 import { startUiWorld } from '../test/integration/web/ui-harness';
+import { giveNameHelper, ROLES, seed } from './ui-world';
 
-const ROLES = ['AdministratorAccess', 'ReadOnlyAccess', 'PowerUserAccess', 'Billing', 'SecurityAudit', 'NetworkAdmin', 'DatabaseAdmin', 'ViewOnlyAccess', 'Developer', 'SupportUser'];
 const DONE = 'rolecall-bench: first row presented';
 
 interface Load {
@@ -31,8 +31,7 @@ async function coldLoad(url: string): Promise<Load> {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
     const page = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
-    // tsx names functions with a __name helper that the page does not have; give it one.
-    await page.addInitScript('globalThis.__name = (f) => f');
+    await giveNameHelper(page);
     await page.addInitScript((DONE) => {
       const g = globalThis as unknown as { __load?: Partial<Load> };
       const load: Partial<Load> = (g.__load = {});
@@ -75,13 +74,7 @@ async function main(): Promise<void> {
   const accounts = Number(process.env.ACCOUNTS ?? 1);
   const w = await startUiWorld();
   try {
-    await w.core.state.update((s) => {
-      s.ssoSessions.push({ name: 'acme', startUrl: 'https://acme.awsapps.com/start', region: 'us-east-1' });
-      for (let a = 0; a < accounts; a++) {
-        const accountName = `acme-${String(a).padStart(4, '0')}`;
-        for (const roleName of ROLES) s.profiles.push({ kind: 'sso-role', name: `${accountName}/${roleName}`, ssoSession: 'acme', accountId: String(444400000000 + a), accountName, roleName, synced: true });
-      }
-    });
+    await seed(w, accounts);
     const bridges = await Promise.all(builds.map((rendererDir) => startWebBridge({ api: w.api, rendererDir })));
     try {
       const loads: Load[][] = builds.map(() => []);

@@ -13,9 +13,9 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../test/helpers/chromium';
 import { rendererDir, startUiWorld, type UiWorld } from '../test/integration/web/ui-harness';
+import { giveNameHelper, ROLES, seed } from './ui-world';
 
 const ACCOUNTS = 1000;
-const ROLES = ['AdministratorAccess', 'ReadOnlyAccess', 'PowerUserAccess', 'Billing', 'SecurityAudit', 'NetworkAdmin', 'DatabaseAdmin', 'ViewOnlyAccess', 'Developer', 'SupportUser'];
 const QUERIES = ['acme-0427 read', 'prod admin', '4444000', 'netadm', 'billing 09'];
 // Not measured with frames on demand: --disable-frame-rate-limit --disable-gpu-vsync alone leave
 // headless Chromium on its 60 Hz clock, and with --run-all-compositor-stages-before-draw it draws
@@ -34,8 +34,7 @@ const debug = !!process.env.BENCH_UI_DEBUG;
 async function launch(userDir: string): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await chromium.launchPersistentContext(userDir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 1200, height: 800 } });
   const page = ctx.pages()[0] ?? (await ctx.newPage());
-  // tsx names functions with a __name helper that the page does not have; give it one.
-  await page.addInitScript('globalThis.__name = (f) => f');
+  await giveNameHelper(page);
   // The moment the first row exists, then the frame that paints it.
   await page.addInitScript((FIRST_ROW) => {
     const g = globalThis as unknown as { __firstRow?: number };
@@ -143,18 +142,6 @@ async function load(page: Page, url: string, justBefore?: () => Promise<void>): 
     // Where the time went: the scripts' arrival (the entry, then React's and the window's), the call's start, its answer's first and last byte.
     const detail = `scripts ${js.map((e) => e.responseEnd.toFixed(0)).join(' and ')}, call ${r.startTime.toFixed(0)}, first byte ${r.responseStart.toFixed(0)}, last ${r.responseEnd.toFixed(0)}, painted ${first.toFixed(0)}`;
     return { paint: first, renderer: first - r.responseEnd, detail };
-  });
-}
-
-/** An Identity Center instance with `accounts` accounts of ten roles each. */
-async function seed(w: UiWorld, accounts: number): Promise<void> {
-  await w.core.state.update((s) => {
-    s.ssoSessions.push({ name: 'acme', startUrl: 'https://acme.awsapps.com/start', region: 'us-east-1' });
-    for (let a = 0; a < accounts; a++) {
-      const accountId = String(444400000000 + a);
-      const accountName = `acme-${String(a).padStart(4, '0')}-${a % 3 === 0 ? 'prod' : a % 3 === 1 ? 'dev' : 'test'}`;
-      for (const roleName of ROLES) s.profiles.push({ kind: 'sso-role', name: `${accountName}/${roleName}`, ssoSession: 'acme', accountId, accountName, roleName, synced: true });
-    }
   });
 }
 
